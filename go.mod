@@ -1,0 +1,3 @@
+module github.com/ringd/ringd
+
+go 1.26

@@ -1,0 +1,154 @@
+package strategy
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Limits of SPEC §3.
+const (
+	MinRingTime     = time.Second
+	MaxRingTime     = 600 * time.Second
+	DefaultRingTime = 20 * time.Second
+	MaxDelay        = 600 * time.Second // custom delay and timeout
+	MinSkillLevel   = 1
+)
+
+// Member is one ring-group member after extension-group expansion.
+type Member struct {
+	Ext   ExtID
+	Skill int           // skill level, 1 = first; 0 means 1
+	Delay time.Duration // custom: when this member starts ringing
+	// Timeout is how long this member rings under custom; 0 means the
+	// group's ring time.
+	Timeout time.Duration
+}
+
+// Group is a compiled, immutable ring-group definition: the members in
+// configured order, de-duplicated, plus the skill tiers precomputed so that a
+// plan decision never sorts.
+type Group struct {
+	Kind     Kind
+	RingTime time.Duration
+	SkipBusy bool
+	Members  []Member
+
+	exts       []ExtID     // per member: its extension, dense for the availability loop
+	mask       MemberState // state bits that must read exactly Online for a member to be available
+	listed     []int32     // member indices in configured order: 0, 1, 2, ...
+	level      []int32     // per member: dense rank of its skill level (0 = lowest level number)
+	bySkill    []int32     // member indices, stable-sorted by skill level
+	pos        []int32     // per member: its position in bySkill (nil unless a skill strategy)
+	levelStart []int32     // bySkill[levelStart[l]:levelStart[l+1]] is level l
+}
+
+// NewGroup checks and compiles a group definition. members may list an
+// extension more than once (an extension named directly and again through an
+// extension group): the first occurrence wins, later ones are dropped.
+// Every problem is reported, joined.
+func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, members []Member) (*Group, error) {
+	var errs []error
+	if !kind.Valid() {
+		errs = append(errs, errors.New("strategy: unknown strategy"))
+	}
+	if ringTime < MinRingTime || ringTime > MaxRingTime {
+		errs = append(errs, errors.New("ring_time: must be 1-600 s, got "+ringTime.String()))
+	}
+	if len(members) == 0 {
+		errs = append(errs, errors.New("members: at least one member is required"))
+	}
+	out := make([]Member, 0, len(members))
+	seen := make(map[ExtID]bool, len(members))
+	for i, m := range members {
+		at := "members[" + strconv.Itoa(i) + "]"
+		if m.Ext < 0 {
+			errs = append(errs, errors.New(at+": no extension"))
+			continue
+		}
+		if m.Skill == 0 {
+			m.Skill = MinSkillLevel
+		}
+		if m.Skill < MinSkillLevel {
+			errs = append(errs, errors.New(at+".skill_level: must be >= 1, got "+strconv.Itoa(m.Skill)))
+		}
+		if m.Delay < 0 || m.Delay > MaxDelay {
+			errs = append(errs, errors.New(at+".delay: must be 0-600 s, got "+m.Delay.String()))
+		}
+		if m.Timeout < 0 || m.Timeout > MaxDelay {
+			errs = append(errs, errors.New(at+".timeout: must be 0-600 s, got "+m.Timeout.String()))
+		}
+		if seen[m.Ext] {
+			continue
+		}
+		seen[m.Ext] = true
+		out = append(out, m)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	g := &Group{Kind: kind, RingTime: ringTime, SkipBusy: skipBusy, Members: out}
+	g.mask = Online | DND
+	if skipBusy {
+		g.mask |= Busy
+	}
+	g.exts = make([]ExtID, len(out))
+	for i, m := range out {
+		g.exts[i] = m.Ext
+	}
+	g.compileLevels()
+	return g, nil
+}
+
+// compileLevels ranks skill levels densely and lays the members out by level.
+func (g *Group) compileLevels() {
+	n := len(g.Members)
+	g.listed = make([]int32, n)
+	for i := range g.listed {
+		g.listed[i] = int32(i)
+	}
+	g.bySkill = slices.Clone(g.listed)
+	slices.SortStableFunc(g.bySkill, func(a, b int32) int {
+		return g.Members[a].Skill - g.Members[b].Skill
+	})
+	g.level = make([]int32, n)
+	g.levelStart = g.levelStart[:0]
+	rank := int32(-1)
+	for pos, m := range g.bySkill {
+		if pos == 0 || g.Members[m].Skill != g.Members[g.bySkill[pos-1]].Skill {
+			rank++
+			g.levelStart = append(g.levelStart, int32(pos))
+		}
+		g.level[m] = rank
+	}
+	g.levelStart = append(g.levelStart, int32(n))
+	if _, bySkill := g.Kind.order(); bySkill {
+		g.pos = make([]int32, n)
+		for p, m := range g.bySkill {
+			g.pos[m] = int32(p)
+		}
+	}
+}
+
+// Levels returns how many distinct skill levels the group has.
+func (g *Group) Levels() int { return len(g.levelStart) - 1 }
+
+// MemberTimeout is how long member i rings under custom: its own timeout,
+// or the group ring time when it has none.
+func (g *Group) MemberTimeout(i int) time.Duration {
+	if t := g.Members[i].Timeout; t > 0 {
+		return t
+	}
+	return g.RingTime
+}
+
+// IndexOf returns the position of ext among the members, or -1.
+func (g *Group) IndexOf(ext ExtID) int {
+	for i := range g.Members {
+		if g.Members[i].Ext == ext {
+			return i
+		}
+	}
+	return -1
+}

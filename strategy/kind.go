@@ -1,0 +1,140 @@
+package strategy
+
+import "strings"
+
+// Kind is a ring strategy of SPEC §3.
+type Kind uint8
+
+// The ten strategies. The zero value is not a strategy.
+const (
+	RingAll Kind = iota + 1
+	PrioritizedHunt
+	CyclicHunt
+	LeastWorkedHunt
+	MemoryHunt
+	Custom
+	PagingIntercom
+	SkillPrioritizedHunt
+	SkillCyclicHunt
+	SkillLeastWorkedHunt
+)
+
+// Kinds lists every strategy in declaration order.
+var Kinds = [...]Kind{
+	RingAll, PrioritizedHunt, CyclicHunt, LeastWorkedHunt, MemoryHunt,
+	Custom, PagingIntercom, SkillPrioritizedHunt, SkillCyclicHunt, SkillLeastWorkedHunt,
+}
+
+var kindNames = [...]string{
+	RingAll:              "ring_all",
+	PrioritizedHunt:      "prioritized_hunt",
+	CyclicHunt:           "cyclic_hunt",
+	LeastWorkedHunt:      "least_worked_hunt",
+	MemoryHunt:           "memory_hunt",
+	Custom:               "custom",
+	PagingIntercom:       "paging_intercom",
+	SkillPrioritizedHunt: "skill_prioritized_hunt",
+	SkillCyclicHunt:      "skill_cyclic_hunt",
+	SkillLeastWorkedHunt: "skill_least_worked_hunt",
+}
+
+// aliases are the names other PBX products use (PortSIP upper-case names,
+// Yeastar's "sequentially").
+var aliases = [...]struct {
+	name string
+	kind Kind
+}{
+	{"RING_SIMULTANEOUSLY", RingAll},
+	{"PRIORITIZED_HUNT", PrioritizedHunt},
+	{"sequentially", PrioritizedHunt},
+	{"CYCLIC_HUNT", CyclicHunt},
+	{"LEAST_WORKED_HUNT", LeastWorkedHunt},
+	{"PAGING_INTERCOM", PagingIntercom},
+	{"SKILL_BASED_ROUTING_PRIORITIZED_HUNT", SkillPrioritizedHunt},
+	{"SKILL_BASED_ROUTING_CYCLIC_HUNT", SkillCyclicHunt},
+	{"SKILL_BASED_ROUTING_LEAST_WORKED_HUNT", SkillLeastWorkedHunt},
+}
+
+// String returns the native name ("ring_all", ...), or "" for an invalid Kind.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return ""
+}
+
+// Valid reports whether k is one of the ten strategies.
+func (k Kind) Valid() bool { return k >= RingAll && k <= SkillLeastWorkedHunt }
+
+// ParseKind maps a native name or an alias to its Kind. Matching ignores
+// case, so "RING_ALL" and "Sequentially" are accepted too.
+func ParseKind(name string) (Kind, bool) {
+	for k := RingAll; k <= SkillLeastWorkedHunt; k++ {
+		if strings.EqualFold(name, kindNames[k]) {
+			return k, true
+		}
+	}
+	for _, a := range aliases {
+		if strings.EqualFold(name, a.name) {
+			return a.kind, true
+		}
+	}
+	return 0, false
+}
+
+// Mode is how the engine runs a plan over time.
+type Mode uint8
+
+const (
+	// Parallel rings every planned member at once for one ring time
+	// (ring_all, paging_intercom).
+	Parallel Mode = iota + 1
+	// Serial rings one member per step, each step one ring time (the hunts).
+	Serial
+	// Cumulative adds one member per step and keeps the earlier ones ringing
+	// (memory_hunt).
+	Cumulative
+	// Timed starts each member at its own delay and stops it after its own
+	// timeout (custom).
+	Timed
+)
+
+// Mode returns how plans of this strategy unfold over time.
+func (k Kind) Mode() Mode {
+	switch k {
+	case RingAll, PagingIntercom:
+		return Parallel
+	case MemoryHunt:
+		return Cumulative
+	case Custom:
+		return Timed
+	default:
+		return Serial
+	}
+}
+
+// order is how a plan sorts the available members.
+type order uint8
+
+const (
+	configured  order = iota // as listed
+	cyclic                   // from the member rung longest ago, then wrapping in listed order
+	leastWorked              // by last answer, oldest first
+)
+
+func (k Kind) order() (o order, bySkill bool) {
+	switch k {
+	case CyclicHunt:
+		return cyclic, false
+	case LeastWorkedHunt:
+		return leastWorked, false
+	case SkillPrioritizedHunt:
+		return configured, true
+	case SkillCyclicHunt:
+		return cyclic, true
+	case SkillLeastWorkedHunt:
+		return leastWorked, true
+	default:
+		return configured, false
+	}
+}
