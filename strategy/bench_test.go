@@ -8,10 +8,10 @@ import (
 // benchGroup is an n-member group of kind k with a few members unavailable
 // and a few skill levels, its state warmed by a few answers.
 func benchGroup(tb testing.TB, k Kind, n int) (*Group, *State, []MemberState) {
-	ms := make([]Member, n)
+	ms := make([]Entry, n)
 	states := make([]MemberState, n)
 	for i := range ms {
-		ms[i] = Member{Ext: ExtID(i), Skill: 1 + i%3}
+		ms[i] = Entry{Exts: []ExtID{ExtID(i)}, Skill: 1 + i%3}
 		states[i] = Online
 		if i%7 == 3 {
 			states[i] |= Busy

@@ -1,6 +1,7 @@
 package strategy
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strconv"
@@ -15,6 +16,16 @@ const (
 	MaxDelay        = 600 * time.Second // custom delay and timeout
 	MinSkillLevel   = 1
 )
+
+// Entry is one member entry of a ring-group definition: a single extension,
+// or an extension group already resolved to its extensions in listed order.
+// The entry's skill level, delay and timeout apply to each of them.
+type Entry struct {
+	Exts    []ExtID
+	Skill   int           // skill level, 1 = first; 0 means 1
+	Delay   time.Duration // custom: when these members start ringing
+	Timeout time.Duration // custom: how long they ring; 0 means the group's ring time
+}
 
 // Member is one ring-group member after extension-group expansion.
 type Member struct {
@@ -39,16 +50,18 @@ type Group struct {
 	mask       MemberState // state bits that must read exactly Online for a member to be available
 	listed     []int32     // member indices in configured order: 0, 1, 2, ...
 	level      []int32     // per member: dense rank of its skill level (0 = lowest level number)
+	byDelay    []int32     // member indices, stable-sorted by custom delay
 	bySkill    []int32     // member indices, stable-sorted by skill level
 	pos        []int32     // per member: its position in bySkill (nil unless a skill strategy)
 	levelStart []int32     // bySkill[levelStart[l]:levelStart[l+1]] is level l
 }
 
-// NewGroup checks and compiles a group definition. members may list an
-// extension more than once (an extension named directly and again through an
-// extension group): the first occurrence wins, later ones are dropped.
-// Every problem is reported, joined.
-func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, members []Member) (*Group, error) {
+// NewGroup checks and compiles a group definition, expanding the entries in
+// order. An extension may appear more than once (named directly and again
+// through an extension group): the first occurrence wins, later ones are
+// dropped. Every problem is reported, joined, with the entry's path
+// ("members[1].delay: ...").
+func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry) (*Group, error) {
 	var errs []error
 	if !kind.Valid() {
 		errs = append(errs, errors.New("strategy: unknown strategy"))
@@ -56,17 +69,10 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, members []Member
 	if ringTime < MinRingTime || ringTime > MaxRingTime {
 		errs = append(errs, errors.New("ring_time: must be 1-600 s, got "+ringTime.String()))
 	}
-	if len(members) == 0 {
-		errs = append(errs, errors.New("members: at least one member is required"))
-	}
-	out := make([]Member, 0, len(members))
-	seen := make(map[ExtID]bool, len(members))
-	for i, m := range members {
+	var out []Member
+	seen := make(map[ExtID]bool, len(entries))
+	for i, m := range entries {
 		at := "members[" + strconv.Itoa(i) + "]"
-		if m.Ext < 0 {
-			errs = append(errs, errors.New(at+": no extension"))
-			continue
-		}
 		if m.Skill == 0 {
 			m.Skill = MinSkillLevel
 		}
@@ -79,11 +85,19 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, members []Member
 		if m.Timeout < 0 || m.Timeout > MaxDelay {
 			errs = append(errs, errors.New(at+".timeout: must be 0-600 s, got "+m.Timeout.String()))
 		}
-		if seen[m.Ext] {
-			continue
+		for _, e := range m.Exts {
+			if e < 0 {
+				errs = append(errs, errors.New(at+": invalid extension ID "+strconv.Itoa(int(e))))
+				continue
+			}
+			if !seen[e] {
+				seen[e] = true
+				out = append(out, Member{Ext: e, Skill: m.Skill, Delay: m.Delay, Timeout: m.Timeout})
+			}
 		}
-		seen[m.Ext] = true
-		out = append(out, m)
+	}
+	if len(out) == 0 {
+		errs = append(errs, errors.New("members: at least one member is required"))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -108,6 +122,10 @@ func (g *Group) compileLevels() {
 	for i := range g.listed {
 		g.listed[i] = int32(i)
 	}
+	g.byDelay = slices.Clone(g.listed)
+	slices.SortStableFunc(g.byDelay, func(a, b int32) int {
+		return cmp.Compare(g.Members[a].Delay, g.Members[b].Delay)
+	})
 	g.bySkill = slices.Clone(g.listed)
 	slices.SortStableFunc(g.bySkill, func(a, b int32) int {
 		return g.Members[a].Skill - g.Members[b].Skill

@@ -1,7 +1,8 @@
 package strategy
 
 // Plan writes into out (from out[:0]) the indices of the members to ring, in
-// ring order, leaving out members that are not available now. states is the
+// ring order, leaving out members that are not available now. Custom plans
+// are in order of start delay (ties in configured order). states is the
 // member-state snapshot indexed by ExtID.
 //
 // st is the group's memory; it must be aligned with g (see State.Sync). A nil
@@ -16,6 +17,9 @@ func (g *Group) Plan(st *State, states []MemberState, out []int32) []int32 {
 	}
 	switch o {
 	case configured:
+		if g.Kind == Custom {
+			return g.appendAvailable(out, g.byDelay, states)
+		}
 		if bySkill {
 			return g.appendAvailable(out, g.bySkill, states)
 		}

@@ -11,9 +11,9 @@ import (
 // (when given).
 func group(t testing.TB, k Kind, exts []ExtID, skills ...int) *Group {
 	t.Helper()
-	ms := make([]Member, len(exts))
+	ms := make([]Entry, len(exts))
 	for i, e := range exts {
-		ms[i].Ext = e
+		ms[i].Exts = []ExtID{e}
 		if i < len(skills) {
 			ms[i].Skill = skills[i]
 		}
@@ -57,7 +57,7 @@ func TestPlanLeavesOutUnavailableMembers(t *testing.T) {
 }
 
 func TestPlanKeepsBusyMembersWithoutSkipBusy(t *testing.T) {
-	g, err := NewGroup(RingAll, 20*time.Second, false, []Member{{Ext: 0}, {Ext: 1}})
+	g, err := NewGroup(RingAll, 20*time.Second, false, []Entry{one(0), one(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,9 +68,9 @@ func TestPlanKeepsBusyMembersWithoutSkipBusy(t *testing.T) {
 }
 
 func TestNewGroupDeduplicatesFirstOccurrenceWins(t *testing.T) {
-	// 7 named directly, then an extension group [5 7 9] with skill 3.
-	g, err := NewGroup(SkillPrioritizedHunt, 20*time.Second, true, []Member{
-		{Ext: 7, Skill: 2}, {Ext: 5, Skill: 3}, {Ext: 7, Skill: 3}, {Ext: 9, Skill: 3}, {Ext: 5, Skill: 1},
+	// 7 named directly, then an extension group [5 7 9] with skill 3, then 5 again.
+	g, err := NewGroup(SkillPrioritizedHunt, 20*time.Second, true, []Entry{
+		{Exts: []ExtID{7}, Skill: 2}, {Exts: []ExtID{5, 7, 9}, Skill: 3}, {Exts: []ExtID{5}, Skill: 1},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -85,8 +85,8 @@ func TestNewGroupDeduplicatesFirstOccurrenceWins(t *testing.T) {
 }
 
 func TestNewGroupReportsEveryProblem(t *testing.T) {
-	_, err := NewGroup(Kind(0), 0, true, []Member{
-		{Ext: -1}, {Ext: 1, Skill: -2, Delay: -time.Second, Timeout: 601 * time.Second},
+	_, err := NewGroup(Kind(0), 0, true, []Entry{
+		{Exts: []ExtID{-1}}, {Exts: []ExtID{1}, Skill: -2, Delay: -time.Second, Timeout: 601 * time.Second},
 	})
 	if err == nil {
 		t.Fatal("no error")
@@ -96,10 +96,12 @@ func TestNewGroupReportsEveryProblem(t *testing.T) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}
 	}
-	if _, err := NewGroup(RingAll, 20*time.Second, true, nil); err == nil || !strings.Contains(err.Error(), "members") {
-		t.Errorf("empty member list: %v", err)
+	for _, empty := range [][]Entry{nil, {{Exts: nil}}} {
+		if _, err := NewGroup(RingAll, 20*time.Second, true, empty); err == nil || !strings.Contains(err.Error(), "members:") {
+			t.Errorf("no members: %v", err)
+		}
 	}
-	if _, err := NewGroup(RingAll, 601*time.Second, true, []Member{{Ext: 1}}); err == nil {
+	if _, err := NewGroup(RingAll, 601*time.Second, true, []Entry{one(1)}); err == nil {
 		t.Error("ring_time 601 s accepted")
 	}
 }
@@ -260,7 +262,7 @@ func TestPlanWithoutStatePlansAsFresh(t *testing.T) {
 }
 
 func TestMemberTimeoutDefaultsToRingTime(t *testing.T) {
-	g, err := NewGroup(Custom, 15*time.Second, true, []Member{{Ext: 1, Timeout: 5 * time.Second}, {Ext: 2}})
+	g, err := NewGroup(Custom, 15*time.Second, true, []Entry{{Exts: []ExtID{1}, Timeout: 5 * time.Second}, one(2)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,3 +270,17 @@ func TestMemberTimeoutDefaultsToRingTime(t *testing.T) {
 		t.Errorf("timeouts %v %v", g.MemberTimeout(0), g.MemberTimeout(1))
 	}
 }
+
+func TestCustomPlansByDelay(t *testing.T) {
+	g, err := NewGroup(Custom, 20*time.Second, true, []Entry{
+		{Exts: []ExtID{0}, Delay: 10 * time.Second}, {Exts: []ExtID{1}, Delay: 0}, {Exts: []ExtID{2}, Delay: 10 * time.Second}, {Exts: []ExtID{3}, Delay: 5 * time.Second},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := exts(g, g.Plan(nil, online(4), nil)); !slices.Equal(got, []ExtID{1, 3, 0, 2}) {
+		t.Errorf("custom plan %v, want by delay, ties listed: [1 3 0 2]", got)
+	}
+}
+
+func one(e ExtID) Entry { return Entry{Exts: []ExtID{e}} }

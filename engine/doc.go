@@ -1,0 +1,27 @@
+// Package engine is ringd's call-routing state machine: per-call ring
+// timelines for every strategy, member and group state, the failover stage,
+// and the header decisions for every leg. It owns nothing that talks to the
+// outside world.
+//
+// The engine is pure, in the manner of etcd-io/raft: no goroutines, no
+// timers, no clock reads, no I/O, no logging. Every input is an event method
+// carrying now (monotonic nanoseconds); every output is an Action appended to
+// a caller-owned slice. NextDeadline says when to call Tick next. One driver
+// goroutine (package sip) owns an Engine and runs this loop:
+//
+//	out = out[:0]
+//	id, out := eng.Arrive(now, wall, group, caller, out) // or any other event
+//	for _, a := range out { carry it out }
+//	if at, ok := eng.NextDeadline(); ok { arm one timer for at }
+//	// when the timer fires: out = eng.Tick(now, out[:0]) and carry that out
+//
+// Every event method first fires the deadlines that fall at or before its
+// now, each at its own instant, so a step boundary is exact to the engine's
+// clock whatever the driver's timer latency.
+//
+// Pointers and slices inside Actions (records, headers) stay valid until the
+// next call into the Engine; copy what you keep.
+//
+// The package must not import net, os, log/slog, sipgo, zap, Prometheus or
+// any other ringd package than strategy (deps_test.go enforces it).
+package engine

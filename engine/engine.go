@@ -1,0 +1,154 @@
+package engine
+
+import "github.com/ringd/ringd/strategy"
+
+// CallID identifies a call for as long as it lasts: a slot number and a
+// generation, so an ID never matches a later call that reuses the slot.
+// The zero CallID is never issued.
+type CallID uint64
+
+func (id CallID) slot() int32 { return int32(uint32(id)) }
+
+// Engine routes calls. It is not safe for concurrent use: one driver
+// goroutine owns it (see the package comment).
+type Engine struct {
+	snap    *Snapshot
+	members []strategy.MemberState // by ExtID
+	states  []*strategy.State      // per-group memory, by GroupID
+	calls   []*call                // slots
+	free    []int32                // slots ready for reuse
+	freed   []int32                // slots ended during this engine call: reusable from the next one
+	timers  deadlines
+	seq     uint64 // orders rings and answers for cyclic / least-worked memory
+	active  int
+}
+
+// New returns an engine routing with snapshot s. Every member starts
+// offline: the driver reports registrations and static contacts with
+// SetMember.
+func New(s *Snapshot) *Engine {
+	e := &Engine{}
+	e.SetSnapshot(s)
+	return e
+}
+
+// Snapshot returns the snapshot new calls use.
+func (e *Engine) Snapshot() *Snapshot { return e.snap }
+
+// SetSnapshot applies a new configuration to calls that arrive from now on;
+// calls already ringing keep the snapshot they started with. Per-group
+// memory (cyclic and least-worked order) carries over for groups and
+// members that remain. Extensions whose ID is new in s start offline.
+func (e *Engine) SetSnapshot(s *Snapshot) {
+	e.snap = s
+	for len(e.members) < len(s.Extensions) {
+		e.members = append(e.members, 0)
+	}
+	for len(e.states) < len(s.Groups) {
+		e.states = append(e.states, nil)
+	}
+	for id := range s.Groups {
+		switch g := &s.Groups[id]; {
+		case g.Plan == nil:
+			e.states[id] = nil
+		case e.states[id] == nil:
+			e.states[id] = strategy.NewState(g.Plan)
+		default:
+			e.states[id].Sync(g.Plan)
+		}
+	}
+}
+
+// SetMember records an extension's live state (online, DND, busy). It
+// changes later ring decisions (the next hunt step, the next call), never a
+// leg already ringing.
+func (e *Engine) SetMember(now int64, ext strategy.ExtID, s strategy.MemberState, out []Action) []Action {
+	out = e.begin(now, out)
+	if ext >= 0 && int(ext) < len(e.members) {
+		e.members[ext] = s
+	}
+	return out
+}
+
+// Member returns an extension's live state as the engine knows it.
+func (e *Engine) Member(ext strategy.ExtID) strategy.MemberState {
+	return strategy.Lookup(e.members, ext)
+}
+
+// ActiveCalls is the number of calls in progress (ringing or connected).
+func (e *Engine) ActiveCalls() int { return e.active }
+
+// NextDeadline returns when Tick must be called next, if any call waits on
+// a timer.
+func (e *Engine) NextDeadline() (int64, bool) {
+	d, ok := e.timers.next()
+	return d.at, ok
+}
+
+// Tick fires every deadline at or before now, each at its own instant.
+func (e *Engine) Tick(now int64, out []Action) []Action {
+	return e.begin(now, out)
+}
+
+// begin opens every event: slots ended by the previous engine call become
+// reusable, then due deadlines fire.
+func (e *Engine) begin(now int64, out []Action) []Action {
+	e.free = append(e.free, e.freed...)
+	e.freed = e.freed[:0]
+	for {
+		d, ok := e.timers.next()
+		if !ok || d.at > now {
+			return out
+		}
+		e.timers.clear(d.slot)
+		out = e.fire(e.calls[d.slot], d.at, out)
+	}
+}
+
+// lookup returns the call with this ID, or nil if it is over.
+func (e *Engine) lookup(id CallID) *call {
+	s := id.slot()
+	if s < 0 || int(s) >= len(e.calls) {
+		return nil
+	}
+	if c := e.calls[s]; c.id == id && c.phase != phaseFree {
+		return c
+	}
+	return nil
+}
+
+// alloc takes a free call slot.
+func (e *Engine) alloc() *call {
+	var c *call
+	if n := len(e.free); n > 0 {
+		c = e.calls[e.free[n-1]]
+		e.free = e.free[:n-1]
+	} else {
+		c = &call{slot: int32(len(e.calls))}
+		e.calls = append(e.calls, c)
+		e.timers.grow(len(e.calls))
+	}
+	c.gen++
+	c.id = CallID(uint64(c.gen)<<32 | uint64(uint32(c.slot)))
+	e.active++
+	return c
+}
+
+// release ends a call's life: its ID stops matching at once; its slot (and
+// the record the last action points into) is reused from the next engine
+// call on.
+func (e *Engine) release(c *call) {
+	c.phase = phaseFree
+	e.timers.clear(c.slot)
+	e.freed = append(e.freed, c.slot)
+	e.active--
+}
+
+// state returns the per-group memory for group id, or nil if the group no
+// longer exists.
+func (e *Engine) state(id GroupID) *strategy.State {
+	if id < 0 || int(id) >= len(e.states) {
+		return nil
+	}
+	return e.states[id]
+}

@@ -1,0 +1,136 @@
+package engine
+
+// Arrive starts routing a new call to group gid: now is engine time, wall the
+// wall clock (Unix ns, for schedules and records), caller whatever the
+// record should show as the caller. It returns the call's ID, or 0 (and no
+// actions for it) when gid is not a group of the current snapshot.
+func (e *Engine) Arrive(now, wall int64, gid GroupID, caller string, out []Action) (CallID, []Action) {
+	out = e.begin(now, out)
+	if e.snap.group(gid) == nil {
+		return 0, out
+	}
+	c := e.alloc()
+	c.reset(e.snap, caller, now, wall, gid)
+	return c.id, e.enterGroup(c, gid, now, out)
+}
+
+// leg returns the live call id and checks that leg is one of its legs.
+func (e *Engine) leg(id CallID, leg int) (*call, bool) {
+	c := e.lookup(id)
+	if c == nil || leg < 0 || leg >= len(c.legs) {
+		return nil, false
+	}
+	return c, true
+}
+
+// Provisional reports a 18x on a leg; it is relayed to the caller while the
+// leg rings and the caller is not connected.
+func (e *Engine) Provisional(now int64, id CallID, leg, code int, out []Action) []Action {
+	out = e.begin(now, out)
+	c, ok := e.leg(id, leg)
+	if !ok || c.phase != phaseRinging || c.answered() || c.legs[leg].Result != LegRinging {
+		return out
+	}
+	return append(out, Action{Kind: ActForwardProvisional, At: now, Call: id, Leg: leg, Code: code})
+}
+
+// Answered reports a 2xx on a leg. The first one wins: it is relayed to the
+// caller and every other leg is cancelled ("Call completed elsewhere"). On a
+// paging call every answering leg joins the page. A 2xx the engine no longer
+// wants (the leg was cancelled, or the call is over) gets ActReleaseLeg. The
+// driver does not report retransmissions of a 2xx it already reported.
+func (e *Engine) Answered(now int64, id CallID, leg, code int, out []Action) []Action {
+	out = e.begin(now, out)
+	c, ok := e.leg(id, leg)
+	if !ok || c.phase != phaseRinging || c.legs[leg].Result != LegRinging {
+		if ok && c.legs[leg].Result == LegAnswered {
+			return out
+		}
+		return append(out, Action{Kind: ActReleaseLeg, At: now, Call: id, Leg: leg})
+	}
+	first := !c.answered()
+	c.endLeg(leg, now, LegAnswered, code)
+	if first {
+		c.answeredLeg, c.answer = leg, now
+		l := &c.legs[leg]
+		e.seq++
+		if st := e.state(l.Group); st != nil {
+			st.Answered(c.g.Plan, int(l.member), e.seq)
+		}
+	}
+	if c.paging() {
+		if first {
+			out = append(out, Action{Kind: ActAnswerLocal, At: now, Call: id})
+		}
+		out = append(out, Action{Kind: ActJoinPage, At: now, Call: id, Leg: leg})
+		if c.live == 0 {
+			return e.ringingOver(c, now, out)
+		}
+		return out
+	}
+	out = append(out, Action{Kind: ActAnswerCaller, At: now, Call: id, Leg: leg})
+	out = e.cancelLive(c, now, CancelCompletedElsewhere, out)
+	c.phase = phaseTalking
+	e.arm(c)
+	return out
+}
+
+// Failed reports a final failure (any non-2xx final response, a transaction
+// timeout as 408, a transport error as 503) on a leg. It ends that leg; the
+// hunt moves on at once. It is never relayed to the caller.
+func (e *Engine) Failed(now int64, id CallID, leg, code int, out []Action) []Action {
+	out = e.begin(now, out)
+	c, ok := e.leg(id, leg)
+	if !ok || c.phase != phaseRinging || c.legs[leg].Result != LegRinging {
+		return out
+	}
+	c.endLeg(leg, now, failureResult(code), code)
+	return e.legFailed(c, leg, now, out)
+}
+
+// CallerCancel reports the caller's CANCEL: every ringing leg is cancelled
+// and the caller gets 487. It has no effect once the caller is connected.
+func (e *Engine) CallerCancel(now int64, id CallID, out []Action) []Action {
+	out = e.begin(now, out)
+	c := e.lookup(id)
+	if c == nil || c.phase != phaseRinging || c.answered() {
+		return out
+	}
+	out = e.cancelLive(c, now, CancelCallerGone, out)
+	out = append(out, Action{Kind: ActRespondCaller, At: now, Call: id, Code: 487})
+	return e.finish(c, now, OutcomeAbandoned, out)
+}
+
+// Hangup reports that the call is over on the caller's side: a BYE of a
+// connected call (from either end), the dialog timing out, or the caller's
+// transaction dying while it rang (then nothing is sent to the caller).
+func (e *Engine) Hangup(now int64, id CallID, out []Action) []Action {
+	out = e.begin(now, out)
+	c := e.lookup(id)
+	if c == nil {
+		return out
+	}
+	out = e.cancelLive(c, now, CancelCallerGone, out)
+	if c.answered() {
+		return e.finish(c, now, OutcomeAnswered, out)
+	}
+	return e.finish(c, now, OutcomeAbandoned, out)
+}
+
+// Abort ends a ringing call on the driver's behalf (shutdown grace period
+// over, internal error): every leg is cancelled and the caller gets code.
+// A connected call is ended as by Hangup.
+func (e *Engine) Abort(now int64, id CallID, code int, out []Action) []Action {
+	out = e.begin(now, out)
+	c := e.lookup(id)
+	if c == nil {
+		return out
+	}
+	if c.answered() {
+		out = e.cancelLive(c, now, CancelCallerGone, out)
+		return e.finish(c, now, OutcomeAnswered, out)
+	}
+	out = e.cancelLive(c, now, CancelAborted, out)
+	out = append(out, Action{Kind: ActRespondCaller, At: now, Call: id, Code: code})
+	return e.finish(c, now, OutcomeFailed, out)
+}
