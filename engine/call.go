@@ -336,7 +336,7 @@ func (e *Engine) finish(c *call, t int64, o Outcome, out []Action) []Action {
 	*r = CallRecord{
 		Call: c.id, Snapshot: c.snap, Group: c.first, LastGroup: c.g.ID, Caller: c.caller,
 		Start: c.start, WallStart: c.wall, End: t, Outcome: o, AnsweredBy: -1, Legs: c.legs,
-		Failover: c.failover, FailoverReason: c.reason, Missed: c.missed && c.failover != nil,
+		Failover: c.failover, FailoverReason: c.reason, Missed: c.missed && c.failover != nil && o != OutcomeAnswered,
 	}
 	if c.answered() {
 		r.Answer = c.answer

@@ -90,9 +90,9 @@ type CallRecord struct {
 	Legs       []Leg          // every leg, in start order, across chained groups
 
 	// Failover is the last failover destination taken (nil if none) and
-	// FailoverReason why. Missed is set when the group that failed over has
-	// record_missed on: the store writes a missed-call record for each member
-	// of the destination.
+	// FailoverReason why. Missed is set when the call was not answered here
+	// and the group that failed over has record_missed on: the store writes a
+	// missed-call record for each member of the destination.
 	Failover       *Destination
 	FailoverReason FailoverReason
 	Missed         bool

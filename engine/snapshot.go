@@ -159,9 +159,9 @@ func Compile(spec Spec, prev *Snapshot) (*Snapshot, error) {
 	}
 	c.extensions()
 	extGroups := c.extensionGroups()
-	c.assignGroupIDs()
+	numberProblems := c.assignGroupIDs()
 	for i := range spec.Groups {
-		c.group(i, extGroups)
+		c.group(i, extGroups, numberProblems[i])
 	}
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
@@ -245,22 +245,25 @@ func (c *compiler) extensionGroups() map[string][]strategy.ExtID {
 	return out
 }
 
-func (c *compiler) assignGroupIDs() {
+// assignGroupIDs gives every valid, unique group number its ID before any
+// group is compiled, so that ring_group destinations can refer forward.
+// Problems with numbers are kept for group() to report in order.
+func (c *compiler) assignGroupIDs() []string {
 	next := 0
 	if c.prev != nil {
 		next = len(c.prev.Groups)
 	}
+	problems := make([]string, len(c.spec.Groups))
 	c.s.Groups = make([]Group, next, next+len(c.spec.Groups))
 	for i, g := range c.spec.Groups {
-		at := index("ring_groups", i)
 		if !ValidNumber(g.Number) {
-			c.fail(at+".number", "must be 3-64 digits, got "+strconv.Quote(g.Number))
+			problems[i] = "must be 3-64 digits, got " + strconv.Quote(g.Number)
 			continue
 		}
 		_, dupGroup := c.s.groupByNumber[g.Number]
 		_, dupExt := c.s.extByNumber[g.Number]
 		if dupGroup || dupExt {
-			c.fail(at+".number", "number "+strconv.Quote(g.Number)+" is already used by another group or extension")
+			problems[i] = "number " + strconv.Quote(g.Number) + " is already used by another group or extension"
 			continue
 		}
 		id, ok := GroupID(0), false
@@ -273,16 +276,16 @@ func (c *compiler) assignGroupIDs() {
 		}
 		c.s.groupByNumber[g.Number] = id
 	}
+	return problems
 }
 
-func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID) {
+func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberProblem string) {
 	spec := &c.spec.Groups[i]
 	at := index("ring_groups", i)
-	id, ok := c.s.groupByNumber[spec.Number]
-	if !ok {
-		return // number already reported
-	}
 	n := len(c.errs)
+	if numberProblem != "" {
+		c.fail(at+".number", numberProblem)
+	}
 	if spec.Name == "" || len(spec.Name) > MaxNameLen {
 		c.fail(at+".name", "must be 1-127 characters")
 	}
@@ -318,7 +321,7 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID) {
 		}
 	}
 	g := Group{
-		ID: id, Number: spec.Number, Name: spec.Name, Plan: plan,
+		ID: c.s.groupByNumber[spec.Number], Number: spec.Number, Name: spec.Name, Plan: plan,
 		Headers:     groupHeaders(spec, spec.Strategy == strategy.PagingIntercom, c.spec.Domain),
 		ToExtension: spec.ToExtension, RecordMissed: spec.RecordMissed, Schedule: spec.Schedule,
 		OnNoAnswer:    c.destination(at+".on_no_answer", spec.OnNoAnswer, spec.Number),
@@ -329,7 +332,7 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID) {
 		g.diversion[r] = diversion(spec.Number, c.spec.Domain, r)
 	}
 	if len(c.errs) == n {
-		c.s.Groups[id] = g
+		c.s.Groups[c.s.groupByNumber[spec.Number]] = g
 	}
 }
 

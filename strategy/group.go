@@ -67,7 +67,7 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 		errs = append(errs, errors.New("strategy: unknown strategy"))
 	}
 	if ringTime < MinRingTime || ringTime > MaxRingTime {
-		errs = append(errs, errors.New("ring_time: must be 1-600 s, got "+ringTime.String()))
+		errs = append(errs, errors.New("ring_time: must be 1-600 s, got "+seconds(ringTime)))
 	}
 	var out []Member
 	seen := make(map[ExtID]bool, len(entries))
@@ -80,10 +80,10 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 			errs = append(errs, errors.New(at+".skill_level: must be >= 1, got "+strconv.Itoa(m.Skill)))
 		}
 		if m.Delay < 0 || m.Delay > MaxDelay {
-			errs = append(errs, errors.New(at+".delay: must be 0-600 s, got "+m.Delay.String()))
+			errs = append(errs, errors.New(at+".delay: must be 0-600 s, got "+seconds(m.Delay)))
 		}
 		if m.Timeout < 0 || m.Timeout > MaxDelay {
-			errs = append(errs, errors.New(at+".timeout: must be 0-600 s, got "+m.Timeout.String()))
+			errs = append(errs, errors.New(at+".timeout: must be 0-600 s, got "+seconds(m.Timeout)))
 		}
 		for _, e := range m.Exts {
 			if e < 0 {
@@ -169,4 +169,9 @@ func (g *Group) IndexOf(ext ExtID) int {
 		}
 	}
 	return -1
+}
+
+// seconds renders a duration the way the config file writes it: "601s", "1.5s".
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
 }
