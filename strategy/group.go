@@ -48,10 +48,10 @@ type Group struct {
 
 	exts       []ExtID     // per member: its extension, dense for the availability loop
 	mask       MemberState // state bits that must read exactly Online for a member to be available
-	listed     []int32     // member indices in configured order: 0, 1, 2, ...
+	listed     []slot      // configured order: members 0, 1, 2, ...
 	level      []int32     // per member: dense rank of its skill level (0 = lowest level number)
-	byDelay    []int32     // member indices, stable-sorted by custom delay
-	bySkill    []int32     // member indices, stable-sorted by skill level
+	byDelay    []slot      // stable-sorted by custom delay
+	bySkill    []slot      // stable-sorted by skill level
 	pos        []int32     // per member: its position in bySkill (nil unless a skill strategy)
 	levelStart []int32     // bySkill[levelStart[l]:levelStart[l+1]] is level l
 }
@@ -118,23 +118,24 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 // compileLevels ranks skill levels densely and lays the members out by level.
 func (g *Group) compileLevels() {
 	n := len(g.Members)
-	g.listed = make([]int32, n)
+	g.listed = make([]slot, n)
 	for i := range g.listed {
-		g.listed[i] = int32(i)
+		g.listed[i] = slot{int32(i), g.Members[i].Ext}
 	}
 	g.byDelay = slices.Clone(g.listed)
-	slices.SortStableFunc(g.byDelay, func(a, b int32) int {
-		return cmp.Compare(g.Members[a].Delay, g.Members[b].Delay)
+	slices.SortStableFunc(g.byDelay, func(a, b slot) int {
+		return cmp.Compare(g.Members[a.m].Delay, g.Members[b.m].Delay)
 	})
 	g.bySkill = slices.Clone(g.listed)
-	slices.SortStableFunc(g.bySkill, func(a, b int32) int {
-		return g.Members[a].Skill - g.Members[b].Skill
+	slices.SortStableFunc(g.bySkill, func(a, b slot) int {
+		return g.Members[a.m].Skill - g.Members[b.m].Skill
 	})
 	g.level = make([]int32, n)
 	g.levelStart = g.levelStart[:0]
 	rank := int32(-1)
-	for pos, m := range g.bySkill {
-		if pos == 0 || g.Members[m].Skill != g.Members[g.bySkill[pos-1]].Skill {
+	for pos, o := range g.bySkill {
+		m := o.m
+		if pos == 0 || g.Members[m].Skill != g.Members[g.bySkill[pos-1].m].Skill {
 			rank++
 			g.levelStart = append(g.levelStart, int32(pos))
 		}
@@ -143,8 +144,8 @@ func (g *Group) compileLevels() {
 	g.levelStart = append(g.levelStart, int32(n))
 	if _, bySkill := g.Kind.order(); bySkill {
 		g.pos = make([]int32, n)
-		for p, m := range g.bySkill {
-			g.pos[m] = int32(p)
+		for p, o := range g.bySkill {
+			g.pos[o.m] = int32(p)
 		}
 	}
 }

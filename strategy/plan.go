@@ -23,7 +23,7 @@ func (g *Group) Plan(st *State, states []MemberState, out []int32) []int32 {
 		if bySkill {
 			return g.appendAvailable(out, g.bySkill, states)
 		}
-		return g.appendListed(out, states)
+		return g.appendAvailable(out, g.listed, states)
 	case cyclic:
 		if !bySkill {
 			return g.appendCyclic(out, g.listed, 0, st.rung, states)
@@ -46,44 +46,29 @@ func (g *Group) available(i int, states []MemberState) bool {
 	return uint(e) < uint(len(states)) && states[e]&g.mask == Online
 }
 
+// slot is one entry of a ring order: a member index with its extension
+// beside it, so that walking an order is one sequential read.
+type slot struct {
+	m int32
+	e ExtID
+}
+
 // appendAvailable appends the members of order that are available. It is the
-// hot loop of every plan: a dense ExtID slice, one mask test per member, and
+// hot loop of every plan: one sequential pass, one mask test per member, and
 // a branch-free append so that a scattering of busy members costs no
 // mispredictions.
-func (g *Group) appendAvailable(out, order []int32, states []MemberState) []int32 {
+func (g *Group) appendAvailable(out []int32, order []slot, states []MemberState) []int32 {
 	n := len(out)
 	out = grow(out, len(order))
 	dst := out[n : n+len(order)]
-	exts, mask := g.exts, g.mask // locals: the stores to dst must not force reloads
+	mask := g.mask // a local: the stores to dst must not force reloads
 	k := 0
-	for _, m := range order {
-		e := exts[m]
+	for _, o := range order {
 		var s MemberState
-		if uint(e) < uint(len(states)) {
-			s = states[e]
+		if uint(o.e) < uint(len(states)) {
+			s = states[o.e]
 		}
-		dst[k] = m // k <= position in order < len(dst)
-		if s&mask == Online {
-			k++
-		}
-	}
-	return out[:n+k]
-}
-
-// appendListed is appendAvailable over the configured order, without the
-// order indirection: the most common plan, kept as tight as it goes.
-func (g *Group) appendListed(out []int32, states []MemberState) []int32 {
-	n := len(out)
-	exts, mask := g.exts, g.mask
-	out = grow(out, len(exts))
-	dst := out[n : n+len(exts)]
-	k := 0
-	for i, e := range exts {
-		var s MemberState
-		if uint(e) < uint(len(states)) {
-			s = states[e]
-		}
-		dst[k] = int32(i) // k <= i < len(dst)
+		dst[k] = o.m // k <= position in order < len(dst)
 		if s&mask == Online {
 			k++
 		}
@@ -106,14 +91,14 @@ func grow(out []int32, extra int) []int32 {
 // with the one rung longest ago (never rung first, ties by position) and
 // wrapping around. rung is the matching segment of the state's recency list:
 // its first available member is the start, usually found at once.
-func (g *Group) appendCyclic(out, seg []int32, lo int, rung recency, states []MemberState) []int32 {
-	for _, m := range rung {
-		if !g.available(int(m), states) {
+func (g *Group) appendCyclic(out []int32, seg []slot, lo int, rung recency, states []MemberState) []int32 {
+	for _, o := range rung {
+		if !g.available(int(o.m), states) {
 			continue
 		}
-		start := int(m)
+		start := int(o.m)
 		if g.pos != nil {
-			start = int(g.pos[m])
+			start = int(g.pos[o.m])
 		}
 		start -= lo
 		out = g.appendAvailable(out, seg[start:], states)

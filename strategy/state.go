@@ -24,14 +24,15 @@ type State struct {
 	keepRung       bool // only cyclic strategies read the rung list
 }
 
-// recency is a list of member indices, least recent first.
-type recency []int32
+// recency is a ring order, least recent first.
+type recency []slot
 
 // touch moves member j to the back of its segment, which ends at end.
 func (r recency) touch(j int32, end int) {
-	pos := slices.Index(r, j)
+	pos := slices.IndexFunc(r, func(o slot) bool { return o.m == j })
+	moved := r[pos]
 	copy(r[pos:end-1], r[pos+1:end])
-	r[end-1] = j
+	r[end-1] = moved
 }
 
 // NewState returns an empty State aligned with g.
@@ -72,11 +73,11 @@ func (s *State) Sync(g *Group) {
 func (s *State) sortedBy(when []uint64) recency {
 	g := s.group
 	r := slices.Clone(g.listed)
-	slices.SortStableFunc(r, func(a, b int32) int {
-		if s.bySkill && g.level[a] != g.level[b] {
-			return int(g.level[a] - g.level[b])
+	slices.SortStableFunc(r, func(a, b slot) int {
+		if s.bySkill && g.level[a.m] != g.level[b.m] {
+			return int(g.level[a.m] - g.level[b.m])
 		}
-		x, y := when[a], when[b]
+		x, y := when[a.m], when[b.m]
 		switch {
 		case x < y:
 			return -1
