@@ -10,7 +10,7 @@ package strategy
 //
 // Plan allocates nothing when cap(out) >= len(g.Members).
 func (g *Group) Plan(st *State, states []MemberState, out []int32) []int32 {
-	out = out[:0]
+	out = grow(out[:0], len(g.Members)) // every append below fits
 	o, bySkill := g.Kind.order()
 	if st == nil || st.group != g {
 		o = configured // no memory: as if nobody had ever been rung or answered
@@ -57,9 +57,10 @@ type slot struct {
 // hot loop of every plan: one sequential pass, one mask test per member, and
 // a branch-free append so that a scattering of busy members costs no
 // mispredictions.
+//
+// out must have room for len(order) more members (Plan makes it so).
 func (g *Group) appendAvailable(out []int32, order []slot, states []MemberState) []int32 {
 	n := len(out)
-	out = grow(out, len(order))
 	dst := out[n : n+len(order)]
 	mask := g.mask // a local: the stores to dst must not force reloads
 	k := 0
