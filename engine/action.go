@@ -51,10 +51,18 @@ var actionNames = [...]string{
 }
 
 func (k ActionKind) String() string {
-	if int(k) < len(actionNames) && actionNames[k] != "" {
-		return actionNames[k]
+	if n := enumName(actionNames[:], k); n != "" {
+		return n
 	}
 	return "action(" + strconv.Itoa(int(k)) + ")"
+}
+
+// enumName returns the name of v in names, or "" when v is out of range.
+func enumName[T ~uint8](names []string, v T) string {
+	if int(v) < len(names) {
+		return names[v]
+	}
+	return ""
 }
 
 // Action is one decision for the driver to carry out. Only the fields its
@@ -99,12 +107,7 @@ var cancelNames = [...]string{
 	CancelCallerGone: "caller-gone", CancelAborted: "aborted",
 }
 
-func (r CancelReason) String() string {
-	if int(r) < len(cancelNames) {
-		return cancelNames[r]
-	}
-	return ""
-}
+func (r CancelReason) String() string { return enumName(cancelNames[:], r) }
 
 // Header is the Reason header value to put on the CANCEL, or "" for none.
 func (r CancelReason) Header() string {

@@ -23,12 +23,7 @@ var destNames = [...]string{
 	DestIVR: "ivr", DestCallFlow: "call_flow", DestQueue: "queue", DestPlayGreeting: "play_greeting",
 }
 
-func (t DestType) String() string {
-	if t < destTypes {
-		return destNames[t]
-	}
-	return ""
-}
+func (t DestType) String() string { return enumName(destNames[:], t) }
 
 // ParseDestType maps a destination type name ("end_call", "ring_group", ...)
 // to its DestType.
@@ -72,12 +67,7 @@ const (
 var failoverNames = [...]string{ReasonNoAnswer: "no_answer", ReasonNoAgent: "no_agent", ReasonOutOfSchedule: "out_of_schedule"}
 var diversionReasons = [...]string{ReasonNoAnswer: "no-answer", ReasonNoAgent: "unavailable", ReasonOutOfSchedule: "time-of-day"}
 
-func (r FailoverReason) String() string {
-	if int(r) < len(failoverNames) {
-		return failoverNames[r]
-	}
-	return ""
-}
+func (r FailoverReason) String() string { return enumName(failoverNames[:], r) }
 
 // outcome is the call outcome when a group fails over for this reason.
 func (r FailoverReason) outcome() Outcome {

@@ -19,12 +19,7 @@ var outcomeNames = [...]string{
 	OutcomeAbandoned: "abandoned", OutcomeOutOfSchedule: "out_of_schedule", OutcomeFailed: "failed",
 }
 
-func (o Outcome) String() string {
-	if int(o) < len(outcomeNames) {
-		return outcomeNames[o]
-	}
-	return ""
-}
+func (o Outcome) String() string { return enumName(outcomeNames[:], o) }
 
 // LegResult is how a leg ended (the `result` label of ringd_legs_total).
 type LegResult uint8
@@ -43,12 +38,7 @@ var legResultNames = [...]string{
 	LegBusy: "busy", LegNoAnswer: "no_answer", LegFailed: "failed",
 }
 
-func (r LegResult) String() string {
-	if int(r) < len(legResultNames) {
-		return legResultNames[r]
-	}
-	return ""
-}
+func (r LegResult) String() string { return enumName(legResultNames[:], r) }
 
 // failureResult classifies a final failure code of a leg.
 func failureResult(code int) LegResult {
