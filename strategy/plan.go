@@ -18,12 +18,12 @@ func (g *Group) Plan(st *State, states []MemberState, out []int32) []int32 {
 	switch o {
 	case configured:
 		if g.Kind == Custom {
-			return g.appendAvailable(out, g.byDelay, 0, states)
+			return g.appendAvailable(out, g.byDelay, states)
 		}
 		if bySkill {
-			return g.appendAvailable(out, g.bySkill, 0, states)
+			return g.appendAvailable(out, g.bySkill, states)
 		}
-		return g.appendAvailable(out, g.listed, 0, states)
+		return g.appendAvailable(out, g.listed, states)
 	case cyclic:
 		if !bySkill {
 			return g.appendCyclic(out, g.listed, 0, st.rung, states)
@@ -34,7 +34,7 @@ func (g *Group) Plan(st *State, states []MemberState, out []int32) []int32 {
 		}
 		return out
 	default: // leastWorked: the state keeps the order (by level first for skill strategies)
-		return g.appendAvailable(out, st.answered, 0, states)
+		return g.appendAvailable(out, st.answered, states)
 	}
 }
 
@@ -53,28 +53,23 @@ type slot struct {
 	e ExtID
 }
 
-// appendAvailable appends the members of order that are available, starting
-// at position start and wrapping around (start is 0 but for cyclic plans).
-// It is the hot loop of every plan: one sequential pass, one mask test per
-// member, and a branch-free append so that a scattering of busy members
-// costs no mispredictions.
+// appendAvailable appends the members of order that are available. It is the
+// hot loop of every plan: one sequential pass, one mask test per member, and
+// a branch-free append so that a scattering of busy members costs no
+// mispredictions.
 //
 // out must have room for len(order) more members (Plan makes it so).
-func (g *Group) appendAvailable(out []int32, order []slot, start int, states []MemberState) []int32 {
+func (g *Group) appendAvailable(out []int32, order []slot, states []MemberState) []int32 {
 	n := len(out)
 	dst := out[n : n+len(order)]
 	mask := g.mask // a local: the stores to dst must not force reloads
-	k, j := 0, start
-	for range order {
-		o := order[j]
-		if j++; j == len(order) {
-			j = 0
-		}
+	k := 0
+	for _, o := range order {
 		var s MemberState
 		if uint(o.e) < uint(len(states)) {
 			s = states[o.e]
 		}
-		dst[k] = o.m // k <= members visited < len(dst)
+		dst[k] = o.m // k <= position in order < len(dst)
 		if s&mask == Online {
 			k++
 		}
@@ -106,7 +101,9 @@ func (g *Group) appendCyclic(out []int32, seg []slot, lo int, rung recency, stat
 		if g.pos != nil {
 			start = int(g.pos[o.m])
 		}
-		return g.appendAvailable(out, seg, start-lo, states)
+		start -= lo
+		out = g.appendAvailable(out, seg[start:], states)
+		return g.appendAvailable(out, seg[:start], states)
 	}
 	return out
 }
