@@ -1,0 +1,211 @@
+package sip
+
+import (
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/ringd/ringd/engine"
+)
+
+// driver is the one goroutine that owns the routing engine (DESIGN: the
+// driver loop). Everything else talks to it by posting functions that run
+// on it; it turns SIP events into engine events, carries out the actions,
+// and arms one timer for the engine's next deadline.
+type driver struct {
+	s      *Server
+	eng    *engine.Engine
+	events chan func()
+	base   time.Time // engine time 0
+	timer  *time.Timer
+	armed  bool
+	at     int64 // deadline the timer is armed for
+	calls  map[engine.CallID]*groupCall
+	pages  map[string]*groupCall // answered pages by Call-ID, until the caller's BYE
+	out    []engine.Action
+	later  []func() // engine events raised while actions are carried out
+}
+
+func newDriver(s *Server, snap *engine.Snapshot) *driver {
+	d := &driver{s: s, eng: engine.New(snap), events: make(chan func(), 4096), base: time.Now(),
+		calls: map[engine.CallID]*groupCall{}, pages: map[string]*groupCall{}, out: make([]engine.Action, 0, 64)}
+	d.timer = time.NewTimer(time.Hour)
+	d.timer.Stop()
+	return d
+}
+
+// now is engine time: monotonic nanoseconds since the driver started.
+func (d *driver) now() int64 { return int64(time.Since(d.base)) }
+
+// post runs f on the driver goroutine. It must not be called from it.
+func (d *driver) post(f func()) { d.events <- f }
+
+func (d *driver) run(done <-chan struct{}) {
+	d.refreshAll()
+	for {
+		select {
+		case <-done:
+			return
+		case f := <-d.events:
+			f()
+		case <-d.timer.C:
+			d.armed = false
+			d.step(d.eng.Tick)
+		}
+		for len(d.later) > 0 {
+			f := d.later[0]
+			d.later = d.later[1:]
+			f()
+		}
+		d.rearm()
+	}
+}
+
+// step feeds one engine event and carries out what it decided.
+func (d *driver) step(event func(now int64, out []engine.Action) []engine.Action) {
+	d.out = event(d.now(), d.out[:0])
+	d.exec(d.out)
+}
+
+// then queues an engine event to run once the current actions are done
+// (actions must not feed the engine while its output is being read).
+func (d *driver) then(f func()) { d.later = append(d.later, f) }
+
+func (d *driver) rearm() {
+	at, ok := d.eng.NextDeadline()
+	if !ok {
+		if d.armed {
+			d.timer.Stop()
+			d.armed = false
+		}
+		return
+	}
+	if d.armed && d.at == at {
+		return
+	}
+	d.timer.Stop()
+	d.timer.Reset(max(0, time.Duration(at-d.now())))
+	d.armed, d.at = true, at
+}
+
+// setSnapshot applies a new routing configuration to new calls.
+func (d *driver) setSnapshot(snap *engine.Snapshot) {
+	d.eng.SetSnapshot(snap)
+	d.refreshAll()
+}
+
+func (d *driver) refreshAll() {
+	for num := range d.s.settings.Load().Extensions {
+		d.refreshMember(num)
+	}
+}
+
+// refreshMember recomputes an extension's state (registered, DND, busy)
+// and tells the engine when it changed.
+func (d *driver) refreshMember(ext string) {
+	id, ok := d.eng.Snapshot().Extension(ext)
+	if !ok {
+		return
+	}
+	var st strategyState
+	if d.s.loc.Online(ext, time.Now()) {
+		st |= online
+	}
+	if e, ok := d.s.settings.Load().Extensions[ext]; ok && e.DND {
+		st |= dnd
+	}
+	if d.s.dialogs.isBusy(ext) {
+		st |= busy
+	}
+	if d.eng.Member(id) != st {
+		d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.SetMember(now, id, st, out) })
+	}
+}
+
+// ringing counts calls that have not had their final response yet.
+func (d *driver) ringing() int {
+	n := 0
+	for _, gc := range d.calls {
+		if !gc.final {
+			n++
+		}
+	}
+	return n
+}
+
+// exec carries out engine actions.
+func (d *driver) exec(out []engine.Action) {
+	for i := range out {
+		a := &out[i]
+		gc := d.calls[a.Call]
+		if gc == nil {
+			continue
+		}
+		switch a.Kind {
+		case engine.ActStartLeg:
+			d.startLeg(gc, a)
+		case engine.ActCancelLeg:
+			if f := gc.legs[a.Leg].fork; f != nil {
+				f.cancel(a.Cancel.Header())
+			}
+		case engine.ActForwardProvisional:
+			if ml := gc.legs[a.Leg]; ml.prov != nil && !gc.final {
+				_ = gc.tx.Respond(upstream(ml.prov, gc.req, ml.toRewritten))
+			}
+		case engine.ActAnswerCaller:
+			d.answerCaller(gc, gc.legs[a.Leg])
+		case engine.ActAnswerLocal:
+			d.answerLocal(gc)
+		case engine.ActJoinPage:
+			d.joinPage(gc, gc.legs[a.Leg])
+		case engine.ActReleaseLeg:
+			if f := gc.legs[a.Leg].fork; f != nil {
+				f.releaseWinner()
+			}
+		case engine.ActRespondCaller:
+			if !gc.final {
+				respond(gc.tx, gc.req, a.Code, reasonPhrase(a.Code))
+				gc.finish()
+			}
+		case engine.ActFailover:
+			if a.Dest.Type.Proxied() {
+				d.failover(gc, a)
+			}
+		case engine.ActRecord:
+			d.record(gc, a.Record)
+			gc.over = true
+			delete(d.calls, a.Call)
+		}
+	}
+}
+
+func (d *driver) record(gc *groupCall, r *engine.CallRecord) {
+	snap := r.Snapshot
+	fields := []zap.Field{
+		zap.String("call_id", callID(gc.req)),
+		zap.String("group", snap.Groups[r.Group].Number),
+		zap.String("outcome", r.Outcome.String()),
+		zap.String("caller", r.Caller),
+		zap.Int("legs", len(r.Legs)),
+		zap.Duration("duration", time.Duration(r.End-r.Start)),
+	}
+	if r.AnsweredBy >= 0 {
+		fields = append(fields, zap.String("answered_by", snap.Extensions[r.AnsweredBy].Number),
+			zap.Duration("answer_after", time.Duration(r.Answer-r.Start)))
+	}
+	if r.Failover != nil {
+		fields = append(fields, zap.String("failover", r.Failover.Type.String()), zap.String("failover_reason", r.FailoverReason.String()))
+	}
+	if r.LastGroup != r.Group {
+		fields = append(fields, zap.String("last_group", snap.Groups[r.LastGroup].Number))
+	}
+	d.s.log.Info("call record", fields...)
+}
+
+// busyChanged tells the engine, from the driver goroutine, about
+// extensions whose busy state changed.
+func (d *driver) busyChanged(exts []string) {
+	for _, e := range exts {
+		d.then(func() { d.refreshMember(e) })
+	}
+}

@@ -1,0 +1,266 @@
+package sip
+
+import (
+	"context"
+	"sync"
+
+	"github.com/emiago/sipgo/sip"
+)
+
+// forkHandler receives the combined outcome of a fork. Calls come from the
+// fork's branch goroutines, never with the fork's lock held.
+type forkHandler interface {
+	// provisional: a branch sent 180/183 (not 100) while the fork still rings.
+	provisional(f *fork, res *sip.Response)
+	// answered: the first 2xx. The other branches are being cancelled.
+	answered(f *fork, b *branch, res *sip.Response)
+	// failed: every branch ended without a 2xx; code is the best failure.
+	failed(f *fork, code int)
+	// retransmitted: a retransmission of the winning 2xx.
+	retransmitted(f *fork, res *sip.Response)
+}
+
+// fork sends one INVITE to several targets in parallel and combines the
+// answers as RFC 3261 §16.7 asks: provisionals as they come, the first 2xx
+// wins (the other branches get CANCEL), else the best failure once every
+// branch has one. A fork is one ring-group leg (all contacts of a member) or
+// one plain proxied call (an extension's contacts, a trunk, a service).
+type fork struct {
+	s *Server
+	h forkHandler
+
+	mu        sync.Mutex
+	branches  []*branch
+	open      int // branches without a final response
+	winner    *branch
+	cancelled bool   // no 2xx wanted any more
+	reason    string // Reason header of the CANCELs
+	best      int    // best failure so far
+	reported  bool   // answered or failed was called
+}
+
+// branch is one INVITE client transaction of a fork.
+type branch struct {
+	req         *sip.Request
+	provisional bool
+	final       bool
+	cancelSent  bool
+	answer      *sip.Response
+}
+
+// startFork sends one copy of each request and reports to h.
+func (s *Server) startFork(reqs []*sip.Request, h forkHandler) *fork {
+	f := &fork{s: s, h: h, open: len(reqs)}
+	for _, r := range reqs {
+		f.branches = append(f.branches, &branch{req: r})
+	}
+	for _, b := range f.branches {
+		go f.run(b)
+	}
+	return f
+}
+
+func (f *fork) run(b *branch) {
+	tx, err := f.s.client.TransactionRequest(context.Background(), b.req, prebuilt)
+	if err != nil {
+		f.s.log.Sugar().Debugw("branch not sent", "to", b.req.Recipient.String(), "error", err)
+		f.final(b, 503)
+		return
+	}
+	tx.OnRetransmission(func(res *sip.Response) {
+		f.mu.Lock()
+		won := f.winner == b
+		f.mu.Unlock()
+		if won && res.IsSuccess() {
+			f.h.retransmitted(f, res)
+		}
+	})
+	for {
+		select {
+		case res := <-tx.Responses():
+			f.response(b, res)
+		case <-tx.Done():
+			code := 408
+			if err := tx.Err(); err != nil && !isTimeout(err) {
+				code = 503
+			}
+			f.final(b, code)
+			return
+		}
+	}
+}
+
+func (f *fork) response(b *branch, res *sip.Response) {
+	code := res.StatusCode
+	switch {
+	case code == 100:
+	case code < 200:
+		f.mu.Lock()
+		b.provisional = true
+		if f.cancelled && !b.cancelSent && !b.final {
+			b.cancelSent = true
+			reason := f.reason
+			f.mu.Unlock()
+			f.sendCancel(b, reason)
+			return
+		}
+		report := !f.reported && !f.cancelled
+		f.mu.Unlock()
+		if report {
+			f.h.provisional(f, res)
+		}
+	case code < 300:
+		f.mu.Lock()
+		if b.final {
+			f.mu.Unlock()
+			return
+		}
+		b.final, b.answer = true, res
+		f.open--
+		if f.winner != nil || f.cancelled {
+			f.mu.Unlock()
+			f.release(b)
+			return
+		}
+		f.winner, f.reported = b, true
+		cancels := f.cancelLocked(ReasonCompletedElsewhere)
+		f.mu.Unlock()
+		f.sendCancels(cancels, ReasonCompletedElsewhere)
+		f.h.answered(f, b, res)
+	default:
+		f.final(b, code)
+	}
+}
+
+// final records a failure of branch b.
+func (f *fork) final(b *branch, code int) {
+	f.mu.Lock()
+	if b.final {
+		f.mu.Unlock()
+		return
+	}
+	b.final = true
+	f.open--
+	f.best = betterFailure(f.best, code)
+	fire := f.open == 0 && !f.reported && !f.cancelled
+	if fire {
+		f.reported = true
+	}
+	best := f.best
+	f.mu.Unlock()
+	if fire {
+		f.h.failed(f, best)
+	}
+}
+
+// ReasonCompletedElsewhere mirrors engine.ReasonCompletedElsewhere for
+// branches that lose to another branch of the same fork.
+const ReasonCompletedElsewhere = `SIP;cause=200;text="Call completed elsewhere"`
+
+// cancel stops the fork: CANCEL to every branch still ringing (once it has
+// sent a provisional), a 2xx arriving later is acknowledged and hung up.
+// It does nothing once a branch has won.
+func (f *fork) cancel(reason string) {
+	f.mu.Lock()
+	if f.winner != nil || f.cancelled {
+		f.mu.Unlock()
+		return
+	}
+	cancels := f.cancelLocked(reason)
+	f.mu.Unlock()
+	f.sendCancels(cancels, reason)
+}
+
+func (f *fork) cancelLocked(reason string) []*branch {
+	f.cancelled, f.reason = true, reason
+	var now []*branch
+	for _, b := range f.branches {
+		if !b.final && b.provisional && !b.cancelSent {
+			b.cancelSent = true
+			now = append(now, b)
+		}
+	}
+	return now
+}
+
+func (f *fork) sendCancels(bs []*branch, reason string) {
+	for _, b := range bs {
+		f.sendCancel(b, reason)
+	}
+}
+
+func (f *fork) sendCancel(b *branch, reason string) {
+	go f.s.send(cancelFor(b.req, reason))
+}
+
+// send runs a request ringd originates (CANCEL, BYE) as a client
+// transaction to its final response, and discards the answer.
+func (s *Server) send(req *sip.Request) {
+	tx, err := s.client.TransactionRequest(context.Background(), req, prebuilt)
+	if err != nil {
+		return
+	}
+	defer tx.Terminate()
+	for {
+		select {
+		case res := <-tx.Responses():
+			if res.StatusCode >= 200 {
+				return
+			}
+		case <-tx.Done():
+			return
+		}
+	}
+}
+
+// release acknowledges a 2xx nobody wants and hangs the session up.
+func (f *fork) release(b *branch) {
+	res := b.answer
+	if res == nil {
+		return
+	}
+	ack := f.s.inDialogRequest(sip.ACK, b.req, res, b.req.CSeq().SeqNo)
+	bye := f.s.inDialogRequest(sip.BYE, b.req, res, b.req.CSeq().SeqNo+1)
+	go func() {
+		_ = f.s.client.WriteRequest(ack, prebuilt)
+		f.s.send(bye)
+	}()
+}
+
+// releaseWinner hangs up the winning branch (its 2xx lost a race upstream).
+func (f *fork) releaseWinner() {
+	f.mu.Lock()
+	w := f.winner
+	f.mu.Unlock()
+	if w != nil {
+		f.release(w)
+	}
+}
+
+// betterFailure picks the final response to pass on when every branch
+// failed (RFC 3261 §16.7, simplified): 6xx first, then 486 Busy Here, then
+// other 4xx, 3xx, 5xx, and a timeout last.
+func betterFailure(a, b int) int {
+	if a == 0 || failureRank(b) < failureRank(a) {
+		return b
+	}
+	return a
+}
+
+func failureRank(code int) int {
+	switch {
+	case code >= 600:
+		return 0
+	case code == 486:
+		return 1
+	case code == 408:
+		return 5
+	case code >= 500:
+		return 4
+	case code >= 400:
+		return 2
+	case code >= 300:
+		return 3
+	}
+	return 6
+}

@@ -1,0 +1,197 @@
+package sip
+
+import (
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/ringd/ringd/engine"
+)
+
+// groupCall is the driver's side of one engine call: the caller's INVITE
+// transaction and one fork per member leg.
+type groupCall struct {
+	id        engine.CallID
+	req       *sip.Request
+	tx        sip.ServerTransaction
+	snap      *engine.Snapshot
+	callerExt string // the calling extension, "" for a trunk or unknown caller
+	legs      []*memberLeg
+	final     bool // a final response was sent to the caller, or handed to a failover proxy
+	over      bool // the engine wrote the call's record
+	done      chan struct{}
+}
+
+// finish lets the INVITE handler return: the caller has its final response.
+func (gc *groupCall) finish() {
+	if !gc.final {
+		gc.final = true
+		close(gc.done)
+	}
+}
+
+// memberLeg is one engine leg: a fork to every contact of the member.
+type memberLeg struct {
+	d           *driver
+	gc          *groupCall
+	index       int
+	ext         string
+	fork        *fork
+	toRewritten bool
+	prov        *sip.Response // last provisional, for ActForwardProvisional
+	answer      *sip.Response // the 2xx, for ActAnswerCaller / ActJoinPage
+}
+
+func (ml *memberLeg) provisional(_ *fork, res *sip.Response) {
+	ml.d.post(func() {
+		if ml.gc.over {
+			return
+		}
+		ml.prov = res
+		code := res.StatusCode
+		ml.d.step(func(now int64, out []engine.Action) []engine.Action {
+			return ml.d.eng.Provisional(now, ml.gc.id, ml.index, code, out)
+		})
+	})
+}
+
+func (ml *memberLeg) answered(f *fork, _ *branch, res *sip.Response) {
+	ml.d.post(func() {
+		if ml.gc.over {
+			f.releaseWinner()
+			return
+		}
+		ml.answer = res
+		code := res.StatusCode
+		ml.d.step(func(now int64, out []engine.Action) []engine.Action {
+			return ml.d.eng.Answered(now, ml.gc.id, ml.index, code, out)
+		})
+	})
+}
+
+func (ml *memberLeg) failed(_ *fork, code int) {
+	ml.d.post(func() {
+		ml.d.step(func(now int64, out []engine.Action) []engine.Action {
+			return ml.d.eng.Failed(now, ml.gc.id, ml.index, code, out)
+		})
+	})
+}
+
+func (ml *memberLeg) retransmitted(_ *fork, res *sip.Response) {
+	ml.d.post(func() {
+		if ml.answer != nil && ml.gc.tx != nil {
+			_ = ml.gc.tx.Respond(upstream(res, ml.gc.req, ml.toRewritten))
+		}
+	})
+}
+
+// ringGroup runs a call to a ring group. It is called on the INVITE's own
+// sipgo goroutine and returns once the caller has its final response (or
+// the caller's transaction is gone).
+func (d *driver) ringGroup(req *sip.Request, tx sip.ServerTransaction, number, callerExt string) {
+	gc := &groupCall{req: req, tx: tx, callerExt: callerExt, done: make(chan struct{})}
+	tx.OnCancel(func(*sip.Request) { d.post(func() { d.callerCancel(gc) }) })
+	d.post(func() { d.arrive(gc, number) })
+	select {
+	case <-gc.done:
+	case <-tx.Done():
+		d.post(func() { d.callerGone(gc) })
+	}
+}
+
+func (d *driver) arrive(gc *groupCall, number string) {
+	if d.s.draining.Load() {
+		retry := sip.NewHeader("Retry-After", itoa(d.s.settings.Load().ShutdownRetryAfter))
+		respond(gc.tx, gc.req, 503, "Service Unavailable", retry)
+		gc.finish()
+		return
+	}
+	snap := d.eng.Snapshot()
+	gid, ok := snap.Group(number)
+	if !ok {
+		respond(gc.tx, gc.req, 404, "Not Found")
+		gc.finish()
+		return
+	}
+	gc.snap = snap
+	var id engine.CallID
+	id, d.out = d.eng.Arrive(d.now(), time.Now().UnixNano(), gid, callerName(gc.req), d.out[:0])
+	if id == 0 {
+		respond(gc.tx, gc.req, 404, "Not Found")
+		gc.finish()
+		return
+	}
+	gc.id = id
+	d.calls[id] = gc
+	d.exec(d.out)
+}
+
+func (d *driver) callerCancel(gc *groupCall) {
+	if gc.id == 0 || gc.over {
+		return
+	}
+	d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.CallerCancel(now, gc.id, out) })
+}
+
+// callerGone: the caller's INVITE transaction ended before its final
+// response (transport failure): the engine ends the call without a response.
+func (d *driver) callerGone(gc *groupCall) {
+	if gc.id == 0 || gc.over || gc.final {
+		return
+	}
+	d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.Hangup(now, gc.id, out) })
+}
+
+// startLeg forks a member leg to every contact of the extension, with the
+// headers the engine decided.
+func (d *driver) startLeg(gc *groupCall, a *engine.Action) {
+	ext := gc.snap.Extensions[a.Ext].Number
+	ml := &memberLeg{d: d, gc: gc, index: a.Leg, ext: ext}
+	gc.legs = append(gc.legs, ml)
+	contacts := d.s.loc.Contacts(ext, time.Now())
+	if len(contacts) == 0 {
+		id, leg := gc.id, a.Leg
+		d.then(func() {
+			d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.Failed(now, id, leg, 480, out) })
+		})
+		return
+	}
+	reqs := make([]*sip.Request, 0, len(contacts))
+	for _, c := range contacts {
+		var replace, extra []sip.Header
+		for _, h := range a.Headers {
+			extra = append(extra, sip.NewHeader(h.Name, h.Value))
+		}
+		if a.Diversion != "" {
+			extra = append(extra, sip.NewHeader(engine.HeaderDiversion, a.Diversion))
+		}
+		if a.To != "" {
+			replace = append(replace, &sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: ext, Host: gc.snap.Domain}, Params: sip.NewParams()})
+			ml.toRewritten = true
+		}
+		reqs = append(reqs, d.s.forward(gc.req, c, true, replace, extra))
+	}
+	ml.fork = d.s.startFork(reqs, ml)
+}
+
+// answerCaller relays the winning 2xx and marks both ends busy.
+func (d *driver) answerCaller(gc *groupCall, ml *memberLeg) {
+	if gc.final || ml.answer == nil {
+		return
+	}
+	_ = gc.tx.Respond(upstream(ml.answer, gc.req, ml.toRewritten))
+	gc.finish()
+	d.busyChanged(d.s.dialogs.add(callID(gc.req), ml.ext, gc.callerExt))
+}
+
+// callerName is what the call record shows as the caller: the From user,
+// or the whole From URI when it has none.
+func callerName(req *sip.Request) string {
+	if f := req.From(); f != nil {
+		if f.Address.User != "" {
+			return f.Address.User
+		}
+		return f.Address.String()
+	}
+	return ""
+}

@@ -1,0 +1,152 @@
+package sip
+
+import (
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+)
+
+// allow is the Allow header value of ringd's own responses.
+const allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO, PRACK, REFER, NOTIFY, MESSAGE"
+
+func (s *Server) routes() {
+	s.srv.OnInvite(s.onInvite)
+	s.srv.OnRegister(s.onRegister)
+	s.srv.OnOptions(s.onOptions)
+	s.srv.OnAck(s.onAck)
+	s.srv.OnBye(s.onBye)
+	s.srv.OnCancel(s.onCancel)
+	for _, m := range []sip.RequestMethod{sip.UPDATE, sip.INFO, sip.PRACK, sip.REFER, sip.NOTIFY, sip.MESSAGE, sip.SUBSCRIBE, sip.PUBLISH} {
+		s.srv.OnRequest(m, s.onOther)
+	}
+	s.srv.OnNoRoute(s.onOther)
+}
+
+// checked applies the request checks and answers a refused request; it
+// reports whether the request may go on.
+func (s *Server) checked(req *sip.Request, tx sip.ServerTransaction) bool {
+	rej := s.checkRequest(req)
+	if rej == nil {
+		return true
+	}
+	s.log.Sugar().Debugw("request refused", "method", req.Method, "code", rej.code, "reason", rej.why, "source", req.Source())
+	if !req.IsAck() {
+		respond(tx, req, rej.code, rej.reason, rej.header)
+	}
+	return false
+}
+
+func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
+	if !s.checked(req, tx) {
+		return
+	}
+	if toTag(req) != "" {
+		s.inDialog(req, tx)
+		return
+	}
+	caller, ok := s.authenticateCaller(req, tx)
+	if !ok {
+		return
+	}
+	number := req.Recipient.User
+	st := s.settings.Load()
+	if _, isGroup := st.Snapshot.Group(number); isGroup {
+		s.drv.ringGroup(req, tx, number, caller)
+		return
+	}
+	if _, isExt := st.Extensions[number]; isExt {
+		if s.draining.Load() {
+			respond(tx, req, 503, "Service Unavailable", sip.NewHeader("Retry-After", itoa(st.ShutdownRetryAfter)))
+			return
+		}
+		s.callExtension(req, tx, number, caller, nil)
+		return
+	}
+	respond(tx, req, 404, "Not Found")
+}
+
+// authenticateCaller admits INVITEs from trusted networks as they are and
+// asks everyone else to authenticate as an extension (407). It returns the
+// calling extension ("" when the caller is not one).
+func (s *Server) authenticateCaller(req *sip.Request, tx sip.ServerTransaction) (string, bool) {
+	if s.trusted(req.Source()) {
+		from := ""
+		if f := req.From(); f != nil {
+			from = f.Address.User
+		}
+		if _, ok := s.settings.Load().Extensions[from]; ok {
+			return from, true
+		}
+		return "", true
+	}
+	var cred string
+	if h := req.GetHeader("Proxy-Authorization"); h != nil {
+		cred = h.Value()
+	}
+	now := time.Now()
+	user, res := s.auth.check(cred, string(req.Method), s.password, now)
+	if res == authOK {
+		return user, true
+	}
+	respond(tx, req, 407, "Proxy Authentication Required",
+		sip.NewHeader("Proxy-Authenticate", s.auth.challenge(now, res == authStale)))
+	return "", false
+}
+
+func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
+	if !s.checked(req, tx) {
+		return
+	}
+	if toTag(req) != "" {
+		s.inDialog(req, tx)
+		return
+	}
+	respond(tx, req, 200, "OK", sip.NewHeader("Allow", allow), sip.NewHeader("Accept", "application/sdp"))
+}
+
+func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
+	if s.checkRequest(req) != nil || toTag(req) == "" {
+		return // a stray ACK is absorbed, never answered
+	}
+	s.inDialog(req, tx)
+}
+
+func (s *Server) onBye(req *sip.Request, tx sip.ServerTransaction) {
+	if !s.checked(req, tx) {
+		return
+	}
+	if toTag(req) != "" && req.Route() == nil && s.isLocal(req.Recipient.Host, req.Recipient.Port) {
+		ended := make(chan bool, 1)
+		id := callID(req)
+		s.drv.post(func() { ended <- s.drv.endPage(id) })
+		if <-ended {
+			respond(tx, req, 200, "OK")
+			return
+		}
+	}
+	if toTag(req) == "" {
+		respond(tx, req, 481, "Call/Transaction Does Not Exist")
+		return
+	}
+	s.inDialog(req, tx)
+}
+
+// onCancel sees only CANCELs that match no INVITE transaction (sipgo answers
+// the others itself, 200 then 487).
+func (s *Server) onCancel(req *sip.Request, tx sip.ServerTransaction) {
+	if !s.checked(req, tx) {
+		return
+	}
+	respond(tx, req, 481, "Call/Transaction Does Not Exist")
+}
+
+func (s *Server) onOther(req *sip.Request, tx sip.ServerTransaction) {
+	if !s.checked(req, tx) {
+		return
+	}
+	if toTag(req) != "" {
+		s.inDialog(req, tx)
+		return
+	}
+	respond(tx, req, 405, "Method Not Allowed", sip.NewHeader("Allow", allow))
+}

@@ -1,0 +1,169 @@
+package sip
+
+import (
+	"strings"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// prebuilt tells sipgo's client that a request is complete as it is: ringd
+// builds its own Via, Record-Route and Max-Forwards as a proxy must.
+func prebuilt(*sipgo.Client, *sip.Request) error { return nil }
+
+// via returns a new top Via of ringd for a request sent over transport.
+func (s *Server) via(transport string) *sip.ViaHeader {
+	host, port := s.advertised(transport)
+	params := sip.NewParams()
+	params.Add("branch", sip.GenerateBranch())
+	return &sip.ViaHeader{ProtocolName: "SIP", ProtocolVersion: "2.0", Transport: strings.ToUpper(transport), Host: host, Port: port, Params: params}
+}
+
+// recordRoute returns ringd's Record-Route entry for a transport.
+func (s *Server) recordRoute(transport string) *sip.RecordRouteHeader {
+	host, port := s.advertised(transport)
+	params := sip.NewParams()
+	params.Add("transport", strings.ToLower(transport))
+	params.Add("lr", "")
+	return &sip.RecordRouteHeader{Address: sip.Uri{Scheme: "sip", Host: host, Port: port, UriParams: params}}
+}
+
+// uriTransport is the transport a request to u travels over: its transport
+// parameter, else UDP (TLS for sips).
+func uriTransport(u sip.Uri) string {
+	if t, ok := u.UriParams.Get("transport"); ok && t != "" {
+		return strings.ToUpper(t)
+	}
+	if u.IsEncrypted() {
+		return "TLS"
+	}
+	return "UDP"
+}
+
+// forward copies an incoming request for forwarding to target as a proxy
+// does (RFC 3261 §16.6): new Request-URI, Route entries naming ringd
+// removed, Max-Forwards decremented, Record-Route and Via of ringd added on
+// top. replace lists headers to put in place of the incoming ones (a new
+// To, say); extra lists headers to add.
+func (s *Server) forward(in *sip.Request, target sip.Uri, recordRoute bool, replace []sip.Header, extra []sip.Header) *sip.Request {
+	out := sip.NewRequest(in.Method, *target.Clone())
+	out.SipVersion = in.SipVersion
+	routes := true // leading Route entries that name ringd are ours to consume
+	for _, h := range in.Headers() {
+		switch h.Name() {
+		case "Route":
+			if r, ok := h.(*sip.RouteHeader); ok && routes && s.isLocal(r.Address.Host, r.Address.Port) {
+				continue
+			}
+			routes = false
+		case "Max-Forwards":
+			mf := sip.MaxForwardsHeader(70)
+			if in.MaxForwards() != nil {
+				mf = sip.MaxForwardsHeader(in.MaxForwards().Val() - 1)
+			}
+			out.AppendHeader(&mf)
+			continue
+		case "Content-Length":
+			continue
+		}
+		if i := indexHeader(replace, h.Name()); i >= 0 {
+			out.AppendHeader(replace[i])
+			replace = append(replace[:i:i], replace[i+1:]...)
+			continue
+		}
+		out.AppendHeader(sip.HeaderClone(h))
+	}
+	if in.MaxForwards() == nil {
+		mf := sip.MaxForwardsHeader(70)
+		out.AppendHeader(&mf)
+	}
+	for _, h := range extra {
+		out.AppendHeader(h)
+	}
+	tp := uriTransport(target)
+	if r := out.Route(); r != nil {
+		tp = uriTransport(r.Address)
+	}
+	if recordRoute {
+		out.PrependHeader(s.recordRoute(tp))
+	}
+	out.PrependHeader(s.via(tp))
+	out.SetBody(in.Body())
+	out.SetTransport(tp)
+	return out
+}
+
+func indexHeader(hs []sip.Header, name string) int {
+	for i, h := range hs {
+		if strings.EqualFold(h.Name(), name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// upstream turns a response received on a forwarded request into the
+// response to relay toward the sender of in: ringd's Via removed, sent back
+// the way in came. When keepTo is set (to_extension rewrote the To of the
+// forwarded request) the sender's own To comes back, with the tag of the
+// response.
+func upstream(res *sip.Response, in *sip.Request, keepTo bool) *sip.Response {
+	r := res.Clone()
+	r.RemoveHeader("Via")
+	if keepTo {
+		if to, orig := r.To(), in.To(); to != nil && orig != nil {
+			to.Address = *orig.Address.Clone()
+			to.DisplayName = orig.DisplayName
+		}
+	}
+	r.SetTransport(in.Transport())
+	r.SetDestination(in.Source())
+	return r
+}
+
+// cancelFor builds the CANCEL of a forwarded INVITE (RFC 3261 §9.1): same
+// Request-URI, Call-ID, From, To, CSeq number and top Via (so the same
+// branch) as the INVITE, with a Reason header when one is given.
+func cancelFor(inv *sip.Request, reason string) *sip.Request {
+	c := sip.NewRequest(sip.CANCEL, *inv.Recipient.Clone())
+	c.SipVersion = inv.SipVersion
+	c.AppendHeader(sip.HeaderClone(inv.Via()))
+	for _, r := range inv.GetHeaders("Route") {
+		c.AppendHeader(sip.HeaderClone(r))
+	}
+	mf := sip.MaxForwardsHeader(70)
+	c.AppendHeader(&mf)
+	c.AppendHeader(sip.HeaderClone(inv.From()))
+	c.AppendHeader(sip.HeaderClone(inv.To()))
+	c.AppendHeader(sip.HeaderClone(inv.CallID()))
+	cseq := &sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.CANCEL}
+	c.AppendHeader(cseq)
+	if reason != "" {
+		c.AppendHeader(sip.NewHeader("Reason", reason))
+	}
+	c.SetBody(nil)
+	c.SetTransport(inv.Transport())
+	return c
+}
+
+// inDialogRequest builds a request ringd itself sends inside the dialog a
+// 2xx established on the forwarded INVITE inv (ACK and BYE of a 2xx nobody
+// wants): straight to the callee's Contact.
+func (s *Server) inDialogRequest(method sip.RequestMethod, inv *sip.Request, res *sip.Response, seq uint32) *sip.Request {
+	target := inv.Recipient
+	if c := res.Contact(); c != nil {
+		target = c.Address
+	}
+	r := sip.NewRequest(method, *target.Clone())
+	tp := uriTransport(target)
+	r.AppendHeader(s.via(tp))
+	mf := sip.MaxForwardsHeader(70)
+	r.AppendHeader(&mf)
+	r.AppendHeader(sip.HeaderClone(inv.From()))
+	r.AppendHeader(sip.HeaderClone(res.To()))
+	r.AppendHeader(sip.HeaderClone(inv.CallID()))
+	r.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: method})
+	r.SetBody(nil)
+	r.SetTransport(tp)
+	return r
+}

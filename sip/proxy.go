@@ -1,0 +1,176 @@
+package sip
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/ringd/ringd/engine"
+)
+
+// proxyCall relays a caller's INVITE to a set of targets as a plain forking
+// proxy, outside the engine: a call to an extension (all its contacts), or
+// a failover destination (an extension, the trunk, a service URI).
+type proxyCall struct {
+	s         *Server
+	req       *sip.Request
+	tx        sip.ServerTransaction
+	calleeExt string
+	callerExt string
+	f         *fork
+	timer     *time.Timer
+
+	mu    sync.Mutex
+	final bool
+	done  chan struct{} // closed once the caller has its final response
+}
+
+// proxyTo starts relaying req to targets. extra headers go on every branch;
+// with no answer within ringFor the branches are cancelled and the caller
+// gets 480.
+func (s *Server) proxyTo(req *sip.Request, tx sip.ServerTransaction, targets []sip.Uri, extra []sip.Header, calleeExt, callerExt string, ringFor time.Duration) *proxyCall {
+	p := &proxyCall{s: s, req: req, tx: tx, calleeExt: calleeExt, callerExt: callerExt, done: make(chan struct{})}
+	reqs := make([]*sip.Request, 0, len(targets))
+	for _, t := range targets {
+		hs := make([]sip.Header, len(extra))
+		for i, h := range extra {
+			hs[i] = sip.HeaderClone(h)
+		}
+		reqs = append(reqs, s.forward(req, t, true, nil, hs))
+	}
+	p.f = s.startFork(reqs, p)
+	p.timer = time.AfterFunc(ringFor, func() {
+		p.f.cancel("")
+		p.respond(480)
+	})
+	if !tx.OnCancel(func(*sip.Request) { p.f.cancel(""); p.finish() }) {
+		p.f.cancel("") // the caller cancelled already
+		p.finish()
+	}
+	return p
+}
+
+// wait blocks until the caller has its final response or its transaction ended.
+func (p *proxyCall) wait() {
+	select {
+	case <-p.done:
+	case <-p.tx.Done():
+		p.f.cancel("")
+	}
+}
+
+// finish marks the caller's transaction as answered; it reports whether
+// this call did it.
+func (p *proxyCall) finish() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.final {
+		return false
+	}
+	p.final = true
+	p.timer.Stop()
+	close(p.done)
+	return true
+}
+
+func (p *proxyCall) respond(code int) {
+	if p.finish() {
+		respond(p.tx, p.req, code, reasonPhrase(code))
+	}
+}
+
+func (p *proxyCall) provisional(_ *fork, res *sip.Response) {
+	p.mu.Lock()
+	final := p.final
+	p.mu.Unlock()
+	if !final {
+		_ = p.tx.Respond(upstream(res, p.req, false))
+	}
+}
+
+func (p *proxyCall) answered(f *fork, _ *branch, res *sip.Response) {
+	if !p.finish() {
+		f.releaseWinner()
+		return
+	}
+	_ = p.tx.Respond(upstream(res, p.req, false))
+	p.s.memberChanged(p.s.dialogs.add(callID(p.req), p.calleeExt, p.callerExt)...)
+}
+
+func (p *proxyCall) failed(_ *fork, code int) {
+	if code == 408 {
+		code = 480 // nobody answered in time: unavailable, not a protocol timeout
+	}
+	p.respond(code)
+}
+
+func (p *proxyCall) retransmitted(_ *fork, res *sip.Response) {
+	_ = p.tx.Respond(upstream(res, p.req, false))
+}
+
+// callExtension is INVITE to an extension number: fork to all its contacts.
+func (s *Server) callExtension(req *sip.Request, tx sip.ServerTransaction, ext, callerExt string, extra []sip.Header) {
+	st := s.settings.Load()
+	if e, ok := st.Extensions[ext]; ok && e.DND {
+		respond(tx, req, 486, "Busy Here")
+		return
+	}
+	contacts := s.loc.Contacts(ext, time.Now())
+	if len(contacts) == 0 {
+		respond(tx, req, 480, "Temporarily Unavailable")
+		return
+	}
+	s.proxyTo(req, tx, contacts, extra, ext, callerExt, st.ExtensionRingTime).wait()
+}
+
+// failover carries out a destination the engine hands over (Dest.Proxied):
+// the caller is proxied there with the Diversion header; the engine is done
+// with the call.
+func (d *driver) failover(gc *groupCall, a *engine.Action) {
+	st := d.s.settings.Load()
+	diversion := sip.NewHeader(engine.HeaderDiversion, a.Diversion)
+	var target sip.Uri
+	switch t := a.Dest.Type; {
+	case t == engine.DestExtension:
+		gc.final = true // the proxy answers the caller from here on
+		ext := a.Dest.Value
+		go func() {
+			defer close(gc.done)
+			d.s.callExtension(gc.req, gc.tx, ext, gc.callerExt, []sip.Header{diversion})
+		}()
+		return
+	case t == engine.DestExternalNum:
+		target, _ = expand(st.Services["trunk"], "{number}", a.Dest.Number)
+	case t.Service():
+		target, _ = expand(st.Services[t.String()], "{value}", a.Dest.Value)
+	default: // play_greeting: needs media (the media issue); until then the caller gets 480
+		d.s.log.Sugar().Warnw("play_greeting failover needs media, not built yet: answering 480", "call_id", callID(gc.req))
+	}
+	if target.Host == "" {
+		respond(gc.tx, gc.req, 480, "Temporarily Unavailable")
+		gc.finish()
+		return
+	}
+	gc.final = true
+	go func() {
+		defer close(gc.done)
+		d.s.proxyTo(gc.req, gc.tx, []sip.Uri{target}, []sip.Header{diversion}, "", gc.callerExt, st.ExtensionRingTime).wait()
+	}()
+}
+
+// expand fills a services URI template.
+func expand(template, placeholder, value string) (sip.Uri, bool) {
+	var u sip.Uri
+	if template == "" {
+		return u, false
+	}
+	if err := sip.ParseUri(strings.ReplaceAll(template, placeholder, value), &u); err != nil {
+		return sip.Uri{}, false
+	}
+	return u, true
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,358 @@
+package sip
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+	"go.uber.org/zap"
+	"go.uber.org/zap/exp/zapslog"
+
+	"github.com/ringd/ringd/engine"
+)
+
+// Listener is one SIP listening address: Network "udp" or "tcp".
+type Listener struct {
+	Network string
+	Addr    string // host:port; port 0 picks a free port (tests)
+}
+
+// Extension is what the SIP side needs to know of an extension.
+type Extension struct {
+	Password string
+	Contact  string // static contact URI of a device that does not register ("" for none)
+	DND      bool
+}
+
+// Settings is everything the SIP side is configured with. cmd builds it from
+// the config file; Apply swaps it at run time.
+type Settings struct {
+	Domain     string
+	Listen     []Listener
+	Trusted    []netip.Prefix
+	Extensions map[string]Extension // by number
+	// Services are the URI templates of failover destinations by type name:
+	// "trunk" with {number}, "ext_vm", "group_vm", "ivr", "call_flow",
+	// "queue" with {value}.
+	Services map[string]string
+	Snapshot *engine.Snapshot
+
+	// Optional tuning (zero means the default).
+	RegisterMaxExpires time.Duration // default 3600 s
+	RegisterMinExpires time.Duration // default 60 s
+	ExtensionRingTime  time.Duration // no-answer limit of plain extension calls and failover legs; default 60 s
+	DialogTimeout      time.Duration // a call with no BYE seen frees its members after this; default 6 h
+	ShutdownRetryAfter int           // Retry-After seconds on 503 while draining; default 30
+}
+
+func (s *Settings) defaults() {
+	if s.RegisterMaxExpires == 0 {
+		s.RegisterMaxExpires = time.Hour
+	}
+	if s.RegisterMinExpires == 0 {
+		s.RegisterMinExpires = time.Minute
+	}
+	if s.ExtensionRingTime == 0 {
+		s.ExtensionRingTime = time.Minute
+	}
+	if s.DialogTimeout == 0 {
+		s.DialogTimeout = 6 * time.Hour
+	}
+	if s.ShutdownRetryAfter == 0 {
+		s.ShutdownRetryAfter = 30
+	}
+}
+
+// Server is ringd's SIP proxy and registrar.
+type Server struct {
+	log    *zap.Logger
+	ua     *sipgo.UserAgent
+	srv    *sipgo.Server
+	client *sipgo.Client
+
+	settings atomic.Pointer[Settings]
+	auth     *digestAuth
+	loc      *Location
+	dialogs  *dialogs
+	drv      *driver
+
+	mu        sync.Mutex
+	listeners []closer // bound sockets, closed by Close
+	bound     []Listener
+	host      string         // advertised host for Via and Record-Route
+	ports     map[string]int // advertised port by network
+
+	draining atomic.Bool
+}
+
+type closer interface{ Close() error }
+
+// New builds a server; Start binds and serves.
+func New(s Settings, log *zap.Logger) (*Server, error) {
+	if s.Snapshot == nil {
+		return nil, errors.New("sip: no routing snapshot")
+	}
+	if len(s.Listen) == 0 {
+		return nil, errors.New("sip: no listen address")
+	}
+	s.defaults()
+	sip.SetDefaultLogger(slog.New(zapslog.NewHandler(log.Named("sipgo").Core())))
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("ringd"), sipgo.WithUserAgentHostname(s.Domain))
+	if err != nil {
+		return nil, err
+	}
+	srv, err := sipgo.NewServer(ua)
+	if err != nil {
+		return nil, err
+	}
+	client, err := sipgo.NewClient(ua)
+	if err != nil {
+		return nil, err
+	}
+	sv := &Server{log: log, ua: ua, srv: srv, client: client, auth: newDigestAuth(s.Domain),
+		loc: NewLocation(), ports: map[string]int{}}
+	sv.dialogs = newDialogs()
+	sv.settings.Store(&s)
+	sv.loc.SetStatic(staticContacts(&s))
+	sv.drv = newDriver(sv, s.Snapshot)
+	sv.routes()
+	return sv, nil
+}
+
+func staticContacts(s *Settings) map[string]sip.Uri {
+	out := map[string]sip.Uri{}
+	for num, e := range s.Extensions {
+		if e.Contact == "" {
+			continue
+		}
+		var u sip.Uri
+		if err := sip.ParseUri(e.Contact, &u); err == nil {
+			out[num] = u
+		}
+	}
+	return out
+}
+
+// Start binds every listener and starts serving; it returns once they are
+// bound. Serving stops when ctx ends or Close is called.
+func (s *Server) Start(ctx context.Context) error {
+	for _, l := range s.settings.Load().Listen {
+		if err := s.listen(l); err != nil {
+			s.Close()
+			return err
+		}
+	}
+	go s.drv.run(ctx.Done())
+	go s.housekeeping(ctx)
+	return nil
+}
+
+func (s *Server) listen(l Listener) error {
+	var addr net.Addr
+	switch l.Network {
+	case "udp":
+		conn, err := net.ListenPacket("udp", l.Addr)
+		if err != nil {
+			return err
+		}
+		addr = conn.LocalAddr()
+		s.keep(conn, l.Network, addr)
+		go func() { _ = s.srv.ServeUDP(conn) }()
+	case "tcp":
+		ln, err := net.Listen("tcp", l.Addr)
+		if err != nil {
+			return err
+		}
+		addr = ln.Addr()
+		s.keep(ln, l.Network, addr)
+		go func() { _ = s.srv.ServeTCP(ln) }()
+	default:
+		return errors.New("sip: unsupported listen network " + strconv.Quote(l.Network))
+	}
+	s.log.Info("sip listening", zap.String("network", l.Network), zap.Stringer("addr", addr))
+	return nil
+}
+
+func (s *Server) keep(c closer, network string, addr net.Addr) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listeners = append(s.listeners, c)
+	ap, err := netip.ParseAddrPort(addr.String())
+	if err != nil {
+		return
+	}
+	s.bound = append(s.bound, Listener{Network: network, Addr: ap.String()})
+	if _, ok := s.ports[network]; !ok {
+		s.ports[network] = int(ap.Port())
+	}
+	if s.host == "" {
+		ip := ap.Addr()
+		if ip.IsUnspecified() {
+			ip = netip.MustParseAddr("127.0.0.1")
+		}
+		s.host = ip.String()
+	}
+}
+
+// Bound returns the addresses actually bound (useful with port 0).
+func (s *Server) Bound() []Listener {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Listener(nil), s.bound...)
+}
+
+// Close stops listening. Calls in progress are dropped; use Drain first
+// for a graceful stop.
+func (s *Server) Close() {
+	s.mu.Lock()
+	ls := s.listeners
+	s.listeners = nil
+	s.mu.Unlock()
+	for _, l := range ls {
+		_ = l.Close()
+	}
+	_ = s.ua.Close()
+}
+
+// Apply swaps the settings at run time: new calls route with the new
+// snapshot; calls in progress keep theirs. Listen addresses do not change.
+func (s *Server) Apply(n Settings) {
+	old := s.settings.Load()
+	n.Listen = old.Listen
+	n.defaults()
+	s.settings.Store(&n)
+	s.loc.SetStatic(staticContacts(&n))
+	s.drv.post(func() { s.drv.setSnapshot(n.Snapshot) })
+}
+
+// Drain stops taking new calls (503 with Retry-After) and waits until no
+// call rings any more, or ctx ends. Connected calls are not waited for.
+func (s *Server) Drain(ctx context.Context) {
+	s.draining.Store(true)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ringing := make(chan int, 1)
+		s.drv.post(func() { ringing <- s.drv.ringing() })
+		select {
+		case n := <-ringing:
+			if n == 0 {
+				return
+			}
+		case <-ctx.Done():
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// advertised returns the host:port ringd puts in Via and Record-Route for
+// a transport.
+func (s *Server) advertised(transport string) (string, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	network := strings.ToLower(transport)
+	if p, ok := s.ports[network]; ok {
+		return s.host, p
+	}
+	for _, p := range s.ports {
+		return s.host, p
+	}
+	return s.host, 5060
+}
+
+// isLocal reports whether host:port names ringd: its domain, or one of its
+// listen addresses (port 0 meaning the default 5060).
+func (s *Server) isLocal(host string, port int) bool {
+	st := s.settings.Load()
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, st.Domain) {
+		return true
+	}
+	if port == 0 {
+		port = 5060
+	}
+	for _, b := range s.Bound() {
+		ap, err := netip.ParseAddrPort(b.Addr)
+		if err != nil || int(ap.Port()) != port {
+			continue
+		}
+		if ip, err := netip.ParseAddr(host); err == nil && (ip == ap.Addr() || ap.Addr().IsUnspecified() && (ip.IsLoopback() || ip == netip.MustParseAddr(s.host))) {
+			return true
+		}
+		if strings.EqualFold(host, "localhost") && ap.Addr().IsLoopback() {
+			return true
+		}
+	}
+	return false
+}
+
+// isLocalDomain reports whether a Request-URI host is served here.
+func (s *Server) isLocalDomain(host string, port int) bool { return s.isLocal(host, port) }
+
+// trusted reports whether a request's source address is in sip.trusted.
+func (s *Server) trusted(source string) bool {
+	ap, err := netip.ParseAddrPort(source)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.settings.Load().Trusted {
+		if p.Contains(ap.Addr().Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// password looks up an extension's digest password.
+func (s *Server) password(user string) (string, bool) {
+	e, ok := s.settings.Load().Extensions[user]
+	if !ok || e.Password == "" {
+		return "", false
+	}
+	return e.Password, true
+}
+
+// housekeeping expires registrations and stale dialogs once a second.
+func (s *Server) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			for _, ext := range s.loc.Expire(now) {
+				s.memberChanged(ext)
+			}
+			for _, ext := range s.dialogs.expire(now, s.settings.Load().DialogTimeout) {
+				s.memberChanged(ext)
+			}
+		}
+	}
+}
+
+// memberChanged tells the driver that an extension's registration, DND or
+// busy state may have changed. Not for use on the driver goroutine.
+func (s *Server) memberChanged(exts ...string) {
+	if len(exts) > 0 {
+		s.drv.post(func() {
+			for _, e := range exts {
+				s.drv.refreshMember(e)
+			}
+		})
+	}
+}
