@@ -96,6 +96,12 @@ type Server struct {
 
 type closer interface{ Close() error }
 
+// RouteLibraryLogs sends sipgo's own log output (log/slog) into zap. It sets
+// a process-wide default, so the program calls it once at start.
+func RouteLibraryLogs(log *zap.Logger) {
+	sip.SetDefaultLogger(slog.New(zapslog.NewHandler(log.Named("sipgo").Core())))
+}
+
 // New builds a server; Start binds and serves.
 func New(s Settings, log *zap.Logger) (*Server, error) {
 	if s.Snapshot == nil {
@@ -105,7 +111,6 @@ func New(s Settings, log *zap.Logger) (*Server, error) {
 		return nil, errors.New("sip: no listen address")
 	}
 	s.defaults()
-	sip.SetDefaultLogger(slog.New(zapslog.NewHandler(log.Named("sipgo").Core())))
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("ringd"), sipgo.WithUserAgentHostname(s.Domain))
 	if err != nil {
 		return nil, err
