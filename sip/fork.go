@@ -175,6 +175,7 @@ func (f *fork) cancelLocked(reason string) []*branch {
 	f.cancelled, f.reason = true, reason
 	var now []*branch
 	for _, b := range f.branches {
+
 		if !b.final && b.provisional && !b.cancelSent {
 			b.cancelSent = true
 			now = append(now, b)

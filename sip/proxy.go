@@ -41,11 +41,13 @@ func (s *Server) proxyTo(req *sip.Request, tx sip.ServerTransaction, targets []s
 		}
 		reqs = append(reqs, s.forward(req, t, true, nil, hs))
 	}
+	p.mu.Lock() // branch goroutines may answer before the timer is set
 	p.f = s.startFork(reqs, p)
 	p.timer = time.AfterFunc(ringFor, func() {
 		p.f.cancel("")
 		p.respond(480)
 	})
+	p.mu.Unlock()
 	if !tx.OnCancel(func(*sip.Request) { p.f.cancel(""); p.finish() }) {
 		p.f.cancel("") // the caller cancelled already
 		p.finish()

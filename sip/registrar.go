@@ -66,8 +66,13 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	s.registered(tx, req, aor, now, was != is)
 }
 
-// registered answers 200 with the extension's current bindings.
+// registered answers 200 with the extension's current bindings. The driver
+// hears of the change first, so that a call the phone's user places right
+// after the 200 already sees the phone online.
 func (s *Server) registered(tx sip.ServerTransaction, req *sip.Request, aor string, now time.Time, changed bool) {
+	if changed {
+		s.memberChanged(aor)
+	}
 	res := sip.NewResponseFromRequest(req, 200, "OK", nil)
 	for _, b := range s.loc.Bindings(aor, now) {
 		c := &sip.ContactHeader{Address: *b.Contact.Clone(), Params: sip.NewParams()}
@@ -76,9 +81,6 @@ func (s *Server) registered(tx sip.ServerTransaction, req *sip.Request, aor stri
 	}
 	res.AppendHeader(sip.NewHeader("Date", now.UTC().Format(time.RFC1123)))
 	_ = tx.Respond(res)
-	if changed {
-		s.memberChanged(aor)
-	}
 }
 
 // requestExpires is the Expires header value, or def.

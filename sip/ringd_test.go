@@ -106,6 +106,12 @@ type outCall struct {
 // and waits for the answer in the background.
 func (a *agent) dial(ctx context.Context, ringd, number string, headers ...sip.Header) *outCall {
 	a.t.Helper()
+	return a.dialWith(ctx, ringd, number, sipgo.AnswerOptions{}, headers...)
+}
+
+// dialWith is dial with answer options (digest credentials).
+func (a *agent) dialWith(ctx context.Context, ringd, number string, opts sipgo.AnswerOptions, headers ...sip.Header) *outCall {
+	a.t.Helper()
 	host, port, _ := net.SplitHostPort(ringd)
 	p, _ := strconv.Atoi(port)
 	dc := sipgo.NewDialogClientCache(a.client, sip.ContactHeader{Address: a.contact()})
@@ -120,7 +126,7 @@ func (a *agent) dial(ctx context.Context, ringd, number string, headers ...sip.H
 	c := &outCall{sess: sess, done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
-		err := sess.WaitAnswer(ctx, sipgo.AnswerOptions{OnResponse: func(res *sip.Response) error {
+		opts.OnResponse = func(res *sip.Response) error {
 			c.mu.Lock()
 			c.codes = append(c.codes, res.StatusCode)
 			if res.StatusCode >= 200 {
@@ -128,7 +134,8 @@ func (a *agent) dial(ctx context.Context, ringd, number string, headers ...sip.H
 			}
 			c.mu.Unlock()
 			return nil
-		}})
+		}
+		err := sess.WaitAnswer(ctx, opts)
 		c.mu.Lock()
 		c.err = err
 		c.mu.Unlock()
@@ -185,14 +192,7 @@ func TestRingAllWinnerGetsTheCallOthersGetCancel(t *testing.T) {
 	}
 	call.ackAndBye(t)
 	for _, m := range []*agent{ms[0], ms[2]} {
-		deadline := time.Now().Add(3 * time.Second)
-		for {
-			_, cancels, _, _ := m.counts()
-			if cancels == 1 || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		eventually(t, func() bool { _, cancels, _, _ := m.counts(); return cancels == 1 })
 		m.mu.Lock()
 		if len(m.cancels) != 1 {
 			t.Errorf("%s got %d CANCELs, want 1", m.ext, len(m.cancels))
@@ -201,9 +201,18 @@ func TestRingAllWinnerGetsTheCallOthersGetCancel(t *testing.T) {
 		}
 		m.mu.Unlock()
 	}
-	invites, _, acks, byes := ms[1].counts()
-	if invites != 1 || acks != 1 || byes != 1 {
-		t.Errorf("winner saw %d INVITE, %d ACK, %d BYE; want 1 each", invites, acks, byes)
+	eventually(t, func() bool { invites, _, acks, byes := ms[1].counts(); return invites == 1 && acks == 1 && byes == 1 })
+}
+
+// eventually waits up to 3 s for cond, then fails the test with what it saw.
+func eventually(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within 3 s")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -1,0 +1,296 @@
+package sip
+
+import (
+	"context"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/strategy"
+)
+
+func TestPrioritizedHuntMovesOnAfterRingTime(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "1002", "2000"),
+		Groups:     []engine.GroupSpec{group("6001", strategy.PrioritizedHunt, time.Second, "1001", "1002")},
+	})
+	ms := registered(t, r, "1001", "1002")
+	ms[0].setBehaviour(ringForever)
+	ms[1].setBehaviour(answerAfter(100 * time.Millisecond))
+	start := time.Now()
+	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6001")
+	ms[0].waitInvite(2 * time.Second)
+	ms[1].noInvite(800 * time.Millisecond) // m2 must wait for m1's ring time
+	ms[1].waitInvite(2 * time.Second)
+	if d := time.Since(start); d < time.Second {
+		t.Errorf("second member rang after %v, before the 1 s ring time", d)
+	}
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d (%v), want 200", code, call.codes)
+	}
+	eventually(t, func() bool { _, c, _, _ := ms[0].counts(); return c == 1 })
+	ms[0].mu.Lock()
+	if h := ms[0].cancels[0].GetHeader("Reason"); h != nil {
+		t.Errorf("a ring-time CANCEL carries no Reason, got %q", h.Value())
+	}
+	ms[0].mu.Unlock()
+	call.ackAndBye(t)
+}
+
+func TestEarlyFailureAdvancesTheHuntAtOnce(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "1002", "2000"),
+		Groups:     []engine.GroupSpec{group("6001", strategy.PrioritizedHunt, 10*time.Second, "1001", "1002")},
+	})
+	ms := registered(t, r, "1001", "1002")
+	ms[0].setBehaviour(refuse(486))
+	ms[1].setBehaviour(answerAfter(0))
+	start := time.Now()
+	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6001")
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d (%v), want 200", code, call.codes)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the 486 did not advance the hunt at once: answered after %v", d)
+	}
+	for _, c := range call.codes {
+		if c == 486 {
+			t.Errorf("the member's 486 reached the caller: %v", call.codes)
+		}
+	}
+	call.ackAndBye(t)
+}
+
+func TestBusyMemberIsSkipped(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "1002", "2000", "2001"),
+		Groups:     []engine.GroupSpec{group("6001", strategy.PrioritizedHunt, 5*time.Second, "1001", "1002")},
+	})
+	ms := registered(t, r, "1001", "1002")
+	// 2000 calls 1001 directly through ringd: 1001 is now on a call.
+	first := newAgent(t, "2000").dial(context.Background(), r.addr, "1001")
+	if code := first.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("direct call got %d", code)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := first.sess.Ack(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ms[0].waitInvite(time.Second)
+	// A call to the hunt group skips busy 1001 and rings 1002 first.
+	second := newAgent(t, "2001").dial(context.Background(), r.addr, "6001")
+	if code := second.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("group call got %d", code)
+	}
+	ms[1].waitInvite(time.Second)
+	ms[0].noInvite(200 * time.Millisecond)
+	second.ackAndBye(t)
+	// Once 1001 hangs up it is free again: the next group call rings it first.
+	if err := first.sess.Bye(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return !r.dialogs.isBusy("1001") })
+	third := newAgent(t, "2001").dial(context.Background(), r.addr, "6001")
+	ms[0].waitInvite(2 * time.Second)
+	if code := third.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("third call got %d", code)
+	}
+	third.ackAndBye(t)
+}
+
+func TestNoAnswerFailsOverToAnExtension(t *testing.T) {
+	t.Parallel()
+	g := group("6000", strategy.RingAll, time.Second, "1001")
+	g.OnNoAnswer = engine.DestinationSpec{Type: engine.DestExtension, Value: "1009"}
+	r := startRingd(t, engine.Spec{Extensions: exts("1001", "1009", "2000"), Groups: []engine.GroupSpec{g}})
+	ms := registered(t, r, "1001", "1009")
+	ms[0].setBehaviour(ringForever)
+	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
+	inv := ms[1].waitInvite(3 * time.Second)
+	if d := inv.GetHeader("Diversion"); d == nil || d.Value() != "<sip:6000@ringd.local>;reason=no-answer" {
+		t.Errorf("failover leg Diversion = %v", d)
+	}
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d, want 200 from the failover extension", code)
+	}
+	eventually(t, func() bool { _, c, _, _ := ms[0].counts(); return c == 1 })
+	call.ackAndBye(t)
+}
+
+func TestNobodyRegisteredGets480(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "1002", "2000"),
+		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001", "1002")},
+	})
+	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
+	if code := call.wait(t, 3*time.Second); code != 480 {
+		t.Fatalf("caller got %d, want 480", code)
+	}
+}
+
+func TestCallerCancelGets487AndCancelsEveryLeg(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "1002", "2000"),
+		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 10*time.Second, "1001", "1002")},
+	})
+	ms := registered(t, r, "1001", "1002")
+	ms[0].setBehaviour(ringForever)
+	ms[1].setBehaviour(ringForever)
+	ctx, cancel := context.WithCancel(context.Background())
+	call := newAgent(t, "2000").dial(ctx, r.addr, "6000")
+	ms[0].waitInvite(2 * time.Second)
+	ms[1].waitInvite(2 * time.Second)
+	eventually(t, func() bool { call.mu.Lock(); defer call.mu.Unlock(); return len(call.codes) > 0 })
+	cancel() // sipgo sends CANCEL once a provisional came
+	select {
+	case <-call.done:
+	case <-time.After(3 * time.Second):
+		t.Fatal("cancelled call did not end")
+	}
+	for _, m := range ms {
+		eventually(t, func() bool { _, c, _, _ := m.counts(); return c == 1 })
+	}
+	// sipgo's WaitAnswer keeps the response to the cancelled INVITE here.
+	if res := call.sess.InviteResponse; res == nil || res.StatusCode != 487 {
+		t.Fatalf("cancelled INVITE answered %v, want 487", res)
+	}
+}
+
+func TestLegHeadersAreExactlyAsSpecWritesThem(t *testing.T) {
+	t.Parallel()
+	g := group("6000", strategy.RingAll, 5*time.Second, "1001")
+	g.Name, g.PAI, g.RPID, g.AlertInfo, g.ToExtension = "Sales", true, true, "Ring2", true
+	r := startRingd(t, engine.Spec{Extensions: exts("1001", "2000"), Groups: []engine.GroupSpec{g}})
+	ms := registered(t, r, "1001")
+	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
+	inv := ms[0].waitInvite(2 * time.Second)
+	want := map[string]string{
+		"P-Asserted-Identity": `"Sales" <sip:6000@ringd.local>`,
+		"Remote-Party-ID":     `"Sales" <sip:6000@ringd.local>;party=calling;screen=yes;privacy=off`,
+		"Alert-Info":          `<http://www.notused>;info=Ring2`,
+		"To":                  `<sip:1001@ringd.local>`,
+	}
+	for name, v := range want {
+		if h := inv.GetHeader(name); h == nil || h.Value() != v {
+			t.Errorf("%s = %v, want %s", name, h, v)
+		}
+	}
+	if rr := inv.GetHeader("Record-Route"); rr == nil || !strings.Contains(rr.Value(), ";lr") {
+		t.Errorf("Record-Route = %v", rr)
+	}
+	if mf := inv.MaxForwards(); mf == nil || mf.Val() != 69 {
+		t.Errorf("Max-Forwards = %v, want 69", mf)
+	}
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d", code)
+	}
+	// The caller sees its own To back, with the member's tag.
+	call.mu.Lock()
+	to := call.final.To()
+	call.mu.Unlock()
+	if to.Address.User != "6000" || !to.Params.Has("tag") {
+		t.Errorf("caller's 200 To = %s, want the dialled 6000 with a tag", to.Value())
+	}
+	call.ackAndBye(t)
+}
+
+func TestUnauthenticatedRegisterGets401AndNoBinding(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{Extensions: exts("1001"), Groups: []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001")}})
+	a := newAgent(t, "1001")
+	res := a.register(r.addr, "", 600)
+	if res.StatusCode != 401 || res.GetHeader("WWW-Authenticate") == nil {
+		t.Fatalf("REGISTER without credentials: %d, want 401 with a challenge", res.StatusCode)
+	}
+	if !strings.Contains(res.GetHeader("WWW-Authenticate").Value(), `realm="ringd.local"`) {
+		t.Errorf("challenge %s", res.GetHeader("WWW-Authenticate").Value())
+	}
+	res = a.register(r.addr, "wrong", 600)
+	if res.StatusCode != 401 {
+		t.Errorf("wrong password: %d, want 401", res.StatusCode)
+	}
+	if got := r.loc.Contacts("1001", time.Now()); len(got) != 0 {
+		t.Errorf("bindings after failed registrations: %v", got)
+	}
+	// Right password: bound; expires 0: unbound.
+	if res := a.register(r.addr, "pw1001", 600); res.StatusCode != 200 || len(r.loc.Contacts("1001", time.Now())) != 1 {
+		t.Fatalf("register: %d, %d contacts", res.StatusCode, len(r.loc.Contacts("1001", time.Now())))
+	}
+	if res := a.register(r.addr, "pw1001", 0); res.StatusCode != 200 || len(r.loc.Contacts("1001", time.Now())) != 0 {
+		t.Fatalf("un-register: %d, %d contacts left", res.StatusCode, len(r.loc.Contacts("1001", time.Now())))
+	}
+}
+
+func TestUntrustedCallerMustAuthenticate(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "2000"),
+		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001")},
+	}, func(s *Settings) { s.Trusted = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} })
+	registered(t, r, "1001")
+	caller := newAgent(t, "2000")
+	call := caller.dial(context.Background(), r.addr, "6000")
+	if code := call.wait(t, 3*time.Second); code != 407 {
+		t.Fatalf("unauthenticated INVITE got %d, want 407", code)
+	}
+	// With the extension's credentials the call goes through.
+	call = caller.dialWith(context.Background(), r.addr, "6000", sipgo.AnswerOptions{Username: "2000", Password: "pw2000"})
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("authenticated INVITE got %d (%v), want 200", code, call.codes)
+	}
+	call.ackAndBye(t)
+}
+
+func TestRequestChecksRefuseBeforeRouting(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{Extensions: exts("1001"), Groups: []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001")}})
+	ms := registered(t, r, "1001")
+	a := newAgent(t, "2000")
+	send := func(mutate func(*sip.Request)) int {
+		t.Helper()
+		req := sip.NewRequest(sip.INVITE, sip.Uri{Scheme: "sip", User: "6000", Host: "127.0.0.1", Port: portOf(r.addr)})
+		mutate(req)
+		req.SetDestination(r.addr) // only ever loopback, whatever the Request-URI or Route say
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		res, err := a.client.Do(ctx, req)
+		if err != nil {
+			t.Fatalf("request: %v", err)
+		}
+		return res.StatusCode
+	}
+	if code := send(func(r *sip.Request) { mf := sip.MaxForwardsHeader(0); r.AppendHeader(&mf) }); code != 483 {
+		t.Errorf("Max-Forwards 0: %d, want 483", code)
+	}
+	if code := send(func(r *sip.Request) { r.Recipient.Host = "example.com" }); code != 403 {
+		t.Errorf("foreign domain: %d, want 403", code)
+	}
+	if code := send(func(r *sip.Request) { r.AppendHeader(sip.NewHeader("Proxy-Require", "foo")) }); code != 420 {
+		t.Errorf("Proxy-Require: %d, want 420", code)
+	}
+	if code := send(func(r *sip.Request) {
+		r.AppendHeader(&sip.RouteHeader{Address: sip.Uri{Scheme: "sip", Host: "10.9.9.9", Port: 5060, UriParams: sip.HeaderParams{{K: "lr"}}}})
+	}); code != 403 {
+		t.Errorf("preloaded foreign Route: %d, want 403", code)
+	}
+	if code := send(func(r *sip.Request) { r.Recipient.User = "9999" }); code != 404 {
+		t.Errorf("unknown number: %d, want 404", code)
+	}
+	ms[0].noInvite(100 * time.Millisecond)
+}
+
+func portOf(addr string) int {
+	ap := netip.MustParseAddrPort(addr)
+	return int(ap.Port())
+}
