@@ -72,17 +72,18 @@ func (d *dialogs) release(dl *dialog) (changed []string) {
 }
 
 // expire ends calls older than max (their BYE was never seen) and returns
-// the extensions now free.
-func (d *dialogs) expire(now time.Time, max time.Duration) (changed []string) {
+// their Call-IDs and the extensions now free.
+func (d *dialogs) expire(now time.Time, max time.Duration) (ids, changed []string) {
 	d.mu.Lock()
 	for id, dl := range d.all {
 		if now.Sub(dl.started) > max {
 			delete(d.all, id)
+			ids = append(ids, id)
 			changed = append(changed, d.release(dl)...)
 		}
 	}
 	d.mu.Unlock()
-	return changed
+	return ids, changed
 }
 
 // isBusy reports whether ext is on a call.

@@ -13,22 +13,23 @@ import (
 // on it; it turns SIP events into engine events, carries out the actions,
 // and arms one timer for the engine's next deadline.
 type driver struct {
-	s      *Server
-	eng    *engine.Engine
-	events chan func()
-	base   time.Time // engine time 0
-	timer  *time.Timer
-	armed  bool
-	at     int64 // deadline the timer is armed for
-	calls  map[engine.CallID]*groupCall
-	pages  map[string]*groupCall // answered pages by Call-ID, until the caller's BYE
-	out    []engine.Action
-	later  []func() // engine events raised while actions are carried out
+	s       *Server
+	eng     *engine.Engine
+	events  chan func()
+	base    time.Time // engine time 0
+	timer   *time.Timer
+	armed   bool
+	at      int64 // deadline the timer is armed for
+	calls   map[engine.CallID]*groupCall
+	pages   map[string]*groupCall // answered pages by Call-ID, until the caller's BYE
+	talking map[string]*groupCall // connected group calls by Call-ID, until the BYE
+	out     []engine.Action
+	later   []func() // engine events raised while actions are carried out
 }
 
 func newDriver(s *Server, snap *engine.Snapshot) *driver {
 	d := &driver{s: s, eng: engine.New(snap), events: make(chan func(), 4096), base: time.Now(),
-		calls: map[engine.CallID]*groupCall{}, pages: map[string]*groupCall{}, out: make([]engine.Action, 0, 64)}
+		calls: map[engine.CallID]*groupCall{}, pages: map[string]*groupCall{}, talking: map[string]*groupCall{}, out: make([]engine.Action, 0, 64)}
 	d.timer = time.NewTimer(time.Hour)
 	d.timer.Stop()
 	return d
@@ -175,6 +176,7 @@ func (d *driver) exec(out []engine.Action) {
 			d.record(gc, a.Record)
 			gc.over = true
 			delete(d.calls, a.Call)
+			delete(d.talking, callID(gc.req))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package sip
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
@@ -20,6 +21,7 @@ type groupCall struct {
 	final     bool // a final response was sent to the caller, or handed to a failover proxy
 	over      bool // the engine wrote the call's record
 	done      chan struct{}
+	cancelled atomic.Bool // the caller's CANCEL came (sipgo answered it 200 + 487)
 }
 
 // finish lets the INVITE handler return: the caller has its final response.
@@ -90,7 +92,12 @@ func (ml *memberLeg) retransmitted(_ *fork, res *sip.Response) {
 // the caller's transaction is gone).
 func (d *driver) ringGroup(req *sip.Request, tx sip.ServerTransaction, number, callerExt string) {
 	gc := &groupCall{req: req, tx: tx, callerExt: callerExt, done: make(chan struct{})}
-	tx.OnCancel(func(*sip.Request) { d.post(func() { d.callerCancel(gc) }) })
+	if !tx.OnCancel(func(*sip.Request) {
+		gc.cancelled.Store(true)
+		d.post(func() { d.callerCancel(gc) })
+	}) {
+		return // cancelled before we got here: sipgo answered 487
+	}
 	d.post(func() { d.arrive(gc, number) })
 	select {
 	case <-gc.done:
@@ -100,6 +107,10 @@ func (d *driver) ringGroup(req *sip.Request, tx sip.ServerTransaction, number, c
 }
 
 func (d *driver) arrive(gc *groupCall, number string) {
+	if gc.cancelled.Load() { // the CANCEL overtook the arrival: nothing to ring
+		gc.finish()
+		return
+	}
 	if d.s.draining.Load() {
 		retry := sip.NewHeader("Retry-After", itoa(d.s.settings.Load().ShutdownRetryAfter))
 		respond(gc.tx, gc.req, 503, "Service Unavailable", retry)
@@ -174,14 +185,37 @@ func (d *driver) startLeg(gc *groupCall, a *engine.Action) {
 	ml.fork = d.s.startFork(reqs, ml)
 }
 
-// answerCaller relays the winning 2xx and marks both ends busy.
+// answerCaller relays the winning 2xx and marks both ends busy. When the
+// caller is already gone (its CANCEL crossed the answer), the member is
+// hung up and the engine told.
 func (d *driver) answerCaller(gc *groupCall, ml *memberLeg) {
-	if gc.final || ml.answer == nil {
+	if ml.answer == nil {
 		return
 	}
-	_ = gc.tx.Respond(upstream(ml.answer, gc.req, ml.toRewritten))
+	if gc.final || gc.tx.Respond(upstream(ml.answer, gc.req, ml.toRewritten)) != nil {
+		ml.fork.releaseWinner()
+		id := gc.id
+		d.then(func() {
+			d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.Hangup(now, id, out) })
+		})
+		return
+	}
 	gc.finish()
+	d.talking[callID(gc.req)] = gc
 	d.busyChanged(d.s.dialogs.add(callID(gc.req), ml.ext, gc.callerExt))
+}
+
+// hungUp is a BYE (or a dialog timeout) of a call ringd connected: the
+// engine writes the record of a group call.
+func (d *driver) hungUp(callID string) {
+	gc, ok := d.talking[callID]
+	if !ok {
+		return
+	}
+	delete(d.talking, callID)
+	if !gc.over {
+		d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.Hangup(now, gc.id, out) })
+	}
 }
 
 // callerName is what the call record shows as the caller: the From user,

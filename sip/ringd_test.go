@@ -202,6 +202,9 @@ func TestRingAllWinnerGetsTheCallOthersGetCancel(t *testing.T) {
 		m.mu.Unlock()
 	}
 	eventually(t, func() bool { invites, _, acks, byes := ms[1].counts(); return invites == 1 && acks == 1 && byes == 1 })
+	// The BYE through ringd ended the engine's call (its record is written)
+	// and freed the member.
+	eventually(t, func() bool { return r.ActiveCalls() == 0 && !r.dialogs.isBusy("1002") })
 }
 
 // eventually waits up to 3 s for cond, then fails the test with what it saw.

@@ -34,7 +34,9 @@ func (s *Server) inDialog(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	if req.Method == sip.BYE {
-		s.memberChanged(s.dialogs.end(callID(req))...)
+		id := callID(req)
+		s.memberChanged(s.dialogs.end(id)...)
+		s.drv.post(func() { s.drv.hungUp(id) })
 	}
 	s.relay(req, tx, out)
 }

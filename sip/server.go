@@ -343,8 +343,14 @@ func (s *Server) housekeeping(ctx context.Context) {
 			for _, ext := range s.loc.Expire(now) {
 				s.memberChanged(ext)
 			}
-			for _, ext := range s.dialogs.expire(now, s.settings.Load().DialogTimeout) {
-				s.memberChanged(ext)
+			ids, freed := s.dialogs.expire(now, s.settings.Load().DialogTimeout)
+			s.memberChanged(freed...)
+			if len(ids) > 0 {
+				s.drv.post(func() {
+					for _, id := range ids {
+						s.drv.hungUp(id)
+					}
+				})
 			}
 		}
 	}
@@ -360,4 +366,12 @@ func (s *Server) memberChanged(exts ...string) {
 			}
 		})
 	}
+}
+
+// ActiveCalls is the number of group calls the engine has in progress
+// (ringing or connected).
+func (s *Server) ActiveCalls() int {
+	n := make(chan int, 1)
+	s.drv.post(func() { n <- s.drv.eng.ActiveCalls() })
+	return <-n
 }
