@@ -85,7 +85,14 @@ func (s *Server) forward(in *sip.Request, target sip.Uri, recordRoute bool, repl
 		tp = uriTransport(r.Address)
 	}
 	if recordRoute {
-		out.PrependHeader(s.recordRoute(tp))
+		// Double Record-Route (RFC 5658) when the two sides reach ringd over
+		// different transports: the callee uses the top entry, the caller
+		// (reading the set in reverse) the one for its own transport.
+		rrOut, rrIn := s.recordRoute(tp), s.recordRoute(in.Transport())
+		if rrIn.Value() != rrOut.Value() {
+			out.PrependHeader(rrIn)
+		}
+		out.PrependHeader(rrOut)
 	}
 	out.PrependHeader(s.via(tp))
 	out.SetBody(in.Body())

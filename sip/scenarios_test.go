@@ -294,3 +294,47 @@ func portOf(addr string) int {
 	ap := netip.MustParseAddrPort(addr)
 	return int(ap.Port())
 }
+
+func TestCallerOverTCP(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "2000"),
+		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001")},
+	}, func(s *Settings) {
+		s.Listen = append(s.Listen, Listener{Network: "tcp", Addr: "127.0.0.1:0"})
+	})
+	ms := registered(t, r, "1001")
+	var tcp string
+	for _, b := range r.Bound() {
+		if b.Network == "tcp" {
+			tcp = b.Addr
+		}
+	}
+	caller := newAgent(t, "2000")
+	params := sip.NewParams()
+	params.Add("transport", "tcp")
+	dc := sipgo.NewDialogClientCache(caller.client, sip.ContactHeader{Address: caller.contact()})
+	from := &sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: "2000", Host: "ringd.local"}, Params: sip.NewParams()}
+	from.Params.Add("tag", sip.GenerateTagN(8))
+	sess, err := dc.Invite(context.Background(),
+		sip.Uri{Scheme: "sip", User: "6000", Host: "127.0.0.1", Port: portOf(tcp), UriParams: params},
+		testSDP(caller.port), from, sip.NewHeader("Content-Type", "application/sdp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := sess.WaitAnswer(ctx, sipgo.AnswerOptions{}); err != nil {
+		t.Fatalf("call over TCP: %v", err)
+	}
+	if inv := ms[0].waitInvite(time.Second); inv.Via().Transport != "UDP" {
+		t.Errorf("member leg over %s, want UDP (its contact)", inv.Via().Transport)
+	}
+	if err := sess.Ack(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Bye(ctx); err != nil {
+		t.Fatalf("BYE: %v", err)
+	}
+	eventually(t, func() bool { _, _, acks, byes := ms[0].counts(); return acks == 1 && byes == 1 })
+}
