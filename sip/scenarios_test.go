@@ -338,3 +338,59 @@ func TestCallerOverTCP(t *testing.T) {
 	}
 	eventually(t, func() bool { _, _, acks, byes := ms[0].counts(); return acks == 1 && byes == 1 })
 }
+
+func TestNoAgentFailsOverToTheTrunkWithDiversion(t *testing.T) {
+	t.Parallel()
+	trunk := newAgent(t, "trunk")
+	g := group("6000", strategy.RingAll, 5*time.Second, "1001")
+	g.OnNoAgent = engine.DestinationSpec{Type: engine.DestExternalNum, Value: "5551234", Prefix: "9"}
+	r := startRingd(t, engine.Spec{Extensions: exts("1001", "2000"), Groups: []engine.GroupSpec{g}}, func(s *Settings) {
+		s.Services = map[string]string{"trunk": "sip:{number}@127.0.0.1:" + itoa(trunk.port)}
+	})
+	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
+	inv := trunk.waitInvite(2 * time.Second)
+	if inv.Recipient.User != "95551234" {
+		t.Errorf("trunk got Request-URI %s, want user 95551234 (prefix + number)", inv.Recipient.String())
+	}
+	if d := inv.GetHeader("Diversion"); d == nil || d.Value() != "<sip:6000@ringd.local>;reason=unavailable" {
+		t.Errorf("Diversion = %v", d)
+	}
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d, want the trunk's 200", code)
+	}
+	call.ackAndBye(t)
+	eventually(t, func() bool { _, _, acks, byes := trunk.counts(); return acks == 1 && byes == 1 })
+}
+
+func TestApplyChangesRoutingOfTheNextCall(t *testing.T) {
+	t.Parallel()
+	spec := engine.Spec{
+		Domain:     "ringd.local",
+		Extensions: exts("1001", "1002", "2000"),
+		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001")},
+	}
+	r := startRingd(t, spec)
+	ms := registered(t, r, "1001", "1002")
+	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
+	ms[0].waitInvite(2 * time.Second)
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("first call got %d", code)
+	}
+	call.ackAndBye(t)
+
+	spec.Groups = []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1002")}
+	st := *r.settings.Load()
+	snap, err := engine.Compile(spec, st.Snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Snapshot = snap
+	r.Apply(st)
+	call = newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
+	ms[1].waitInvite(2 * time.Second)
+	ms[0].noInvite(200 * time.Millisecond)
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("call after Apply got %d", code)
+	}
+	call.ackAndBye(t)
+}
