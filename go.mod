@@ -7,6 +7,7 @@ require (
 	github.com/icholy/digest v1.2.0
 	go.uber.org/zap v1.28.0
 	go.uber.org/zap/exp v0.3.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

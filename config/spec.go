@@ -1,0 +1,82 @@
+package config
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/strategy"
+)
+
+// Spec builds the engine's view of the configuration. It never fails:
+// values that do not parse (an unknown strategy or destination type) become
+// zero values, which engine.Compile rejects or Validate reports.
+//
+// Schedules are not evaluated yet (a later issue): every group's Schedule
+// is nil, that is always open.
+func (c *Config) Spec() engine.Spec {
+	s := engine.Spec{
+		Domain:          c.SIP.Domain,
+		Extensions:      make([]engine.ExtensionSpec, len(c.Extensions)),
+		ExtensionGroups: make([]engine.ExtensionGroupSpec, len(c.ExtensionGroups)),
+		Groups:          make([]engine.GroupSpec, len(c.RingGroups)),
+	}
+	for i, e := range c.Extensions {
+		s.Extensions[i] = engine.ExtensionSpec{Number: e.Number, Name: e.Name}
+	}
+	for i, eg := range c.ExtensionGroups {
+		s.ExtensionGroups[i] = engine.ExtensionGroupSpec{Name: eg.Name, Extensions: eg.Extensions}
+	}
+	for i := range c.RingGroups {
+		s.Groups[i] = groupSpec(&c.RingGroups[i])
+	}
+	return s
+}
+
+func groupSpec(g *RingGroup) engine.GroupSpec {
+	kind, _ := strategy.ParseKind(g.Strategy)
+	members := make([]engine.MemberSpec, len(g.Members))
+	for i, m := range g.Members {
+		members[i] = engine.MemberSpec{
+			Extension: m.Extension, ExtGroup: m.ExtGroup, Skill: m.SkillLevel,
+			Delay: seconds(m.Delay), Timeout: seconds(m.Timeout),
+		}
+	}
+	return engine.GroupSpec{
+		Number: g.Number, Name: g.Name, Strategy: kind,
+		RingTime: seconds(g.RingTime), SkipBusy: g.SkipBusy,
+		PAI: g.PAI, RPID: g.RPID, ToExtension: g.ToExtension,
+		AlertInfo: g.AlertInfo, RecordMissed: g.RecordMissed, Members: members,
+		OnNoAnswer:    destinationSpec(g.OnNoAnswer),
+		OnNoAgent:     destinationSpec(g.OnNoAgent),
+		OutOfSchedule: destinationSpec(g.OutOfSchedule),
+	}
+}
+
+func destinationSpec(d Destination) engine.DestinationSpec {
+	t, ok := parseDestType(d.Dest)
+	if !ok {
+		return engine.DestinationSpec{}
+	}
+	out := engine.DestinationSpec{Type: t, Value: d.Value, Prefix: d.Prefix}
+	if t == engine.DestPlayGreeting {
+		out.Prefix = ""
+		out.Repeat, _ = strconv.Atoi(strings.TrimSpace(d.Prefix))
+	}
+	return out
+}
+
+// seconds converts whole seconds to a Duration, saturating instead of
+// overflowing (the engine reports the range).
+func seconds(n int) time.Duration {
+	const limit = math.MaxInt64 / int64(time.Second)
+	switch {
+	case int64(n) > limit:
+		n = int(limit)
+	case int64(n) < -limit:
+		n = int(-limit)
+	}
+	return time.Duration(n) * time.Second
+}

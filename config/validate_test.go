@@ -1,0 +1,128 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ringd/ringd/engine"
+)
+
+// A destination that leaves ringd needs its service configured.
+func TestDestinationNeedsService(t *testing.T) {
+	group := func(dest string) string {
+		return minimal + `  - { number: "6001", name: B, strategy: ring_all, members: [{ extension: "1001" }], on_no_answer: ` + dest + ` }
+`
+	}
+	cases := []struct {
+		dest, services string
+		want           []string
+	}{
+		{`{ dest: ext_vm, value: "1001" }`, "", []string{`ring_groups[1].on_no_answer.dest: services.ext_vm is not configured`}},
+		{`{ dest: external_num, value: "5551234" }`, "", []string{`ring_groups[1].on_no_answer.dest: services.trunk is not configured`}},
+		{`{ dest: queue, value: sales }`, `services: { ext_vm: "sip:vm-{value}@127.0.0.1:5090" }`,
+			[]string{`ring_groups[1].on_no_answer.dest: services.queue is not configured`}},
+		{`{ dest: IVR, value: main }`, `services: { ivr: "sip:ivr-{value}@127.0.0.1:5090" }`, nil},
+		{`{ dest: external_num, value: "5551234", prefix: "0" }`, `services: { trunk: "sips:{number}@trunk.example.com" }`, nil},
+		{`{ dest: extension, value: "1002" }`, "", nil},
+		{`{ value: "1002" }`, "", []string{`ring_groups[1].on_no_answer.dest: required (end_call, extension, ring_group, external_num, ext_vm, group_vm, ivr, call_flow, queue, play_greeting)`}},
+		{`{ dest: ring_group, value: "6001" }`, "", []string{`ring_groups[1].on_no_answer.value: a ring group cannot fail over to itself`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.dest, func(t *testing.T) { sameLines(t, loadProblems(t, group(tc.dest)+tc.services+"\n"), tc.want) })
+	}
+	c := mustLoad(t, minimal+`services: { call_flow: "sip:cf-{value}@127.0.0.1" }`)
+	if got := c.Services.Template(engine.DestCallFlow); got != "sip:cf-{value}@127.0.0.1" {
+		t.Errorf("Template(call_flow) = %q", got)
+	}
+	if got := c.Services.Template(engine.DestExtension); got != "" {
+		t.Errorf("Template(extension) = %q", got)
+	}
+}
+
+// The server settings: each key alone, valid and not.
+func TestServerSettings(t *testing.T) {
+	cases := []struct {
+		yaml string
+		want []string
+	}{
+		{`sip: { listen: ["tls://[::1]:5061", "udp://pbx.example.com:5060", "TCP://0.0.0.0:5060/"], domain: 192.0.2.1 }`, nil},
+		{`sip: { listen: ["udp://:5060"], domain: ringd.local }`, []string{`sip.listen[0]: missing host (0.0.0.0 listens on every interface)`}},
+		{`sip: { listen: ["udp://127.0.0.1:0", "127.0.0.1:5060", "udp://bad_host:5060"], domain: "sip:ringd.local" }`, []string{
+			`sip.listen[0]: port must be 1-65535, got "0"`,
+			`sip.listen[1]: must be a URI like "udp://127.0.0.1:5060", got "127.0.0.1:5060"`,
+			`sip.listen[2]: invalid host "bad_host"`,
+			`sip.domain: must be a host name like ringd.local or an IP address, got "sip:ringd.local"`}},
+		{`sip: { domain: ringd.local }`, []string{`sip.listen: at least one listen URI is required, like "udp://127.0.0.1:5060"`}},
+		{`http: { listen: ":8080", tokens: [""], users: [{ username: a, password: b }, { username: a, password: c }, { password: d }] }`, []string{
+			`http.tokens[0]: must not be empty`,
+			`http.users[1].username: duplicate user "a"`,
+			`http.users[2].username: required`}},
+		{`store: "memory:"`, nil},
+		{`store: "sqlite:/var/lib/ringd/ringd.db"`, nil},
+		{`store: "postgres://ringd:pw@db.example.com/ringd?sslmode=disable"`, nil},
+		{`store: "sqlite:"`, []string{`store: sqlite: needs a file path, like "sqlite:ringd.db"`}},
+		{`store: "postgres:ringd"`, []string{`store: must be a URL like "postgres://user:password@host/db"`}},
+		{`store: ringd.db`, []string{`store: unsupported store "ringd.db" (sqlite:PATH, memory: or postgres://...)`}},
+		{`services: { trunk: "sip:{value}@h", group_vm: "sip:{value}@h{", queue: "sip:q {value}" }`, []string{
+			`services.trunk: must contain {number}, like "sip:{number}@127.0.0.1:5080"`,
+			`services.group_vm: unclosed { in "sip:{value}@h{"`,
+			`services.queue: must be a bare URI (no spaces, quotes or <>), got "sip:q {value}"`}},
+		{`services: { trunk: "sip:{number}@h;user={user}" }`, []string{`services.trunk: unknown placeholder {user} (only {number})`}},
+		{`log: { level: debug, format: text }`, nil},
+		{`extensions: [{ number: "1003", contact: "sip:1003@[2001:db8::1]:5070;transport=tcp" }, { number: "1004", contact: "sips:pbx.example.com" },
+  { number: "1005", contact: "sip:1005@" }, { number: "1006", contact: "<sip:1006@h>" }, { number: "1007", contact: "sip:1007@h:99999" }]`, []string{
+			`extensions[2].contact: has no valid host: "sip:1005@"`,
+			`extensions[3].contact: must be a sip: or sips: URI, got "<sip:1006@h>"`,
+			`extensions[4].contact: port must be 1-65535, got "99999"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.yaml, func(t *testing.T) {
+			text := minimal + tc.yaml + "\n"
+			switch {
+			case strings.HasPrefix(tc.yaml, "sip:"):
+				text = strings.Replace(minimal, `sip: { listen: ["udp://127.0.0.1:5060"], domain: ringd.local }`, tc.yaml, 1)
+			case strings.HasPrefix(tc.yaml, "extensions:"):
+				text = `sip: { listen: ["udp://127.0.0.1:5060"], domain: ringd.local }` + "\n" + tc.yaml + "\n"
+			}
+			sameLines(t, loadProblems(t, text), tc.want)
+		})
+	}
+}
+
+func TestSchedules(t *testing.T) {
+	got := loadProblems(t, minimal+`schedules:
+  - { name: office, type: business_hours, timezone: Europe/Paris, weekly: ["mon-fri 09:00-12:00,13:00-17:00", "SAT 10:00-24:00", "fri-mon 00:00-01:00"] }
+  - { name: xmas, type: holidays, timezone: America/New_York, dates: ["2026-12-24..2026-12-26", "2026-12-31"] }
+  - { name: office, type: holidays, timezone: Local, weekly: ["mon-fry 09:00-17:00", "mon 17:00-09:00", "mon 9:00-17:00", "mon-fri"],
+      dates: ["2026-12-26..2026-12-24", "2026-02-30", "tomorrow"] }
+  - { type: business_hours }
+`)
+	sameLines(t, got, []string{
+		`schedules[2].name: duplicate schedule "office"`,
+		`schedules[2].timezone: unknown time zone "Local"`,
+		`schedules[2].weekly[0]: unknown day "fry" (mon, tue, wed, thu, fri, sat, sun)`,
+		`schedules[2].weekly[1]: time range "17:00-09:00" ends before it starts (split a range over midnight in two)`,
+		`schedules[2].weekly[2]: times must look like 09:00-17:00, got "9:00-17:00"`,
+		`schedules[2].weekly[3]: must look like "mon-fri 09:00-17:00", got "mon-fri"`,
+		`schedules[2].dates[0]: date range "2026-12-26..2026-12-24" ends before it starts`,
+		`schedules[2].dates[1]: must be a date or a date range like "2026-12-24..2026-12-26", got "2026-02-30"`,
+		`schedules[2].dates[2]: must be a date or a date range like "2026-12-24..2026-12-26", got "tomorrow"`,
+		`schedules[3]: needs weekly or dates ranges`,
+		`schedules[3].name: required`,
+		`schedules[3].timezone: required (an IANA time zone like Europe/Paris)`,
+	})
+
+	w, msg := parseWeekly("fri-mon 08:30-24:00")
+	wantDays := [7]bool{true, true, false, false, false, true, true}
+	if msg != "" || w.days != wantDays || len(w.spans) != 1 || w.spans[0] != (span{510, 1440}) {
+		t.Errorf("parseWeekly: %+v %q", w, msg)
+	}
+
+	// A ring group may name only a schedule that exists.
+	ok := minimal + `  - { number: "6001", name: B, strategy: ring_all, members: [{ extension: "1001" }], schedule: office, out_of_schedule: { dest: extension, value: "1002" } }
+schedules: [{ name: office, type: business_hours, timezone: UTC, weekly: ["mon-fri 09:00-17:00"] }]
+`
+	mustLoad(t, ok)
+	sameLines(t, loadProblems(t, strings.Replace(ok, "schedule: office", "schedule: shop", 1)), []string{
+		`ring_groups[1].schedule: unknown schedule "shop"`})
+}
