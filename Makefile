@@ -5,7 +5,7 @@ BENCHTIME ?= 1s
 .PHONY: help test bench fuzz verify
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 test: ## vet, then every test with the race detector (the one test command)
 	$(GO) vet ./...
@@ -21,3 +21,16 @@ verify: ## gofmt, vet and go.mod tidiness
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
+
+# SIPp (Debian package sip-tester) for the interop suite, installed when missing.
+SIPP_INSTALL = command -v sipp >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y sip-tester; }
+
+.PHONY: e2e load
+
+e2e: ## SIPp interop suite against the built ringd (installs sip-tester when sipp is missing)
+	@$(SIPP_INSTALL)
+	bench/sipp/run.sh
+
+load: ## 1,000 calls at 50/s through ringd with SIPp
+	@$(SIPP_INSTALL)
+	bench/sipp/run.sh load

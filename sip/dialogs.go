@@ -16,9 +16,14 @@ type dialogs struct {
 }
 
 type dialog struct {
-	exts    []string // extensions on this call (caller and/or callee)
-	started time.Time
+	exts      []string // extensions on this call (caller and/or callee)
+	started   time.Time
+	confirmed bool // the caller's ACK of the 2xx went through
 }
+
+// unconfirmedTimeout frees a call whose 2xx was never acknowledged (the
+// caller went away): 64*T1, as long as a UAS retransmits its 2xx.
+const unconfirmedTimeout = 32 * time.Second
 
 func newDialogs() *dialogs {
 	return &dialogs{all: map[string]*dialog{}, busy: map[string]int{}}
@@ -48,6 +53,15 @@ func (d *dialogs) add(callID string, exts ...string) (changed []string) {
 	return changed
 }
 
+// confirm records that the caller acknowledged the 2xx.
+func (d *dialogs) confirm(callID string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if dl := d.all[callID]; dl != nil {
+		dl.confirmed = true
+	}
+}
+
 // end forgets a call (BYE seen) and returns the extensions now free.
 func (d *dialogs) end(callID string) []string {
 	d.mu.Lock()
@@ -71,12 +85,13 @@ func (d *dialogs) release(dl *dialog) (changed []string) {
 	return changed
 }
 
-// expire ends calls older than max (their BYE was never seen) and returns
-// their Call-IDs and the extensions now free.
+// expire ends calls older than max (their BYE was never seen), and calls
+// whose 2xx was never acknowledged, and returns their Call-IDs and the
+// extensions now free.
 func (d *dialogs) expire(now time.Time, max time.Duration) (ids, changed []string) {
 	d.mu.Lock()
 	for id, dl := range d.all {
-		if now.Sub(dl.started) > max {
+		if age := now.Sub(dl.started); age > max || !dl.confirmed && age > unconfirmedTimeout {
 			delete(d.all, id)
 			ids = append(ids, id)
 			changed = append(changed, d.release(dl)...)

@@ -2,6 +2,7 @@ package sip
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/emiago/sipgo/sip"
@@ -42,6 +43,7 @@ type fork struct {
 // branch is one INVITE client transaction of a fork.
 type branch struct {
 	req         *sip.Request
+	tx          *inviteTx
 	provisional bool
 	final       bool
 	cancelSent  bool
@@ -61,27 +63,44 @@ func (s *Server) startFork(reqs []*sip.Request, h forkHandler) *fork {
 }
 
 func (f *fork) run(b *branch) {
-	tx, err := f.s.client.TransactionRequest(context.Background(), b.req, prebuilt)
+	tx, err := f.s.sendInvite(b.req)
 	if err != nil {
 		f.s.log.Sugar().Debugw("branch not sent", "to", b.req.Recipient.String(), "error", err)
 		f.final(b, 503)
 		return
 	}
-	tx.OnRetransmission(func(res *sip.Response) {
+	f.mu.Lock()
+	b.tx = tx
+	cancelNow := f.cancelled && b.provisional && !b.cancelSent
+	f.mu.Unlock()
+	if cancelNow {
+		tx.cancelled()
+	}
+	tx.setOnRetransmission(func(res *sip.Response) {
 		f.mu.Lock()
 		won := f.winner == b
 		f.mu.Unlock()
-		if won && res.IsSuccess() {
+		if won {
 			f.h.retransmitted(f, res)
 		}
 	})
 	for {
 		select {
-		case res := <-tx.Responses():
+		case res := <-tx.responses:
 			f.response(b, res)
-		case <-tx.Done():
+		case <-tx.done:
+			// Drain what came before the end: the final answer matters.
+		drain:
+			for {
+				select {
+				case res := <-tx.responses:
+					f.response(b, res)
+				default:
+					break drain
+				}
+			}
 			code := 408
-			if err := tx.Err(); err != nil && !isTimeout(err) {
+			if err := tx.failure(); err != nil && !errors.Is(err, errInviteTimeout) {
 				code = 503
 			}
 			f.final(b, code)
@@ -191,6 +210,12 @@ func (f *fork) sendCancels(bs []*branch, reason string) {
 }
 
 func (f *fork) sendCancel(b *branch, reason string) {
+	f.mu.Lock()
+	tx := b.tx
+	f.mu.Unlock()
+	if tx != nil {
+		tx.cancelled()
+	}
 	go f.s.send(cancelFor(b.req, reason))
 }
 

@@ -97,6 +97,7 @@ func (s *Server) forward(in *sip.Request, target sip.Uri, recordRoute bool, repl
 	out.PrependHeader(s.via(tp))
 	out.SetBody(in.Body())
 	out.SetTransport(tp)
+	out.Laddr = s.localAddr(tp)
 	return out
 }
 
@@ -150,6 +151,7 @@ func cancelFor(inv *sip.Request, reason string) *sip.Request {
 	}
 	c.SetBody(nil)
 	c.SetTransport(inv.Transport())
+	c.Laddr = inv.Laddr
 	return c
 }
 
@@ -172,5 +174,6 @@ func (s *Server) inDialogRequest(method sip.RequestMethod, inv *sip.Request, res
 	r.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: method})
 	r.SetBody(nil)
 	r.SetTransport(tp)
+	r.Laddr = s.localAddr(tp)
 	return r
 }

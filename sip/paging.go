@@ -31,7 +31,9 @@ func (d *driver) answerLocal(gc *groupCall) {
 func (d *driver) joinPage(gc *groupCall, ml *memberLeg) {
 	if ml.fork != nil {
 		ml.fork.ackWinner()
-		d.busyChanged(d.s.dialogs.add(callID(gc.req)+";page="+ml.ext, ml.ext))
+		id := callID(gc.req) + ";page=" + ml.ext
+		d.busyChanged(d.s.dialogs.add(id, ml.ext))
+		d.s.dialogs.confirm(id) // ringd itself sent the ACK
 	}
 }
 

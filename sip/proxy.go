@@ -98,8 +98,9 @@ func (p *proxyCall) answered(f *fork, _ *branch, res *sip.Response) {
 		f.releaseWinner()
 		return
 	}
-	_ = p.tx.Respond(upstream(res, p.req, false))
+	// Busy first: a call placed right after this 2xx must see both ends busy.
 	p.s.memberChanged(p.s.dialogs.add(callID(p.req), p.calleeExt, p.callerExt)...)
+	_ = p.tx.Respond(upstream(res, p.req, false))
 }
 
 func (p *proxyCall) failed(_ *fork, code int) {

@@ -28,6 +28,7 @@ func (s *Server) inDialog(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	out := s.forward(req, req.Recipient, false, nil, nil)
 	if req.IsAck() {
+		s.dialogs.confirm(callID(req))
 		if err := s.client.WriteRequest(out, prebuilt); err != nil {
 			s.log.Sugar().Debugw("ACK not forwarded", "call_id", callID(req), "error", err)
 		}

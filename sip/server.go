@@ -82,6 +82,7 @@ type Server struct {
 	settings atomic.Pointer[Settings]
 	auth     *digestAuth
 	loc      *Location
+	invites  sync.Map // ringd's own INVITE client transactions by branch
 	dialogs  *dialogs
 	drv      *driver
 
@@ -111,7 +112,9 @@ func New(s Settings, log *zap.Logger) (*Server, error) {
 		return nil, errors.New("sip: no listen address")
 	}
 	s.defaults()
-	ua, err := sipgo.NewUA(sipgo.WithUserAgent("ringd"), sipgo.WithUserAgentHostname(s.Domain))
+	sv := &Server{log: log, auth: newDigestAuth(s.Domain), loc: NewLocation(), ports: map[string]int{}}
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("ringd"), sipgo.WithUserAgentHostname(s.Domain),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerUnhandledResponseHandler(sv.onUnmatchedResponse)))
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +126,7 @@ func New(s Settings, log *zap.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	sv := &Server{log: log, ua: ua, srv: srv, client: client, auth: newDigestAuth(s.Domain),
-		loc: NewLocation(), ports: map[string]int{}}
+	sv.ua, sv.srv, sv.client = ua, srv, client
 	sv.dialogs = newDialogs()
 	sv.settings.Store(&s)
 	sv.loc.SetStatic(staticContacts(&s))
