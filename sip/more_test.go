@@ -1,0 +1,145 @@
+package sip
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/strategy"
+)
+
+func TestEveryContactOfAMemberRings(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "2000"),
+		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001")},
+	})
+	desk, mobile := newAgent(t, "1001"), newAgent(t, "1001")
+	for _, a := range []*agent{desk, mobile} {
+		if res := a.register(r.addr, "pw1001", 600); res.StatusCode != 200 {
+			t.Fatalf("register: %d", res.StatusCode)
+		}
+	}
+	if n := len(r.loc.Contacts("1001", time.Now())); n != 2 {
+		t.Fatalf("%d contacts, want 2", n)
+	}
+	desk.setBehaviour(ringForever)
+	mobile.setBehaviour(answerAfter(200 * time.Millisecond))
+	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
+	desk.waitInvite(2 * time.Second)
+	mobile.waitInvite(2 * time.Second)
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d", code)
+	}
+	eventually(t, func() bool { _, c, _, _ := desk.counts(); return c == 1 })
+	desk.mu.Lock()
+	if h := desk.cancels[0].GetHeader("Reason"); h == nil || !strings.Contains(h.Value(), "Call completed elsewhere") {
+		t.Errorf("the other device's CANCEL Reason = %v", h)
+	}
+	desk.mu.Unlock()
+	call.ackAndBye(t)
+}
+
+// rawRequest sends one datagram to ringd and returns the first line of its
+// answer ("" when none comes within 500 ms).
+func rawRequest(t *testing.T, ringd, msg string) string {
+	t.Helper()
+	conn, err := net.Dial("udp", ringd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	local := conn.LocalAddr().String()
+	msg = strings.ReplaceAll(msg, "LOCAL", local)
+	msg = strings.ReplaceAll(msg, "\n", "\r\n")
+	if _, err := conn.Write([]byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	buf := make([]byte, 4096)
+	for {
+		n, err := conn.Read(buf)
+		if err != nil {
+			return ""
+		}
+		line, _, _ := strings.Cut(string(buf[:n]), "\r\n")
+		if !strings.Contains(line, " 100 ") {
+			return line
+		}
+	}
+}
+
+func TestMalformedRequestsAreRefused(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{Extensions: exts("1001"), Groups: []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001")}})
+	ms := registered(t, r, "1001")
+	n := 0
+	head := func(start string, extra ...string) string {
+		n++
+		return start + "\n" +
+			"Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK-raw" + strconv.Itoa(n) + "\n" +
+			strings.Join(extra, "\n") + "\n" +
+			"Content-Length: 0\n\n"
+	}
+	std := []string{"From: <sip:2000@ringd.local>;tag=a", "To: <sip:6000@ringd.local>", "Call-ID: raw-1@test", "CSeq: 1 INVITE", "Max-Forwards: 70"}
+	cases := []struct {
+		name, msg, want string
+	}{
+		{"version", head("INVITE sip:6000@ringd.local SIP/3.0", std...), "505"},
+		{"scheme", head("INVITE tel:6000 SIP/2.0", std...), "416"},
+		{"no Call-ID", head("INVITE sip:6000@ringd.local SIP/2.0", std[0], std[1], std[3], std[4]), "400"},
+		{"two Call-IDs", head("INVITE sip:6000@ringd.local SIP/2.0", append(std, "Call-ID: raw-2@test")...), "400"},
+		{"CSeq method", head("INVITE sip:6000@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 BYE", std[4]), "400"},
+	}
+	for _, c := range cases {
+		if got := rawRequest(t, r.addr, c.msg); !strings.Contains(got, " "+c.want+" ") {
+			t.Errorf("%s: answered %q, want %s", c.name, got, c.want)
+		}
+	}
+	// A stray ACK is absorbed, never answered.
+	if got := rawRequest(t, r.addr, head("ACK sip:6000@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 ACK", std[4])); got != "" {
+		t.Errorf("stray ACK answered %q", got)
+	}
+	ms[0].noInvite(100 * time.Millisecond)
+}
+
+func TestPagingSignalling(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "1002", "2000"),
+		Groups:     []engine.GroupSpec{group("8000", strategy.PagingIntercom, 2*time.Second, "1001", "1002")},
+	})
+	ms := registered(t, r, "1001", "1002")
+	call := newAgent(t, "2000").dial(context.Background(), r.addr, "8000")
+	for _, m := range ms {
+		inv := m.waitInvite(2 * time.Second)
+		if h := inv.GetHeader("Call-Info"); h == nil || h.Value() != "<sip:ringd.local>;answer-after=0" {
+			t.Errorf("%s Call-Info = %v", m.ext, h)
+		}
+		if h := inv.GetHeader("Alert-Info"); h == nil || h.Value() != "<http://www.notused>;info=alert-autoanswer;delay=0" {
+			t.Errorf("%s Alert-Info = %v", m.ext, h)
+		}
+	}
+	if code := call.wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("pager got %d, want ringd's own 200", code)
+	}
+	call.mu.Lock()
+	body := string(call.final.Body())
+	call.mu.Unlock()
+	if !strings.Contains(body, "m=audio") {
+		t.Errorf("ringd's answer has no SDP: %q", body)
+	}
+	// Both members auto-answered and got ringd's ACK.
+	for _, m := range ms {
+		eventually(t, func() bool { _, _, acks, _ := m.counts(); return acks == 1 })
+	}
+	call.ackAndBye(t)
+	for _, m := range ms {
+		eventually(t, func() bool { _, _, _, byes := m.counts(); return byes == 1 })
+	}
+	eventually(t, func() bool { return r.ActiveCalls() == 0 })
+}
