@@ -255,12 +255,19 @@ func (f *fork) release(b *branch) {
 
 // releaseWinner hangs up the winning branch (its 2xx lost a race upstream).
 func (f *fork) releaseWinner() {
-	f.mu.Lock()
-	w := f.winner
-	f.mu.Unlock()
-	if w != nil {
+	if w := f.won(); w != nil {
 		f.release(w)
 	}
+}
+
+// won returns the branch whose 2xx won, or nil.
+func (f *fork) won() *branch {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.winner == nil || f.winner.answer == nil {
+		return nil
+	}
+	return f.winner
 }
 
 // betterFailure picks the final response to pass on when every branch

@@ -36,12 +36,22 @@ func (s *Server) checked(req *sip.Request, tx sip.ServerTransaction) bool {
 	return false
 }
 
-func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
+// outOfDialog runs the request checks and loose-routes in-dialog requests;
+// it reports whether the request is an acceptable initial request for the
+// handler to serve.
+func (s *Server) outOfDialog(req *sip.Request, tx sip.ServerTransaction) bool {
 	if !s.checked(req, tx) {
-		return
+		return false
 	}
 	if toTag(req) != "" {
 		s.inDialog(req, tx)
+		return false
+	}
+	return true
+}
+
+func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
+	if !s.outOfDialog(req, tx) {
 		return
 	}
 	caller, ok := s.authenticateCaller(req, tx)
@@ -94,11 +104,7 @@ func (s *Server) authenticateCaller(req *sip.Request, tx sip.ServerTransaction) 
 }
 
 func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
-	if !s.checked(req, tx) {
-		return
-	}
-	if toTag(req) != "" {
-		s.inDialog(req, tx)
+	if !s.outOfDialog(req, tx) {
 		return
 	}
 	respond(tx, req, 200, "OK", sip.NewHeader("Allow", allow), sip.NewHeader("Accept", "application/sdp"))
@@ -141,11 +147,7 @@ func (s *Server) onCancel(req *sip.Request, tx sip.ServerTransaction) {
 }
 
 func (s *Server) onOther(req *sip.Request, tx sip.ServerTransaction) {
-	if !s.checked(req, tx) {
-		return
-	}
-	if toTag(req) != "" {
-		s.inDialog(req, tx)
+	if !s.outOfDialog(req, tx) {
 		return
 	}
 	respond(tx, req, 405, "Method Not Allowed", sip.NewHeader("Allow", allow))

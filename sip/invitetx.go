@@ -149,31 +149,14 @@ func (tx *inviteTx) receive(res *sip.Response) {
 	}
 }
 
-// ackFor builds the ACK of a final failure (RFC 3261 §17.1.1.3): the
-// INVITE's Request-URI, its top Via only, its Route set, From, Call-ID and
-// CSeq number, and the response's To (with its tag).
+// ackFor builds the ACK of a final failure (RFC 3261 §17.1.1.3), with the
+// response's To (and so its tag).
 func (tx *inviteTx) ackFor(res *sip.Response) *sip.Request {
-	inv := tx.req
-	ack := sip.NewRequest(sip.ACK, *inv.Recipient.Clone())
-	ack.SipVersion = inv.SipVersion
-	ack.AppendHeader(sip.HeaderClone(inv.Via()))
-	for _, r := range inv.GetHeaders("Route") {
-		ack.AppendHeader(sip.HeaderClone(r))
+	to := res.To()
+	if to == nil {
+		to = tx.req.To()
 	}
-	mf := sip.MaxForwardsHeader(70)
-	ack.AppendHeader(&mf)
-	ack.AppendHeader(sip.HeaderClone(inv.From()))
-	if to := res.To(); to != nil {
-		ack.AppendHeader(sip.HeaderClone(to))
-	} else {
-		ack.AppendHeader(sip.HeaderClone(inv.To()))
-	}
-	ack.AppendHeader(sip.HeaderClone(inv.CallID()))
-	ack.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.ACK})
-	ack.SetBody(nil)
-	ack.SetTransport(inv.Transport())
-	ack.Laddr = inv.Laddr
-	return ack
+	return sameTransaction(tx.req, sip.ACK, to)
 }
 
 // timeout ends the transaction with errInviteTimeout if it is still in

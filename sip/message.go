@@ -129,30 +129,37 @@ func upstream(res *sip.Response, in *sip.Request, keepTo bool) *sip.Response {
 	return r
 }
 
-// cancelFor builds the CANCEL of a forwarded INVITE (RFC 3261 §9.1): same
-// Request-URI, Call-ID, From, To, CSeq number and top Via (so the same
-// branch) as the INVITE, with a Reason header when one is given.
+// cancelFor builds the CANCEL of a forwarded INVITE (RFC 3261 §9.1), with
+// a Reason header when one is given.
 func cancelFor(inv *sip.Request, reason string) *sip.Request {
-	c := sip.NewRequest(sip.CANCEL, *inv.Recipient.Clone())
-	c.SipVersion = inv.SipVersion
-	c.AppendHeader(sip.HeaderClone(inv.Via()))
-	for _, r := range inv.GetHeaders("Route") {
-		c.AppendHeader(sip.HeaderClone(r))
-	}
-	mf := sip.MaxForwardsHeader(70)
-	c.AppendHeader(&mf)
-	c.AppendHeader(sip.HeaderClone(inv.From()))
-	c.AppendHeader(sip.HeaderClone(inv.To()))
-	c.AppendHeader(sip.HeaderClone(inv.CallID()))
-	cseq := &sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.CANCEL}
-	c.AppendHeader(cseq)
+	c := sameTransaction(inv, sip.CANCEL, inv.To())
 	if reason != "" {
 		c.AppendHeader(sip.NewHeader("Reason", reason))
 	}
-	c.SetBody(nil)
-	c.SetTransport(inv.Transport())
-	c.Laddr = inv.Laddr
 	return c
+}
+
+// sameTransaction builds a request that belongs to the forwarded INVITE's
+// own transaction, a CANCEL (RFC 3261 §9.1) or the ACK of a failure
+// (§17.1.1.3): the INVITE's Request-URI, its top Via only (same branch), its
+// Route set, From, Call-ID and CSeq number, with to as the To header.
+func sameTransaction(inv *sip.Request, method sip.RequestMethod, to *sip.ToHeader) *sip.Request {
+	r := sip.NewRequest(method, *inv.Recipient.Clone())
+	r.SipVersion = inv.SipVersion
+	r.AppendHeader(sip.HeaderClone(inv.Via()))
+	for _, h := range inv.GetHeaders("Route") {
+		r.AppendHeader(sip.HeaderClone(h))
+	}
+	mf := sip.MaxForwardsHeader(70)
+	r.AppendHeader(&mf)
+	r.AppendHeader(sip.HeaderClone(inv.From()))
+	r.AppendHeader(sip.HeaderClone(to))
+	r.AppendHeader(sip.HeaderClone(inv.CallID()))
+	r.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: method})
+	r.SetBody(nil)
+	r.SetTransport(inv.Transport())
+	r.Laddr = inv.Laddr
+	return r
 }
 
 // inDialogRequest builds a request ringd itself sends inside the dialog a

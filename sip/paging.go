@@ -74,10 +74,8 @@ func (d *driver) sinkSDP(req *sip.Request) []byte {
 
 // ackWinner sends the ACK for the winning branch's 2xx (ringd is the UAC).
 func (f *fork) ackWinner() {
-	f.mu.Lock()
-	w := f.winner
-	f.mu.Unlock()
-	if w == nil || w.answer == nil {
+	w := f.won()
+	if w == nil {
 		return
 	}
 	ack := f.s.inDialogRequest(sip.ACK, w.req, w.answer, w.req.CSeq().SeqNo)
@@ -86,10 +84,8 @@ func (f *fork) ackWinner() {
 
 // byeWinner hangs up an acknowledged winning branch.
 func (f *fork) byeWinner() {
-	f.mu.Lock()
-	w := f.winner
-	f.mu.Unlock()
-	if w == nil || w.answer == nil {
+	w := f.won()
+	if w == nil {
 		return
 	}
 	bye := f.s.inDialogRequest(sip.BYE, w.req, w.answer, w.req.CSeq().SeqNo+1)
