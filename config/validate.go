@@ -74,13 +74,7 @@ func (c *Config) checkHTTP(ps *Problems) {
 	users := map[string]bool{}
 	for i, u := range c.HTTP.Users {
 		at := index("http.users", i)
-		switch {
-		case u.Username == "":
-			ps.add(at+".username", "required")
-		case users[u.Username]:
-			ps.add(at+".username", "duplicate user "+strconv.Quote(u.Username))
-		}
-		users[u.Username] = true
+		requireUnique(ps, at+".username", "user", u.Username, users)
 		if u.Password == "" {
 			ps.add(at+".password", "required")
 		}
@@ -247,13 +241,7 @@ func (c *Config) checkSchedules(ps *Problems) {
 	names := map[string]bool{}
 	for i, s := range c.Schedules {
 		at := index("schedules", i)
-		switch {
-		case s.Name == "":
-			ps.add(at+".name", "required")
-		case names[s.Name]:
-			ps.add(at+".name", "duplicate schedule "+strconv.Quote(s.Name))
-		}
-		names[s.Name] = true
+		requireUnique(ps, at+".name", "schedule", s.Name, names)
 		switch s.Type {
 		case "business_hours", "holidays":
 		case "":
@@ -280,4 +268,16 @@ func (c *Config) checkSchedules(ps *Problems) {
 			}
 		}
 	}
+}
+
+// requireUnique reports a missing or repeated name (of a user, a schedule)
+// and records it as seen.
+func requireUnique(ps *Problems, path, what, name string, seen map[string]bool) {
+	switch {
+	case name == "":
+		ps.add(path, "required")
+	case seen[name]:
+		ps.add(path, "duplicate "+what+" "+strconv.Quote(name))
+	}
+	seen[name] = true
 }

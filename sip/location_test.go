@@ -7,7 +7,9 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
-func contactURI(port int) sip.Uri { return sip.Uri{Scheme: "sip", User: "1001", Host: "127.0.0.1", Port: port} }
+func contactURI(port int) sip.Uri {
+	return sip.Uri{Scheme: "sip", User: "1001", Host: "127.0.0.1", Port: port}
+}
 
 func TestLocationBindingsExpireRefreshAndRemove(t *testing.T) {
 	l := NewLocation()
