@@ -182,6 +182,9 @@ func (d *driver) exec(out []engine.Action) {
 }
 
 func (d *driver) record(gc *groupCall, r *engine.CallRecord) {
+	if h := d.s.hooks.Record; h != nil {
+		h(r.Flatten(callID(gc.req)))
+	}
 	snap := r.Snapshot
 	fields := []zap.Field{
 		zap.String("call_id", callID(gc.req)),

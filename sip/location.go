@@ -128,6 +128,19 @@ func (l *Location) Online(ext string, now time.Time) bool {
 	return len(l.live(ext, now)) > 0 || l.hasStatic(ext)
 }
 
+// All returns a copy of every extension's live registered contacts.
+func (l *Location) All(now time.Time) map[string][]Binding {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string][]Binding{}
+	for ext := range l.bindings {
+		if live := l.live(ext, now); len(live) > 0 {
+			out[ext] = append([]Binding(nil), live...)
+		}
+	}
+	return out
+}
+
 // Count returns the number of live registered contacts of all extensions.
 func (l *Location) Count(now time.Time) int {
 	l.mu.Lock()

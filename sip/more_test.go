@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/siptest"
 	"github.com/ringd/ringd/strategy"
 )
 
@@ -18,30 +19,30 @@ func TestEveryContactOfAMemberRings(t *testing.T) {
 		Extensions: exts("1001", "2000"),
 		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001")},
 	})
-	desk, mobile := newAgent(t, "1001"), newAgent(t, "1001")
-	for _, a := range []*agent{desk, mobile} {
-		if res := a.register(r.addr, "pw1001", 600); res.StatusCode != 200 {
+	desk, mobile := siptest.NewAgent(t, "1001"), siptest.NewAgent(t, "1001")
+	for _, a := range []*siptest.Agent{desk, mobile} {
+		if res := a.Register(r.addr, "pw1001", 600); res.StatusCode != 200 {
 			t.Fatalf("register: %d", res.StatusCode)
 		}
 	}
 	if n := len(r.loc.Contacts("1001", time.Now())); n != 2 {
 		t.Fatalf("%d contacts, want 2", n)
 	}
-	desk.setBehaviour(ringForever)
-	mobile.setBehaviour(answerAfter(200 * time.Millisecond))
-	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
-	desk.waitInvite(2 * time.Second)
-	mobile.waitInvite(2 * time.Second)
-	if code := call.wait(t, 3*time.Second); code != 200 {
+	desk.SetBehaviour(siptest.RingForever)
+	mobile.SetBehaviour(siptest.AnswerAfter(200 * time.Millisecond))
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	desk.WaitInvite(2 * time.Second)
+	mobile.WaitInvite(2 * time.Second)
+	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("caller got %d", code)
 	}
-	eventually(t, func() bool { _, c, _, _ := desk.counts(); return c == 1 })
-	desk.mu.Lock()
-	if h := desk.cancels[0].GetHeader("Reason"); h == nil || !strings.Contains(h.Value(), "Call completed elsewhere") {
+	eventually(t, func() bool { _, c, _, _ := desk.Counts(); return c == 1 })
+	desk.Mu.Lock()
+	if h := desk.Cancels[0].GetHeader("Reason"); h == nil || !strings.Contains(h.Value(), "Call completed elsewhere") {
 		t.Errorf("the other device's CANCEL Reason = %v", h)
 	}
-	desk.mu.Unlock()
-	call.ackAndBye(t)
+	desk.Mu.Unlock()
+	call.AckAndBye(t)
 }
 
 // rawRequest sends one datagram to ringd and returns the first line of its
@@ -104,7 +105,7 @@ func TestMalformedRequestsAreRefused(t *testing.T) {
 	if got := rawRequest(t, r.addr, head("ACK sip:6000@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 ACK", std[4])); got != "" {
 		t.Errorf("stray ACK answered %q", got)
 	}
-	ms[0].noInvite(100 * time.Millisecond)
+	ms[0].NoInvite(100 * time.Millisecond)
 }
 
 func TestPagingSignalling(t *testing.T) {
@@ -114,32 +115,32 @@ func TestPagingSignalling(t *testing.T) {
 		Groups:     []engine.GroupSpec{group("8000", strategy.PagingIntercom, 2*time.Second, "1001", "1002")},
 	})
 	ms := registered(t, r, "1001", "1002")
-	call := newAgent(t, "2000").dial(context.Background(), r.addr, "8000")
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "8000")
 	for _, m := range ms {
-		inv := m.waitInvite(2 * time.Second)
+		inv := m.WaitInvite(2 * time.Second)
 		if h := inv.GetHeader("Call-Info"); h == nil || h.Value() != "<sip:ringd.local>;answer-after=0" {
-			t.Errorf("%s Call-Info = %v", m.ext, h)
+			t.Errorf("%s Call-Info = %v", m.Ext, h)
 		}
 		if h := inv.GetHeader("Alert-Info"); h == nil || h.Value() != "<http://www.notused>;info=alert-autoanswer;delay=0" {
-			t.Errorf("%s Alert-Info = %v", m.ext, h)
+			t.Errorf("%s Alert-Info = %v", m.Ext, h)
 		}
 	}
-	if code := call.wait(t, 3*time.Second); code != 200 {
+	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("pager got %d, want ringd's own 200", code)
 	}
-	call.mu.Lock()
-	body := string(call.final.Body())
-	call.mu.Unlock()
+	call.Mu.Lock()
+	body := string(call.Final.Body())
+	call.Mu.Unlock()
 	if !strings.Contains(body, "m=audio") {
 		t.Errorf("ringd's answer has no SDP: %q", body)
 	}
 	// Both members auto-answered and got ringd's ACK.
 	for _, m := range ms {
-		eventually(t, func() bool { _, _, acks, _ := m.counts(); return acks == 1 })
+		eventually(t, func() bool { _, _, acks, _ := m.Counts(); return acks == 1 })
 	}
-	call.ackAndBye(t)
+	call.AckAndBye(t)
 	for _, m := range ms {
-		eventually(t, func() bool { _, _, _, byes := m.counts(); return byes == 1 })
+		eventually(t, func() bool { _, _, _, byes := m.Counts(); return byes == 1 })
 	}
 	eventually(t, func() bool { return r.ActiveCalls() == 0 })
 }

@@ -44,7 +44,13 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 				respond(tx, req, 400, "Wildcard Contact Needs Expires: 0")
 				return
 			}
+			gone := s.loc.Bindings(aor, now)
 			_, isOnline := s.loc.RemoveAll(aor, now)
+			if h := s.hooks.Binding; h != nil {
+				for _, b := range gone {
+					h(aor, b, true)
+				}
+			}
 			s.registered(tx, req, aor, now, !isOnline)
 			return
 		}
@@ -63,6 +69,11 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 		updates = append(updates, Binding{Contact: *c.Address.Clone(), Expires: now.Add(d), CallID: callID(req), CSeq: cseq, Source: req.Source()})
 	}
 	was, is := s.loc.Update(aor, updates, now)
+	if h := s.hooks.Binding; h != nil {
+		for _, u := range updates {
+			h(aor, u, !u.Expires.After(now))
+		}
+	}
 	s.registered(tx, req, aor, now, was != is)
 }
 

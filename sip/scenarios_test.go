@@ -11,6 +11,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/siptest"
 	"github.com/ringd/ringd/strategy"
 )
 
@@ -21,26 +22,26 @@ func TestPrioritizedHuntMovesOnAfterRingTime(t *testing.T) {
 		Groups:     []engine.GroupSpec{group("6001", strategy.PrioritizedHunt, time.Second, "1001", "1002")},
 	})
 	ms := registered(t, r, "1001", "1002")
-	ms[0].setBehaviour(ringForever)
-	ms[1].setBehaviour(answerAfter(100 * time.Millisecond))
+	ms[0].SetBehaviour(siptest.RingForever)
+	ms[1].SetBehaviour(siptest.AnswerAfter(100 * time.Millisecond))
 	start := time.Now()
-	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6001")
-	ms[0].waitInvite(2 * time.Second)
-	ms[1].noInvite(800 * time.Millisecond) // m2 must wait for m1's ring time
-	ms[1].waitInvite(2 * time.Second)
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6001")
+	ms[0].WaitInvite(2 * time.Second)
+	ms[1].NoInvite(800 * time.Millisecond) // m2 must wait for m1's ring time
+	ms[1].WaitInvite(2 * time.Second)
 	if d := time.Since(start); d < time.Second {
 		t.Errorf("second member rang after %v, before the 1 s ring time", d)
 	}
-	if code := call.wait(t, 3*time.Second); code != 200 {
-		t.Fatalf("caller got %d (%v), want 200", code, call.codes)
+	if code := call.Wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d (%v), want 200", code, call.Codes)
 	}
-	eventually(t, func() bool { _, c, _, _ := ms[0].counts(); return c == 1 })
-	ms[0].mu.Lock()
-	if h := ms[0].cancels[0].GetHeader("Reason"); h != nil {
+	eventually(t, func() bool { _, c, _, _ := ms[0].Counts(); return c == 1 })
+	ms[0].Mu.Lock()
+	if h := ms[0].Cancels[0].GetHeader("Reason"); h != nil {
 		t.Errorf("a ring-time CANCEL carries no Reason, got %q", h.Value())
 	}
-	ms[0].mu.Unlock()
-	call.ackAndBye(t)
+	ms[0].Mu.Unlock()
+	call.AckAndBye(t)
 }
 
 func TestEarlyFailureAdvancesTheHuntAtOnce(t *testing.T) {
@@ -50,22 +51,22 @@ func TestEarlyFailureAdvancesTheHuntAtOnce(t *testing.T) {
 		Groups:     []engine.GroupSpec{group("6001", strategy.PrioritizedHunt, 10*time.Second, "1001", "1002")},
 	})
 	ms := registered(t, r, "1001", "1002")
-	ms[0].setBehaviour(refuse(486))
-	ms[1].setBehaviour(answerAfter(0))
+	ms[0].SetBehaviour(siptest.Refuse(486))
+	ms[1].SetBehaviour(siptest.AnswerAfter(0))
 	start := time.Now()
-	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6001")
-	if code := call.wait(t, 3*time.Second); code != 200 {
-		t.Fatalf("caller got %d (%v), want 200", code, call.codes)
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6001")
+	if code := call.Wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d (%v), want 200", code, call.Codes)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("the 486 did not advance the hunt at once: answered after %v", d)
 	}
-	for _, c := range call.codes {
+	for _, c := range call.Codes {
 		if c == 486 {
-			t.Errorf("the member's 486 reached the caller: %v", call.codes)
+			t.Errorf("the member's 486 reached the caller: %v", call.Codes)
 		}
 	}
-	call.ackAndBye(t)
+	call.AckAndBye(t)
 }
 
 func TestBusyMemberIsSkipped(t *testing.T) {
@@ -76,35 +77,35 @@ func TestBusyMemberIsSkipped(t *testing.T) {
 	})
 	ms := registered(t, r, "1001", "1002")
 	// 2000 calls 1001 directly through ringd: 1001 is now on a call.
-	first := newAgent(t, "2000").dial(context.Background(), r.addr, "1001")
-	if code := first.wait(t, 3*time.Second); code != 200 {
+	first := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "1001")
+	if code := first.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("direct call got %d", code)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if err := first.sess.Ack(ctx); err != nil {
+	if err := first.Sess.Ack(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ms[0].waitInvite(time.Second)
+	ms[0].WaitInvite(time.Second)
 	// A call to the hunt group skips busy 1001 and rings 1002 first.
-	second := newAgent(t, "2001").dial(context.Background(), r.addr, "6001")
-	if code := second.wait(t, 3*time.Second); code != 200 {
+	second := siptest.NewAgent(t, "2001").Dial(context.Background(), r.addr, "6001")
+	if code := second.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("group call got %d", code)
 	}
-	ms[1].waitInvite(time.Second)
-	ms[0].noInvite(200 * time.Millisecond)
-	second.ackAndBye(t)
+	ms[1].WaitInvite(time.Second)
+	ms[0].NoInvite(200 * time.Millisecond)
+	second.AckAndBye(t)
 	// Once 1001 hangs up it is free again: the next group call rings it first.
-	if err := first.sess.Bye(ctx); err != nil {
+	if err := first.Sess.Bye(ctx); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, func() bool { return !r.dialogs.isBusy("1001") })
-	third := newAgent(t, "2001").dial(context.Background(), r.addr, "6001")
-	ms[0].waitInvite(2 * time.Second)
-	if code := third.wait(t, 3*time.Second); code != 200 {
+	third := siptest.NewAgent(t, "2001").Dial(context.Background(), r.addr, "6001")
+	ms[0].WaitInvite(2 * time.Second)
+	if code := third.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("third call got %d", code)
 	}
-	third.ackAndBye(t)
+	third.AckAndBye(t)
 }
 
 func TestNoAnswerFailsOverToAnExtension(t *testing.T) {
@@ -113,17 +114,17 @@ func TestNoAnswerFailsOverToAnExtension(t *testing.T) {
 	g.OnNoAnswer = engine.DestinationSpec{Type: engine.DestExtension, Value: "1009"}
 	r := startRingd(t, engine.Spec{Extensions: exts("1001", "1009", "2000"), Groups: []engine.GroupSpec{g}})
 	ms := registered(t, r, "1001", "1009")
-	ms[0].setBehaviour(ringForever)
-	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
-	inv := ms[1].waitInvite(3 * time.Second)
+	ms[0].SetBehaviour(siptest.RingForever)
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	inv := ms[1].WaitInvite(3 * time.Second)
 	if d := inv.GetHeader("Diversion"); d == nil || d.Value() != "<sip:6000@ringd.local>;reason=no-answer" {
 		t.Errorf("failover leg Diversion = %v", d)
 	}
-	if code := call.wait(t, 3*time.Second); code != 200 {
+	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("caller got %d, want 200 from the failover extension", code)
 	}
-	eventually(t, func() bool { _, c, _, _ := ms[0].counts(); return c == 1 })
-	call.ackAndBye(t)
+	eventually(t, func() bool { _, c, _, _ := ms[0].Counts(); return c == 1 })
+	call.AckAndBye(t)
 }
 
 func TestNobodyRegisteredGets480(t *testing.T) {
@@ -132,8 +133,8 @@ func TestNobodyRegisteredGets480(t *testing.T) {
 		Extensions: exts("1001", "1002", "2000"),
 		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001", "1002")},
 	})
-	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
-	if code := call.wait(t, 3*time.Second); code != 480 {
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	if code := call.Wait(t, 3*time.Second); code != 480 {
 		t.Fatalf("caller got %d, want 480", code)
 	}
 }
@@ -145,24 +146,24 @@ func TestCallerCancelGets487AndCancelsEveryLeg(t *testing.T) {
 		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 10*time.Second, "1001", "1002")},
 	})
 	ms := registered(t, r, "1001", "1002")
-	ms[0].setBehaviour(ringForever)
-	ms[1].setBehaviour(ringForever)
+	ms[0].SetBehaviour(siptest.RingForever)
+	ms[1].SetBehaviour(siptest.RingForever)
 	ctx, cancel := context.WithCancel(context.Background())
-	call := newAgent(t, "2000").dial(ctx, r.addr, "6000")
-	ms[0].waitInvite(2 * time.Second)
-	ms[1].waitInvite(2 * time.Second)
-	eventually(t, func() bool { call.mu.Lock(); defer call.mu.Unlock(); return len(call.codes) > 0 })
+	call := siptest.NewAgent(t, "2000").Dial(ctx, r.addr, "6000")
+	ms[0].WaitInvite(2 * time.Second)
+	ms[1].WaitInvite(2 * time.Second)
+	eventually(t, func() bool { call.Mu.Lock(); defer call.Mu.Unlock(); return len(call.Codes) > 0 })
 	cancel() // sipgo sends CANCEL once a provisional came
 	select {
-	case <-call.done:
+	case <-call.Done:
 	case <-time.After(3 * time.Second):
 		t.Fatal("cancelled call did not end")
 	}
 	for _, m := range ms {
-		eventually(t, func() bool { _, c, _, _ := m.counts(); return c == 1 })
+		eventually(t, func() bool { _, c, _, _ := m.Counts(); return c == 1 })
 	}
 	// sipgo's WaitAnswer keeps the response to the cancelled INVITE here.
-	if res := call.sess.InviteResponse; res == nil || res.StatusCode != 487 {
+	if res := call.Sess.InviteResponse; res == nil || res.StatusCode != 487 {
 		t.Fatalf("cancelled INVITE answered %v, want 487", res)
 	}
 }
@@ -173,8 +174,8 @@ func TestLegHeadersAreExactlyAsSpecWritesThem(t *testing.T) {
 	g.Name, g.PAI, g.RPID, g.AlertInfo, g.ToExtension = "Sales", true, true, "Ring2", true
 	r := startRingd(t, engine.Spec{Extensions: exts("1001", "2000"), Groups: []engine.GroupSpec{g}})
 	ms := registered(t, r, "1001")
-	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
-	inv := ms[0].waitInvite(2 * time.Second)
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	inv := ms[0].WaitInvite(2 * time.Second)
 	want := map[string]string{
 		"P-Asserted-Identity": `"Sales" <sip:6000@ringd.local>`,
 		"Remote-Party-ID":     `"Sales" <sip:6000@ringd.local>;party=calling;screen=yes;privacy=off`,
@@ -192,31 +193,31 @@ func TestLegHeadersAreExactlyAsSpecWritesThem(t *testing.T) {
 	if mf := inv.MaxForwards(); mf == nil || mf.Val() != 69 {
 		t.Errorf("Max-Forwards = %v, want 69", mf)
 	}
-	if code := call.wait(t, 3*time.Second); code != 200 {
+	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("caller got %d", code)
 	}
 	// The caller sees its own To back, with the member's tag.
-	call.mu.Lock()
-	to := call.final.To()
-	call.mu.Unlock()
+	call.Mu.Lock()
+	to := call.Final.To()
+	call.Mu.Unlock()
 	if to.Address.User != "6000" || !to.Params.Has("tag") {
 		t.Errorf("caller's 200 To = %s, want the dialled 6000 with a tag", to.Value())
 	}
-	call.ackAndBye(t)
+	call.AckAndBye(t)
 }
 
 func TestUnauthenticatedRegisterGets401AndNoBinding(t *testing.T) {
 	t.Parallel()
 	r := startRingd(t, engine.Spec{Extensions: exts("1001"), Groups: []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001")}})
-	a := newAgent(t, "1001")
-	res := a.register(r.addr, "", 600)
+	a := siptest.NewAgent(t, "1001")
+	res := a.Register(r.addr, "", 600)
 	if res.StatusCode != 401 || res.GetHeader("WWW-Authenticate") == nil {
 		t.Fatalf("REGISTER without credentials: %d, want 401 with a challenge", res.StatusCode)
 	}
 	if !strings.Contains(res.GetHeader("WWW-Authenticate").Value(), `realm="ringd.local"`) {
 		t.Errorf("challenge %s", res.GetHeader("WWW-Authenticate").Value())
 	}
-	res = a.register(r.addr, "wrong", 600)
+	res = a.Register(r.addr, "wrong", 600)
 	if res.StatusCode != 401 {
 		t.Errorf("wrong password: %d, want 401", res.StatusCode)
 	}
@@ -224,10 +225,10 @@ func TestUnauthenticatedRegisterGets401AndNoBinding(t *testing.T) {
 		t.Errorf("bindings after failed registrations: %v", got)
 	}
 	// Right password: bound; expires 0: unbound.
-	if res := a.register(r.addr, "pw1001", 600); res.StatusCode != 200 || len(r.loc.Contacts("1001", time.Now())) != 1 {
+	if res := a.Register(r.addr, "pw1001", 600); res.StatusCode != 200 || len(r.loc.Contacts("1001", time.Now())) != 1 {
 		t.Fatalf("register: %d, %d contacts", res.StatusCode, len(r.loc.Contacts("1001", time.Now())))
 	}
-	if res := a.register(r.addr, "pw1001", 0); res.StatusCode != 200 || len(r.loc.Contacts("1001", time.Now())) != 0 {
+	if res := a.Register(r.addr, "pw1001", 0); res.StatusCode != 200 || len(r.loc.Contacts("1001", time.Now())) != 0 {
 		t.Fatalf("un-register: %d, %d contacts left", res.StatusCode, len(r.loc.Contacts("1001", time.Now())))
 	}
 }
@@ -239,24 +240,24 @@ func TestUntrustedCallerMustAuthenticate(t *testing.T) {
 		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001")},
 	}, func(s *Settings) { s.Trusted = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} })
 	registered(t, r, "1001")
-	caller := newAgent(t, "2000")
-	call := caller.dial(context.Background(), r.addr, "6000")
-	if code := call.wait(t, 3*time.Second); code != 407 {
+	caller := siptest.NewAgent(t, "2000")
+	call := caller.Dial(context.Background(), r.addr, "6000")
+	if code := call.Wait(t, 3*time.Second); code != 407 {
 		t.Fatalf("unauthenticated INVITE got %d, want 407", code)
 	}
 	// With the extension's credentials the call goes through.
-	call = caller.dialWith(context.Background(), r.addr, "6000", sipgo.AnswerOptions{Username: "2000", Password: "pw2000"})
-	if code := call.wait(t, 3*time.Second); code != 200 {
-		t.Fatalf("authenticated INVITE got %d (%v), want 200", code, call.codes)
+	call = caller.DialWith(context.Background(), r.addr, "6000", sipgo.AnswerOptions{Username: "2000", Password: "pw2000"})
+	if code := call.Wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("authenticated INVITE got %d (%v), want 200", code, call.Codes)
 	}
-	call.ackAndBye(t)
+	call.AckAndBye(t)
 }
 
 func TestRequestChecksRefuseBeforeRouting(t *testing.T) {
 	t.Parallel()
 	r := startRingd(t, engine.Spec{Extensions: exts("1001"), Groups: []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001")}})
 	ms := registered(t, r, "1001")
-	a := newAgent(t, "2000")
+	a := siptest.NewAgent(t, "2000")
 	send := func(mutate func(*sip.Request)) int {
 		t.Helper()
 		req := sip.NewRequest(sip.INVITE, sip.Uri{Scheme: "sip", User: "6000", Host: "127.0.0.1", Port: portOf(r.addr)})
@@ -264,7 +265,7 @@ func TestRequestChecksRefuseBeforeRouting(t *testing.T) {
 		req.SetDestination(r.addr) // only ever loopback, whatever the Request-URI or Route say
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
-		res, err := a.client.Do(ctx, req)
+		res, err := a.Client.Do(ctx, req)
 		if err != nil {
 			t.Fatalf("request: %v", err)
 		}
@@ -287,7 +288,7 @@ func TestRequestChecksRefuseBeforeRouting(t *testing.T) {
 	if code := send(func(r *sip.Request) { r.Recipient.User = "9999" }); code != 404 {
 		t.Errorf("unknown number: %d, want 404", code)
 	}
-	ms[0].noInvite(100 * time.Millisecond)
+	ms[0].NoInvite(100 * time.Millisecond)
 }
 
 func portOf(addr string) int {
@@ -310,15 +311,15 @@ func TestCallerOverTCP(t *testing.T) {
 			tcp = b.Addr
 		}
 	}
-	caller := newAgent(t, "2000")
+	caller := siptest.NewAgent(t, "2000")
 	params := sip.NewParams()
 	params.Add("transport", "tcp")
-	dc := sipgo.NewDialogClientCache(caller.client, sip.ContactHeader{Address: caller.contact()})
+	dc := sipgo.NewDialogClientCache(caller.Client, sip.ContactHeader{Address: caller.Contact()})
 	from := &sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: "2000", Host: "ringd.local"}, Params: sip.NewParams()}
 	from.Params.Add("tag", sip.GenerateTagN(8))
 	sess, err := dc.Invite(context.Background(),
 		sip.Uri{Scheme: "sip", User: "6000", Host: "127.0.0.1", Port: portOf(tcp), UriParams: params},
-		testSDP(caller.port), from, sip.NewHeader("Content-Type", "application/sdp"))
+		siptest.SDP(caller.Port), from, sip.NewHeader("Content-Type", "application/sdp"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +328,7 @@ func TestCallerOverTCP(t *testing.T) {
 	if err := sess.WaitAnswer(ctx, sipgo.AnswerOptions{}); err != nil {
 		t.Fatalf("call over TCP: %v", err)
 	}
-	if inv := ms[0].waitInvite(time.Second); inv.Via().Transport != "UDP" {
+	if inv := ms[0].WaitInvite(time.Second); inv.Via().Transport != "UDP" {
 		t.Errorf("member leg over %s, want UDP (its contact)", inv.Via().Transport)
 	}
 	if err := sess.Ack(ctx); err != nil {
@@ -336,30 +337,30 @@ func TestCallerOverTCP(t *testing.T) {
 	if err := sess.Bye(ctx); err != nil {
 		t.Fatalf("BYE: %v", err)
 	}
-	eventually(t, func() bool { _, _, acks, byes := ms[0].counts(); return acks == 1 && byes == 1 })
+	eventually(t, func() bool { _, _, acks, byes := ms[0].Counts(); return acks == 1 && byes == 1 })
 }
 
 func TestNoAgentFailsOverToTheTrunkWithDiversion(t *testing.T) {
 	t.Parallel()
-	trunk := newAgent(t, "trunk")
+	trunk := siptest.NewAgent(t, "trunk")
 	g := group("6000", strategy.RingAll, 5*time.Second, "1001")
 	g.OnNoAgent = engine.DestinationSpec{Type: engine.DestExternalNum, Value: "5551234", Prefix: "9"}
 	r := startRingd(t, engine.Spec{Extensions: exts("1001", "2000"), Groups: []engine.GroupSpec{g}}, func(s *Settings) {
-		s.Services = map[string]string{"trunk": "sip:{number}@127.0.0.1:" + itoa(trunk.port)}
+		s.Services = map[string]string{"trunk": "sip:{number}@127.0.0.1:" + itoa(trunk.Port)}
 	})
-	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
-	inv := trunk.waitInvite(2 * time.Second)
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	inv := trunk.WaitInvite(2 * time.Second)
 	if inv.Recipient.User != "95551234" {
 		t.Errorf("trunk got Request-URI %s, want user 95551234 (prefix + number)", inv.Recipient.String())
 	}
 	if d := inv.GetHeader("Diversion"); d == nil || d.Value() != "<sip:6000@ringd.local>;reason=unavailable" {
 		t.Errorf("Diversion = %v", d)
 	}
-	if code := call.wait(t, 3*time.Second); code != 200 {
+	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("caller got %d, want the trunk's 200", code)
 	}
-	call.ackAndBye(t)
-	eventually(t, func() bool { _, _, acks, byes := trunk.counts(); return acks == 1 && byes == 1 })
+	call.AckAndBye(t)
+	eventually(t, func() bool { _, _, acks, byes := trunk.Counts(); return acks == 1 && byes == 1 })
 }
 
 func TestApplyChangesRoutingOfTheNextCall(t *testing.T) {
@@ -371,12 +372,12 @@ func TestApplyChangesRoutingOfTheNextCall(t *testing.T) {
 	}
 	r := startRingd(t, spec)
 	ms := registered(t, r, "1001", "1002")
-	call := newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
-	ms[0].waitInvite(2 * time.Second)
-	if code := call.wait(t, 3*time.Second); code != 200 {
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	ms[0].WaitInvite(2 * time.Second)
+	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("first call got %d", code)
 	}
-	call.ackAndBye(t)
+	call.AckAndBye(t)
 
 	spec.Groups = []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1002")}
 	st := *r.settings.Load()
@@ -386,11 +387,11 @@ func TestApplyChangesRoutingOfTheNextCall(t *testing.T) {
 	}
 	st.Snapshot = snap
 	r.Apply(st)
-	call = newAgent(t, "2000").dial(context.Background(), r.addr, "6000")
-	ms[1].waitInvite(2 * time.Second)
-	ms[0].noInvite(200 * time.Millisecond)
-	if code := call.wait(t, 3*time.Second); code != 200 {
+	call = siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	ms[1].WaitInvite(2 * time.Second)
+	ms[0].NoInvite(200 * time.Millisecond)
+	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("call after Apply got %d", code)
 	}
-	call.ackAndBye(t)
+	call.AckAndBye(t)
 }

@@ -72,8 +72,20 @@ func (s *Settings) defaults() {
 	}
 }
 
+// Hooks let the program keep what the SIP side produces. Each is optional
+// and is called on ringd's own goroutines: it must return quickly.
+type Hooks struct {
+	// Record receives every finished group call (SPEC §4).
+	Record func(engine.CDR)
+	// Binding receives every registration change: a contact added or
+	// refreshed (removed false), or removed (un-REGISTER, expiry).
+	Binding func(ext string, b Binding, removed bool)
+}
+
 // Server is ringd's SIP proxy and registrar.
 type Server struct {
+	hooks Hooks
+
 	log    *zap.Logger
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
@@ -104,7 +116,7 @@ func RouteLibraryLogs(log *zap.Logger) {
 }
 
 // New builds a server; Start binds and serves.
-func New(s Settings, log *zap.Logger) (*Server, error) {
+func New(s Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 	if s.Snapshot == nil {
 		return nil, errors.New("sip: no routing snapshot")
 	}
@@ -127,6 +139,9 @@ func New(s Settings, log *zap.Logger) (*Server, error) {
 		return nil, err
 	}
 	sv.ua, sv.srv, sv.client = ua, srv, client
+	if len(hooks) > 0 {
+		sv.hooks = hooks[0]
+	}
 	sv.dialogs = newDialogs()
 	sv.settings.Store(&s)
 	sv.loc.SetStatic(staticContacts(&s))
@@ -376,4 +391,31 @@ func (s *Server) ActiveCalls() int {
 	n := make(chan int, 1)
 	s.drv.post(func() { n <- s.drv.eng.ActiveCalls() })
 	return <-n
+}
+
+// Calls returns the group calls in progress (GET /calls).
+func (s *Server) Calls() []engine.CallView {
+	out := make(chan []engine.CallView, 1)
+	s.drv.post(func() {
+		var vs []engine.CallView
+		s.drv.eng.Calls(func(v engine.CallView) { vs = append(vs, v) })
+		out <- vs
+	})
+	return <-out
+}
+
+// Registrations returns every live registered contact.
+func (s *Server) Registrations() map[string][]Binding {
+	return s.loc.All(time.Now())
+}
+
+// RestoreBinding puts back a registration kept across a restart (if it has
+// not expired yet). Call it before Start.
+func (s *Server) RestoreBinding(ext, contact string, expires time.Time, callID string, cseq uint32, source string) error {
+	var u sip.Uri
+	if err := sip.ParseUri(contact, &u); err != nil {
+		return err
+	}
+	s.loc.Update(ext, []Binding{{Contact: u, Expires: expires, CallID: callID, CSeq: cseq, Source: source}}, time.Now())
+	return nil
 }

@@ -1,0 +1,299 @@
+// Package siptest provides real SIP user agents (sipgo, on 127.0.0.1) that
+// play phones and callers in ringd's tests: they register, ring, answer,
+// refuse, dial and hang up, and keep what they saw. It is test support:
+// only tests import it.
+package siptest
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// Agent is a real SIP user agent on 127.0.0.1 (sipgo), playing a phone:
+// it registers, answers or refuses INVITEs as told, and keeps what it saw.
+type Agent struct {
+	T      testing.TB
+	Ext    string
+	UA     *sipgo.UserAgent
+	Srv    *sipgo.Server
+	Client *sipgo.Client
+	Port   int
+
+	Mu      sync.Mutex
+	Invites []*sip.Request
+	Cancels []*sip.Request // CANCELs received (their INVITE was cancelled)
+	Acks    int
+	Byes    int
+	behave  func(a *Agent, req *sip.Request, tx sip.ServerTransaction)
+	got     chan *sip.Request // every INVITE, as it arrives
+}
+
+// NewAgent starts an agent for extension ext on a free 127.0.0.1 UDP port;
+// it stops when the test ends. It answers INVITEs at once until told otherwise.
+func NewAgent(t testing.TB, ext string) *Agent {
+	t.Helper()
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("agent-" + ext))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sipgo.NewServer(ua)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := conn.LocalAddr().(*net.UDPAddr).Port
+	client, err := sipgo.NewClient(ua, sipgo.WithClientHostname("127.0.0.1"), sipgo.WithClientPort(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Agent{T: t, Ext: ext, UA: ua, Srv: srv, Client: client, Port: port, got: make(chan *sip.Request, 16)}
+	a.behave = AnswerAfter(0)
+	srv.OnInvite(a.onInvite)
+	srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) { a.Mu.Lock(); a.Acks++; a.Mu.Unlock() })
+	srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
+		a.Mu.Lock()
+		a.Byes++
+		a.Mu.Unlock()
+		_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
+	})
+	srv.OnCancel(func(req *sip.Request, tx sip.ServerTransaction) {
+		_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "No Such Transaction", nil))
+	})
+	go func() { _ = srv.ServeUDP(conn) }()
+	t.Cleanup(func() { _ = ua.Close(); _ = conn.Close() })
+	return a
+}
+
+// Contact is the URI the agent registers and answers at.
+func (a *Agent) Contact() sip.Uri {
+	return sip.Uri{Scheme: "sip", User: a.Ext, Host: "127.0.0.1", Port: a.Port}
+}
+
+func (a *Agent) onInvite(req *sip.Request, tx sip.ServerTransaction) {
+	a.Mu.Lock()
+	a.Invites = append(a.Invites, req)
+	behave := a.behave
+	a.Mu.Unlock()
+	select {
+	case a.got <- req:
+	default:
+	}
+	behave(a, req, tx)
+}
+
+// response builds a response with this agent's To tag and Contact.
+func (a *Agent) response(req *sip.Request, code int, reason string, tag string, body []byte) *sip.Response {
+	res := sip.NewResponseFromRequest(req, code, reason, body)
+	res.To().Params.Add("tag", tag)
+	if code >= 180 && code < 300 {
+		res.AppendHeader(&sip.ContactHeader{Address: a.Contact()})
+	}
+	if body != nil {
+		res.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	}
+	return res
+}
+
+// AnswerAfter rings (180) and answers with 200 after d, unless cancelled.
+func AnswerAfter(d time.Duration) func(*Agent, *sip.Request, sip.ServerTransaction) {
+	return func(a *Agent, req *sip.Request, tx sip.ServerTransaction) {
+		tag := sip.GenerateTagN(8)
+		cancelled := make(chan struct{})
+		if !tx.OnCancel(func(c *sip.Request) { a.cancelled(c); close(cancelled) }) {
+			return
+		}
+		_ = tx.Respond(a.response(req, 180, "Ringing", tag, nil))
+		select {
+		case <-time.After(d):
+			_ = tx.Respond(a.response(req, 200, "OK", tag, SDP(a.Port)))
+		case <-cancelled:
+		}
+	}
+}
+
+// RingForever rings until cancelled.
+func RingForever(a *Agent, req *sip.Request, tx sip.ServerTransaction) {
+	AnswerAfter(time.Hour)(a, req, tx)
+}
+
+// Refuse answers at once with a failure code.
+func Refuse(code int) func(*Agent, *sip.Request, sip.ServerTransaction) {
+	return func(a *Agent, req *sip.Request, tx sip.ServerTransaction) {
+		_ = tx.Respond(a.response(req, code, "Refused", sip.GenerateTagN(8), nil))
+	}
+}
+
+func (a *Agent) cancelled(c *sip.Request) {
+	a.Mu.Lock()
+	a.Cancels = append(a.Cancels, c)
+	a.Mu.Unlock()
+}
+
+// SetBehaviour tells the agent how to answer the next INVITEs.
+func (a *Agent) SetBehaviour(f func(*Agent, *sip.Request, sip.ServerTransaction)) {
+	a.Mu.Lock()
+	a.behave = f
+	a.Mu.Unlock()
+}
+
+// Counts returns how many INVITEs, CANCELs, ACKs and BYEs the agent got.
+func (a *Agent) Counts() (invites, cancels, acks, byes int) {
+	a.Mu.Lock()
+	defer a.Mu.Unlock()
+	return len(a.Invites), len(a.Cancels), a.Acks, a.Byes
+}
+
+// Register binds this agent at ringd with digest authentication.
+func (a *Agent) Register(ringd string, password string, expires int) *sip.Response {
+	a.T.Helper()
+	req := a.registerRequest(ringd, expires)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := a.Client.Do(ctx, req)
+	if err != nil {
+		a.T.Fatalf("REGISTER: %v", err)
+	}
+	if res.StatusCode == 401 && password != "" {
+		res, err = a.Client.DoDigestAuth(ctx, req, res, sipgo.DigestAuth{Username: a.Ext, Password: password})
+		if err != nil {
+			a.T.Fatalf("REGISTER with credentials: %v", err)
+		}
+	}
+	return res
+}
+
+func (a *Agent) registerRequest(ringd string, expires int) *sip.Request {
+	host, port, _ := net.SplitHostPort(ringd)
+	p, _ := strconv.Atoi(port)
+	req := sip.NewRequest(sip.REGISTER, sip.Uri{Scheme: "sip", Host: host, Port: p})
+	aor := sip.Uri{Scheme: "sip", User: a.Ext, Host: "ringd.local"}
+	req.AppendHeader(&sip.ToHeader{Address: aor})
+	from := &sip.FromHeader{Address: aor, Params: sip.NewParams()}
+	from.Params.Add("tag", sip.GenerateTagN(8))
+	req.AppendHeader(from)
+	req.AppendHeader(&sip.ContactHeader{Address: a.Contact()})
+	req.AppendHeader(sip.NewHeader("Expires", strconv.Itoa(expires)))
+	return req
+}
+
+func SDP(port int) []byte {
+	return []byte("v=0\r\no=agent 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " +
+		strconv.Itoa(port+1000) + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+}
+
+// WaitInvite waits for the next INVITE this agent receives.
+func (a *Agent) WaitInvite(d time.Duration) *sip.Request {
+	a.T.Helper()
+	select {
+	case r := <-a.got:
+		return r
+	case <-time.After(d):
+		a.T.Fatalf("%s: no INVITE within %v", a.Ext, d)
+		return nil
+	}
+}
+
+// NoInvite checks that no INVITE arrives within d.
+func (a *Agent) NoInvite(d time.Duration) {
+	a.T.Helper()
+	select {
+	case r := <-a.got:
+		a.T.Fatalf("%s: unexpected INVITE %s", a.Ext, r.StartLine())
+	case <-time.After(d):
+	}
+}
+
+// Call is a call placed by a caller agent through ringd.
+type Call struct {
+	Sess  *sipgo.DialogClientSession
+	Mu    sync.Mutex
+	Codes []int
+	Final *sip.Response
+	Err   error
+	Done  chan struct{}
+}
+
+// Dial places a call from agent a (as extension a.Ext) to number at ringd
+// and waits for the answer in the background.
+func (a *Agent) Dial(ctx context.Context, ringd, number string, headers ...sip.Header) *Call {
+	a.T.Helper()
+	return a.DialWith(ctx, ringd, number, sipgo.AnswerOptions{}, headers...)
+}
+
+// DialWith is Dial with answer options (digest credentials).
+func (a *Agent) DialWith(ctx context.Context, ringd, number string, opts sipgo.AnswerOptions, headers ...sip.Header) *Call {
+	a.T.Helper()
+	host, port, _ := net.SplitHostPort(ringd)
+	p, _ := strconv.Atoi(port)
+	dc := sipgo.NewDialogClientCache(a.Client, sip.ContactHeader{Address: a.Contact()})
+	from := &sip.FromHeader{DisplayName: "Caller " + a.Ext, Address: sip.Uri{Scheme: "sip", User: a.Ext, Host: "ringd.local"}, Params: sip.NewParams()}
+	from.Params.Add("tag", sip.GenerateTagN(8))
+	to := &sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: number, Host: "ringd.local"}, Params: sip.NewParams()}
+	hs := append([]sip.Header{from, to, sip.NewHeader("Content-Type", "application/sdp")}, headers...)
+	sess, err := dc.Invite(context.Background(), sip.Uri{Scheme: "sip", User: number, Host: host, Port: p}, SDP(a.Port), hs...)
+	if err != nil {
+		a.T.Fatalf("INVITE %s: %v", number, err)
+	}
+	c := &Call{Sess: sess, Done: make(chan struct{})}
+	go func() {
+		defer close(c.Done)
+		opts.OnResponse = func(res *sip.Response) error {
+			c.Mu.Lock()
+			c.Codes = append(c.Codes, res.StatusCode)
+			if res.StatusCode >= 200 {
+				c.Final = res
+			}
+			c.Mu.Unlock()
+			return nil
+		}
+		err := sess.WaitAnswer(ctx, opts)
+		c.Mu.Lock()
+		c.Err = err
+		c.Mu.Unlock()
+	}()
+	return c
+}
+
+// Wait returns the final response code (0 if none came within d).
+func (c *Call) Wait(t testing.TB, d time.Duration) int {
+	t.Helper()
+	select {
+	case <-c.Done:
+	case <-time.After(d):
+		t.Fatalf("no final response within %v (got %v)", d, c.Codes)
+	}
+	c.Mu.Lock()
+	defer c.Mu.Unlock()
+	var de *sipgo.ErrDialogResponse
+	if c.Final == nil && errors.As(c.Err, &de) {
+		return de.Res.StatusCode
+	}
+	if c.Final == nil {
+		return 0
+	}
+	return c.Final.StatusCode
+}
+
+// AckAndBye acknowledges the answer and hangs up through ringd.
+func (c *Call) AckAndBye(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Sess.Ack(ctx); err != nil {
+		t.Fatalf("ACK: %v", err)
+	}
+	if err := c.Sess.Bye(ctx); err != nil {
+		t.Fatalf("BYE: %v", err)
+	}
+}
