@@ -6,16 +6,16 @@ package config
 
 // Config is a whole config file.
 type Config struct {
-	SIP             SIPConfig        `yaml:"sip"`
-	HTTP            HTTPConfig       `yaml:"http,omitempty"`
-	Store           string           `yaml:"store,omitempty"` // sqlite:PATH | memory: | postgres://...; "" means DefaultStore
-	PromptsDir      string           `yaml:"prompts_dir,omitempty"`
-	Services        Services         `yaml:"services,omitempty"`
-	Log             LogConfig        `yaml:"log,omitempty"`
-	Extensions      []Extension      `yaml:"extensions,omitempty"`
-	ExtensionGroups []ExtensionGroup `yaml:"extension_groups,omitempty"`
-	RingGroups      []RingGroup      `yaml:"ring_groups,omitempty"`
-	Schedules       []Schedule       `yaml:"schedules,omitempty"`
+	SIP             SIPConfig        `yaml:"sip" json:"sip"`
+	HTTP            HTTPConfig       `yaml:"http,omitempty" json:"http,omitempty"`
+	Store           string           `yaml:"store,omitempty" json:"store,omitempty"` // sqlite:PATH | memory: | postgres://...; "" means DefaultStore
+	PromptsDir      string           `yaml:"prompts_dir,omitempty" json:"prompts_dir,omitempty"`
+	Services        Services         `yaml:"services,omitempty" json:"services,omitempty"`
+	Log             LogConfig        `yaml:"log,omitempty" json:"log,omitempty"`
+	Extensions      []Extension      `yaml:"extensions,omitempty" json:"extensions,omitempty"`
+	ExtensionGroups []ExtensionGroup `yaml:"extension_groups,omitempty" json:"extension_groups,omitempty"`
+	RingGroups      []RingGroup      `yaml:"ring_groups,omitempty" json:"ring_groups,omitempty"`
+	Schedules       []Schedule       `yaml:"schedules,omitempty" json:"schedules,omitempty"`
 
 	// written maps the native path of a key the file spelled with an alias
 	// ("ring_groups[0].ring_time") to the path as written
@@ -28,79 +28,82 @@ const DefaultStore = "sqlite:ringd.db"
 
 // SIPConfig is the sip section.
 type SIPConfig struct {
-	Listen  []string `yaml:"listen"`            // "udp://127.0.0.1:5060", "tcp://...", "tls://..."
-	Domain  string   `yaml:"domain"`            // the one SIP domain ringd serves
-	Trusted []string `yaml:"trusted,omitempty"` // CIDRs whose INVITEs need no auth
+	Listen  []string `yaml:"listen" json:"listen"`                       // "udp://127.0.0.1:5060", "tcp://...", "tls://..."
+	Domain  string   `yaml:"domain" json:"domain"`                       // the one SIP domain ringd serves
+	Trusted []string `yaml:"trusted,omitempty" json:"trusted,omitempty"` // CIDRs whose INVITEs need no auth
 }
 
 // HTTPConfig is the http section (admin API). An empty Listen turns the API off.
 type HTTPConfig struct {
-	Listen string     `yaml:"listen,omitempty"`
-	Tokens []string   `yaml:"tokens,omitempty"` // static bearer tokens
-	Users  []HTTPUser `yaml:"users,omitempty"`  // accounts that may obtain tokens
+	Listen string     `yaml:"listen,omitempty" json:"listen,omitempty"`
+	Tokens []string   `yaml:"tokens,omitempty" json:"tokens,omitempty"` // static bearer tokens
+	Users  []HTTPUser `yaml:"users,omitempty" json:"users,omitempty"`   // accounts that may obtain tokens
 }
 
 // HTTPUser is an admin API account.
 type HTTPUser struct {
-	Username string `yaml:"username"`
-	Password string `yaml:"password"`
+	Username string `yaml:"username" json:"username"`
+	Password string `yaml:"password" json:"password"`
 }
 
 // Services are the URI templates of the failover destinations that leave
 // ringd: Trunk takes {number}, the others {value}.
 type Services struct {
-	Trunk    string `yaml:"trunk,omitempty"`
-	ExtVM    string `yaml:"ext_vm,omitempty"`
-	GroupVM  string `yaml:"group_vm,omitempty"`
-	IVR      string `yaml:"ivr,omitempty"`
-	CallFlow string `yaml:"call_flow,omitempty"`
-	Queue    string `yaml:"queue,omitempty"`
+	Trunk    string `yaml:"trunk,omitempty" json:"trunk,omitempty"`
+	ExtVM    string `yaml:"ext_vm,omitempty" json:"ext_vm,omitempty"`
+	GroupVM  string `yaml:"group_vm,omitempty" json:"group_vm,omitempty"`
+	IVR      string `yaml:"ivr,omitempty" json:"ivr,omitempty"`
+	CallFlow string `yaml:"call_flow,omitempty" json:"call_flow,omitempty"`
+	Queue    string `yaml:"queue,omitempty" json:"queue,omitempty"`
 }
 
 // LogConfig is the log section. Empty values leave the choice to the
 // program (info, json).
 type LogConfig struct {
-	Level  string `yaml:"level,omitempty"`  // debug | info | warn | error
-	Format string `yaml:"format,omitempty"` // json | text
+	Level  string `yaml:"level,omitempty" json:"level,omitempty"`   // debug | info | warn | error
+	Format string `yaml:"format,omitempty" json:"format,omitempty"` // json | text
 }
 
 // Extension is a provisioned extension (SPEC §1).
 type Extension struct {
-	Number   string `yaml:"number"`
-	Name     string `yaml:"name,omitempty"`
-	Password string `yaml:"password,omitempty"` // SIP digest password
-	Contact  string `yaml:"contact,omitempty"`  // static SIP URI, for devices that do not REGISTER
-	DND      bool   `yaml:"dnd,omitempty"`
+	ID       int64  `yaml:"-" json:"id"` // assigned by the store; not part of the file
+	Number   string `yaml:"number" json:"number"`
+	Name     string `yaml:"name,omitempty" json:"name,omitempty"`
+	Password string `yaml:"password,omitempty" json:"password,omitempty"` // SIP digest password
+	Contact  string `yaml:"contact,omitempty" json:"contact,omitempty"`   // static SIP URI, for devices that do not REGISTER
+	DND      bool   `yaml:"dnd,omitempty" json:"dnd,omitempty"`
 }
 
 // ExtensionGroup names a list of extension numbers.
 type ExtensionGroup struct {
-	Name       string   `yaml:"name"`
-	Extensions []string `yaml:"extensions"`
+	ID         int64    `yaml:"-" json:"id"` // assigned by the store; not part of the file
+	Name       string   `yaml:"name" json:"name"`
+	Extensions []string `yaml:"extensions" json:"extensions"`
 }
 
 // RingGroup is a ring group of SPEC §3. Times are whole seconds.
 type RingGroup struct {
-	Number             string      `yaml:"number"`
-	Name               string      `yaml:"name"`
-	Strategy           string      `yaml:"strategy"` // native name or alias, see strategy.ParseKind
-	RingTime           int         `yaml:"ring_time" alias:"ring_timeout"`
-	SkipBusy           bool        `yaml:"skip_busy"` // no omitempty: the default is true
-	PAI                bool        `yaml:"pai,omitempty"`
-	RPID               bool        `yaml:"rpid,omitempty"`
-	ToExtension        bool        `yaml:"to_extension,omitempty"`
-	AlertInfo          string      `yaml:"alert_info,omitempty"`
-	Members            []Member    `yaml:"members"`
-	OnNoAnswer         Destination `yaml:"on_no_answer,omitempty"`
-	OnNoAgent          Destination `yaml:"on_no_agent,omitempty"`
-	RecordMissed       bool        `yaml:"record_missed,omitempty" alias:"enb_miss_call"`
-	JoinPrompt         string      `yaml:"join_prompt,omitempty"`
-	PlayFullJoinPrompt bool        `yaml:"play_full_join_prompt,omitempty"`
-	WelcomePrompt      string      `yaml:"welcome_prompt,omitempty"`
-	MOH                string      `yaml:"moh,omitempty"`
-	ClientRingtone     string      `yaml:"client_ringtone,omitempty" alias:"client_unique_ringtone"`
-	Schedule           string      `yaml:"schedule,omitempty"` // name of a Schedule
-	OutOfSchedule      Destination `yaml:"out_of_schedule,omitempty"`
+	ID                 int64       `yaml:"-" json:"id"` // assigned by the store; not part of the file
+	Number             string      `yaml:"number" json:"number"`
+	Name               string      `yaml:"name" json:"name"`
+	Strategy           string      `yaml:"strategy" json:"strategy"` // native name or alias, see strategy.ParseKind
+	RingTime           int         `yaml:"ring_time" json:"ring_time" alias:"ring_timeout"`
+	SkipBusy           bool        `yaml:"skip_busy" json:"skip_busy"` // no omitempty: the default is true
+	PAI                bool        `yaml:"pai,omitempty" json:"pai,omitempty"`
+	RPID               bool        `yaml:"rpid,omitempty" json:"rpid,omitempty"`
+	ToExtension        bool        `yaml:"to_extension,omitempty" json:"to_extension,omitempty"`
+	AlertInfo          string      `yaml:"alert_info,omitempty" json:"alert_info,omitempty"`
+	Members            []Member    `yaml:"members" json:"members"`
+	OnNoAnswer         Destination `yaml:"on_no_answer,omitempty" json:"on_no_answer,omitempty"`
+	OnNoAgent          Destination `yaml:"on_no_agent,omitempty" json:"on_no_agent,omitempty"`
+	RecordMissed       bool        `yaml:"record_missed,omitempty" json:"record_missed,omitempty" alias:"enb_miss_call"`
+	JoinPrompt         string      `yaml:"join_prompt,omitempty" json:"join_prompt,omitempty"`
+	PlayFullJoinPrompt bool        `yaml:"play_full_join_prompt,omitempty" json:"play_full_join_prompt,omitempty"`
+	WelcomePrompt      string      `yaml:"welcome_prompt,omitempty" json:"welcome_prompt,omitempty"`
+	MOH                string      `yaml:"moh,omitempty" json:"moh,omitempty"`
+	ClientRingtone     string      `yaml:"client_ringtone,omitempty" json:"client_ringtone,omitempty" alias:"client_unique_ringtone"`
+	Schedule           string      `yaml:"schedule,omitempty" json:"schedule,omitempty"` // name of a Schedule
+	OutOfSchedule      Destination `yaml:"out_of_schedule,omitempty" json:"out_of_schedule,omitempty"`
 }
 
 // Defaults of SPEC §3 that are not the zero value.
@@ -119,27 +122,28 @@ func (g *RingGroup) setDefaults() { *g = NewRingGroup() }
 
 // Member is a ring-group member entry: Extension or ExtGroup.
 type Member struct {
-	Extension  string `yaml:"extension,omitempty"`
-	ExtGroup   string `yaml:"ext_group,omitempty"`
-	SkillLevel int    `yaml:"skill_level,omitempty"` // >= 1; 0 means 1
-	Delay      int    `yaml:"delay,omitempty"`       // custom: seconds before it rings
-	Timeout    int    `yaml:"timeout,omitempty"`     // custom: seconds it rings; 0 means ring_time
+	Extension  string `yaml:"extension,omitempty" json:"extension,omitempty"`
+	ExtGroup   string `yaml:"ext_group,omitempty" json:"ext_group,omitempty"`
+	SkillLevel int    `yaml:"skill_level,omitempty" json:"skill_level,omitempty"` // >= 1; 0 means 1
+	Delay      int    `yaml:"delay,omitempty" json:"delay,omitempty"`             // custom: seconds before it rings
+	Timeout    int    `yaml:"timeout,omitempty" json:"timeout,omitempty"`         // custom: seconds it rings; 0 means ring_time
 }
 
 // Destination is a failover destination {dest, value, prefix}. The zero
 // value is end_call. For play_greeting, Prefix is the repeat count (0-5).
 type Destination struct {
-	Dest   string `yaml:"dest,omitempty"`
-	Value  string `yaml:"value,omitempty"`
-	Prefix string `yaml:"prefix,omitempty"`
+	Dest   string `yaml:"dest,omitempty" json:"dest,omitempty"`
+	Value  string `yaml:"value,omitempty" json:"value,omitempty"`
+	Prefix string `yaml:"prefix,omitempty" json:"prefix,omitempty"`
 }
 
 // Schedule is a named set of time ranges (SPEC §1). Only their syntax is
 // checked so far; evaluating them is a later issue.
 type Schedule struct {
-	Name     string   `yaml:"name"`
-	Type     string   `yaml:"type"`             // business_hours | holidays
-	Timezone string   `yaml:"timezone"`         // IANA, e.g. Europe/Paris
-	Weekly   []string `yaml:"weekly,omitempty"` // "mon-fri 09:00-17:00"
-	Dates    []string `yaml:"dates,omitempty"`  // "2026-12-24..2026-12-26" or "2026-12-31"
+	ID       int64    `yaml:"-" json:"id"` // assigned by the store; not part of the file
+	Name     string   `yaml:"name" json:"name"`
+	Type     string   `yaml:"type" json:"type"`                         // business_hours | holidays
+	Timezone string   `yaml:"timezone" json:"timezone"`                 // IANA, e.g. Europe/Paris
+	Weekly   []string `yaml:"weekly,omitempty" json:"weekly,omitempty"` // "mon-fri 09:00-17:00"
+	Dates    []string `yaml:"dates,omitempty" json:"dates,omitempty"`   // "2026-12-24..2026-12-26" or "2026-12-31"
 }

@@ -93,6 +93,7 @@ func TestServeStartsAndStopsOnSIGTERM(t *testing.T) {
 	cfg := writeFile(t, `sip:
   listen: ["udp://127.0.0.1:`+port+`", "tcp://127.0.0.1:`+port+`"]
   domain: ringd.local
+store: "memory:"
 log: { level: info, format: json }
 extensions:
   - { number: "1001", password: secret }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -14,6 +16,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/config/api"
+	"github.com/ringd/ringd/config/live"
+	"github.com/ringd/ringd/config/store"
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip"
 )
@@ -24,30 +29,20 @@ const defaultConfig = "ringd.yaml"
 // shutdownGrace is how long SIGTERM waits for ringing calls to finish.
 const shutdownGrace = 30 * time.Second
 
-// source loads the configuration being served: a file, or the demo.
+// source reads the config file being served: a file, or the demo.
 type source struct {
 	path string // "" for the embedded demo config
 }
 
-func (s source) load(prev *engine.Snapshot) (*config.Config, *engine.Snapshot, error) {
-	var data []byte
-	if s.path == "" {
-		data = config.DemoYAML
-	} else {
+func (s source) read() (*config.Config, error) {
+	data := config.DemoYAML
+	if s.path != "" {
 		var err error
 		if data, err = os.ReadFile(s.path); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	cfg, err := config.Parse(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	snap, err := cfg.Compile(prev)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, snap, nil
+	return config.Parse(data)
 }
 
 func (s source) String() string {
@@ -72,36 +67,83 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	src := source{path: path}
-	cfg, snap, err := src.load(nil)
+	file, err := src.read()
 	if err != nil {
 		// Never start half-configured: every problem, then exit 1.
 		fmt.Fprintf(stderr, "%s:\n%v\n", src, err)
 		return 1
 	}
-	log, err := newLogger(cfg.Log)
+	log, err := newLogger(file.Log)
 	if err != nil {
 		fmt.Fprintln(stderr, "ringd: log:", err)
 		return 1
 	}
 	defer func() { _ = log.Sync() }()
 	sip.RouteLibraryLogs(log)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
 
-	srv, err := sip.New(settings(cfg, snap), log)
+	url := file.Store
+	if url == "" {
+		url = config.DefaultStore
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		log.Error("cannot open the store", zap.String("store", url), zap.Error(err))
+		return 1
+	}
+	defer func() { _ = st.Close() }()
+
+	// The SIP server is built from the first configuration live hands over;
+	// later ones (API changes, SIGHUP) are applied to it.
+	var srv *sip.Server
+	var first sip.Settings
+	apply := func(cfg *config.Config, snap *engine.Snapshot) {
+		if srv == nil {
+			first = settings(cfg, snap)
+			return
+		}
+		srv.Apply(settings(cfg, snap))
+	}
+	lv, err := live.Open(ctx, st, file, apply)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s with the store %s:\n%v\n", src, url, err)
+		return 1
+	}
+	persist := live.NewPersister(st, func(err error) { log.Error("store write failed", zap.Error(err)) })
+	defer persist.Close()
+	srv, err = sip.New(first, log, sip.Hooks{
+		Record: persist.Record,
+		Binding: func(ext string, b sip.Binding, removed bool) {
+			persist.Binding(store.Binding{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires,
+				CallID: b.CallID, CSeq: b.CSeq, Source: b.Source}, removed)
+		},
+	})
 	if err != nil {
 		log.Error("cannot start", zap.Error(err))
 		return 1
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
+	restoreBindings(ctx, st, srv, log)
 	if err := srv.Start(ctx); err != nil {
 		log.Error("cannot listen", zap.Error(err))
 		return 1
 	}
-	log.Info("ringd started", zap.String("version", version()), zap.Stringer("config", src),
-		zap.Int("extensions", len(cfg.Extensions)), zap.Int("ring_groups", len(cfg.RingGroups)))
-	if cfg.HTTP.Listen != "" {
-		log.Warn("the admin API (http.listen) is not built yet; only SIP is served", zap.String("http.listen", cfg.HTTP.Listen))
+	var admin *api.Server
+	var web *http.Server
+	if file.HTTP.Listen != "" {
+		admin = api.New(lv, runtime{srv}, file.HTTP)
+		ln, err := net.Listen("tcp", file.HTTP.Listen)
+		if err != nil {
+			log.Error("cannot listen for the admin API", zap.String("http.listen", file.HTTP.Listen), zap.Error(err))
+			return 1
+		}
+		web = &http.Server{Handler: admin, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = web.Serve(ln) }()
+		log.Info("admin API listening", zap.Stringer("addr", ln.Addr()))
 	}
+	cfg := file
+	log.Info("ringd started", zap.String("version", version()), zap.Stringer("config", src), zap.String("store", url),
+		zap.Int("extensions", len(cfg.Extensions)), zap.Int("ring_groups", len(cfg.RingGroups)))
 	if path == "" {
 		demoBanner(stdout, cfg, srv.Bound())
 	}
@@ -110,13 +152,17 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	for sig := range sigs {
 		if sig == syscall.SIGHUP {
-			next, nsnap, err := src.load(snap)
+			next, err := src.read()
+			if err == nil {
+				err = lv.Reload(ctx, next)
+			}
 			if err != nil {
 				log.Error("reload refused: the config has problems; still serving the previous one", zap.Stringer("config", src), zap.Error(err))
 				continue
 			}
-			cfg, snap = next, nsnap
-			srv.Apply(settings(cfg, snap))
+			if admin != nil {
+				admin.SetTokens(next.HTTP)
+			}
 			log.Info("config reloaded", zap.Stringer("config", src))
 			continue
 		}
@@ -124,12 +170,48 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		go func() { <-sigs; cancel() }() // a second signal stops at once
 		srv.Drain(grace)
+		if web != nil {
+			_ = web.Shutdown(grace)
+		}
 		cancel()
 		srv.Close()
 		log.Info("stopped")
 		return 0
 	}
 	return 0
+}
+
+// restoreBindings puts back the registrations the store kept, so phones
+// stay reachable across a restart until their registrations expire.
+func restoreBindings(ctx context.Context, st store.Store, srv *sip.Server, log *zap.Logger) {
+	bs, err := st.Bindings(ctx, time.Now())
+	if err != nil {
+		log.Warn("registrations not restored", zap.Error(err))
+		return
+	}
+	for _, b := range bs {
+		if err := srv.RestoreBinding(b.Extension, b.Contact, b.Expires, b.CallID, b.CSeq, b.Source); err != nil {
+			log.Warn("registration not restored", zap.String("extension", b.Extension), zap.String("contact", b.Contact), zap.Error(err))
+		}
+	}
+	if len(bs) > 0 {
+		log.Info("registrations restored", zap.Int("contacts", len(bs)))
+	}
+}
+
+// runtime gives the admin API its view of the SIP side.
+type runtime struct{ srv *sip.Server }
+
+func (r runtime) Calls() []engine.CallView { return r.srv.Calls() }
+
+func (r runtime) Registrations() []api.Registration {
+	var out []api.Registration
+	for ext, bs := range r.srv.Registrations() {
+		for _, b := range bs {
+			out = append(out, api.Registration{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires, Source: b.Source})
+		}
+	}
+	return out
 }
 
 // settings translates the config file into what the SIP side needs.

@@ -1,0 +1,255 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/config/live"
+	"github.com/ringd/ringd/config/store"
+)
+
+// resource is one native CRUD collection (ring groups, extensions,
+// extension groups, schedules) over the live configuration.
+type resource[T any] struct {
+	name    string // URL segment and config-file section: "ring_groups"
+	schema  string // OpenAPI schema name: "RingGroup"
+	kind    store.Kind
+	list    func(d *store.Data) *[]T
+	id      func(*T) *int64
+	key     func(T) string                        // number or name
+	fields  []string                              // filter / orderby fields
+	fresh   func() T                              // a new object with the defaults of SPEC §3
+	byKey   bool                                  // {id} may also be the key (extensions: the number)
+	claimed func(d *store.Data, v T) string       // who else holds v's key ("" when free)
+	users   func(d *store.Data, v T) []string     // who refers to v (blocks a delete)
+	check   func(d *store.Data, v T) []FieldError // checks beyond the config file's
+}
+
+func (rs *resource[T]) routes(s *Server) {
+	base := "/api/v1/" + rs.name
+	s.handle("GET "+base, "List "+rs.name+" (filter, search, orderby, skip, top)", "", "List", rs.listHandler(s))
+	s.handle("POST "+base, "Create one of "+rs.name, rs.schema, "Created", rs.create(s))
+	s.handle("GET "+base+"/{id}", "Get one of "+rs.name, "", rs.schema, rs.get(s))
+	s.handle("PUT "+base+"/{id}", "Replace one of "+rs.name, rs.schema, rs.schema, rs.update(s))
+	s.handle("DELETE "+base+"/{id}", "Delete one of "+rs.name, "", "", rs.remove(s))
+}
+
+func (rs *resource[T]) listHandler(s *Server) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		lq, p := parseList(r.URL.Query(), rs.fields)
+		if p != nil {
+			writeProblem(w, p)
+			return
+		}
+		var items []map[string]any
+		s.live.Read(func(d *store.Data, _ *config.Config) { items = asMaps(*rs.list(d)) })
+		n, page := lq.apply(items)
+		writeJSON(w, http.StatusOK, map[string]any{"count": n, "items": page})
+	}
+}
+
+// find returns the index of the object {id} names, or -1.
+func (rs *resource[T]) find(list []T, ref string) int {
+	if rs.byKey {
+		if i := slices.IndexFunc(list, func(v T) bool { return rs.key(v) == ref }); i >= 0 {
+			return i
+		}
+	}
+	id, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil {
+		return -1
+	}
+	return slices.IndexFunc(list, func(v T) bool { return *rs.id(&v) == id })
+}
+
+func (rs *resource[T]) get(s *Server) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var v T
+		found := false
+		s.live.Read(func(d *store.Data, _ *config.Config) {
+			if i := rs.find(*rs.list(d), r.PathValue("id")); i >= 0 {
+				v, found = (*rs.list(d))[i], true
+			}
+		})
+		if !found {
+			writeProblem(w, rs.notFound(r.PathValue("id")))
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+func (rs *resource[T]) notFound(ref string) *Problem {
+	return problem(http.StatusNotFound, "no such "+strings.TrimSuffix(rs.name, "s")+": "+ref)
+}
+
+func (rs *resource[T]) create(s *Server) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := rs.fresh()
+		if p := decode(w, r, &v); p != nil {
+			writeProblem(w, p)
+			return
+		}
+		var id int64
+		err := s.live.Mutate(r.Context(), func(d *store.Data) ([]store.Change, error) {
+			list := rs.list(d)
+			*rs.id(&v) = nextID(*list, rs.id)
+			id = *rs.id(&v)
+			if p := rs.admit(d, v); p != nil {
+				return nil, p
+			}
+			*list = append(*list, v)
+			return []store.Change{{Kind: rs.kind, ID: id, Doc: v}}, nil
+		})
+		if err != nil {
+			writeProblem(w, rs.failure(err, s, id))
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]int64{"id": id})
+	}
+}
+
+func (rs *resource[T]) update(s *Server) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := rs.fresh()
+		if p := decode(w, r, &v); p != nil {
+			writeProblem(w, p)
+			return
+		}
+		var id int64
+		err := s.live.Mutate(r.Context(), func(d *store.Data) ([]store.Change, error) {
+			list := rs.list(d)
+			i := rs.find(*list, r.PathValue("id"))
+			if i < 0 {
+				return nil, rs.notFound(r.PathValue("id"))
+			}
+			id = *rs.id(&(*list)[i])
+			*rs.id(&v) = id
+			(*list)[i] = v // in place first, so that the key check sees the old one gone
+			if p := rs.admit(d, v); p != nil {
+				return nil, p
+			}
+			return []store.Change{{Kind: rs.kind, ID: id, Doc: v}}, nil
+		})
+		if err != nil {
+			writeProblem(w, rs.failure(err, s, id))
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+func (rs *resource[T]) remove(s *Server) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := s.live.Mutate(r.Context(), func(d *store.Data) ([]store.Change, error) {
+			list := rs.list(d)
+			i := rs.find(*list, r.PathValue("id"))
+			if i < 0 {
+				return nil, rs.notFound(r.PathValue("id"))
+			}
+			v := (*list)[i]
+			if rs.users != nil {
+				if users := rs.users(d, v); len(users) > 0 {
+					return nil, problem(http.StatusConflict, rs.key(v)+" is still used by "+strings.Join(users, ", "))
+				}
+			}
+			*list = slices.Delete(*list, i, i+1)
+			return []store.Change{{Kind: rs.kind, ID: *rs.id(&v)}}, nil
+		})
+		if err != nil {
+			writeProblem(w, rs.failure(err, s, 0))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// admit checks a new or replaced object before validation: its key must be
+// free (409) and the resource's own checks pass (422).
+func (rs *resource[T]) admit(d *store.Data, v T) *Problem {
+	if rs.claimed != nil {
+		if who := rs.claimed(d, v); who != "" {
+			return problem(http.StatusConflict, strconv.Quote(rs.key(v))+" is already used by "+who)
+		}
+	}
+	if rs.check != nil {
+		if errs := rs.check(d, v); len(errs) > 0 {
+			return problem(http.StatusUnprocessableEntity, "validation failed", errs...)
+		}
+	}
+	return nil
+}
+
+// failure turns a Mutate error into a problem. Validation problems of the
+// object itself lose their section prefix (ring_groups[3].members[0] ->
+// members[0]); problems elsewhere keep their full path.
+func (rs *resource[T]) failure(err error, s *Server, id int64) *Problem {
+	var inv *live.Invalid
+	if errors.As(err, &inv) {
+		return invalidProblem(inv, rs.name+"["+strconv.Itoa(rs.index(s, id))+"].")
+	}
+	return simpleFailure(err)
+}
+
+// simpleFailure turns a Mutate error into a problem: the handler's own
+// problem, 422 for an invalid configuration (full paths), 409 for a store
+// conflict, 500 for a store that failed.
+func simpleFailure(err error) *Problem {
+	var p *Problem
+	var inv *live.Invalid
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.As(err, &inv):
+		return invalidProblem(inv, "")
+	case errors.Is(err, store.ErrConflict):
+		return problem(http.StatusConflict, err.Error())
+	case errors.Is(err, context.Canceled):
+		return problem(http.StatusServiceUnavailable, "request cancelled")
+	}
+	return problem(http.StatusInternalServerError, "the store failed: "+err.Error())
+}
+
+// index is the position the object with this ID takes in the data Mutate
+// tried: the current list, or the end for a new object.
+func (rs *resource[T]) index(s *Server, id int64) int {
+	i := -1
+	s.live.Read(func(d *store.Data, _ *config.Config) {
+		list := *rs.list(d)
+		i = slices.IndexFunc(list, func(v T) bool { return *rs.id(&v) == id })
+		if i < 0 {
+			i = len(list)
+		}
+	})
+	return i
+}
+
+// invalidProblem lists the problems of an invalid configuration as bad
+// fields, the object's own without prefix.
+func invalidProblem(inv *live.Invalid, prefix string) *Problem {
+	errs := make([]FieldError, 0, len(inv.Problems))
+	for _, pr := range inv.Problems {
+		field := pr.Path
+		if prefix != "" {
+			field = strings.TrimPrefix(field, prefix)
+		}
+		errs = append(errs, FieldError{Field: field, Message: pr.Message})
+	}
+	return problem(http.StatusUnprocessableEntity, "validation failed", errs...)
+}
+
+// nextID is one more than the highest ID in list.
+func nextID[T any](list []T, id func(*T) *int64) int64 {
+	var max int64
+	for i := range list {
+		if v := *id(&list[i]); v > max {
+			max = v
+		}
+	}
+	return max + 1
+}

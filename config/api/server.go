@@ -1,0 +1,157 @@
+package api
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/config/live"
+	"github.com/ringd/ringd/engine"
+)
+
+// Runtime is what the API needs from the running SIP side (cmd provides it).
+type Runtime interface {
+	Calls() []engine.CallView
+	Registrations() []Registration
+}
+
+// Registration is one registered contact (GET /registrations).
+type Registration struct {
+	Extension string    `json:"extension"`
+	Contact   string    `json:"contact"`
+	Expires   time.Time `json:"expires"`
+	Source    string    `json:"source"`
+}
+
+// tokenLifetime is how long a token from get_token stays valid.
+const tokenLifetime = 30 * time.Minute
+
+// Server is the admin API.
+type Server struct {
+	live   *live.Live
+	rt     Runtime
+	mux    *http.ServeMux
+	routes []route // every route, for the OpenAPI document
+
+	static []string
+	users  []config.HTTPUser
+	mu     sync.Mutex
+	issued map[string]time.Time // tokens from get_token, by expiry
+}
+
+// New builds the API over the live configuration.
+func New(l *live.Live, rt Runtime, h config.HTTPConfig) *Server {
+	s := &Server{live: l, rt: rt, mux: http.NewServeMux(), static: h.Tokens, users: h.Users, issued: map[string]time.Time{}}
+	s.nativeRoutes()
+	s.compatRoutes()
+	s.public("GET /openapi.json", "The OpenAPI 3 document of this API", "", "object", s.openAPI)
+	s.public("GET /healthz", "Liveness: the process serves HTTP", "", "object", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, problem(http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path))
+	})
+	return s
+}
+
+// SetTokens replaces the static tokens and API users (config reload).
+func (s *Server) SetTokens(h config.HTTPConfig) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.static, s.users = h.Tokens, h.Users
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// route is one endpoint, for the OpenAPI document.
+type route struct {
+	method, path, summary string
+	request, response     string // schema names; "" for none
+	public                bool
+}
+
+// handle registers an endpoint that needs a token; request and response
+// name the schemas of the OpenAPI document ("" for none).
+func (s *Server) handle(pattern, summary, request, response string, h http.HandlerFunc) {
+	s.register(pattern, summary, request, response, false, h)
+}
+
+// public registers an endpoint open without a token.
+func (s *Server) public(pattern, summary, request, response string, h http.HandlerFunc) {
+	s.register(pattern, summary, request, response, true, h)
+}
+
+func (s *Server) register(pattern, summary, request, response string, public bool, h http.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	s.routes = append(s.routes, route{method: method, path: path, summary: summary, request: request, response: response, public: public})
+	if public {
+		s.mux.HandleFunc(pattern, h)
+		return
+	}
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if !s.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ringd"`)
+			writeProblem(w, problem(http.StatusUnauthorized, "a valid token is required: Authorization: Bearer TOKEN or ?access_token=TOKEN"))
+			return
+		}
+		h(w, r)
+	})
+}
+
+// token returns the request's token: the Bearer header or access_token.
+func token(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t)
+		}
+		return ""
+	}
+	return r.URL.Query().Get("access_token")
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	t := token(r)
+	if t == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.static {
+		if subtle.ConstantTimeCompare([]byte(st), []byte(t)) == 1 {
+			return true
+		}
+	}
+	exp, ok := s.issued[t]
+	if ok && time.Now().After(exp) {
+		delete(s.issued, t)
+		return false
+	}
+	return ok
+}
+
+// issue checks an API user's credentials and returns a new token.
+func (s *Server) issue(user, password string) (string, time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	found := false
+	for _, u := range s.users {
+		if subtle.ConstantTimeCompare([]byte(u.Username), []byte(user)) == 1 &&
+			subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) == 1 {
+			found = true
+		}
+	}
+	if !found {
+		return "", time.Time{}, false
+	}
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	t := hex.EncodeToString(b)
+	exp := time.Now().Add(tokenLifetime)
+	s.issued[t] = exp
+	return t, exp, true
+}

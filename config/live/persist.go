@@ -1,0 +1,101 @@
+package live
+
+import (
+	"context"
+	"time"
+
+	"github.com/ringd/ringd/config/store"
+	"github.com/ringd/ringd/engine"
+)
+
+// Persister writes what the SIP side produces - call records and
+// registration changes - to the store off the call path: callers enqueue
+// and return; one goroutine writes, records in batches. Close drains it.
+type Persister struct {
+	st   store.Store
+	ops  chan op
+	done chan struct{}
+	errs func(error)
+}
+
+type op struct {
+	record  *engine.CDR
+	binding *store.Binding
+	removed bool
+}
+
+// batchMax and batchWait bound how many records one write carries and how
+// long a record may wait for others.
+const (
+	batchMax  = 100
+	batchWait = 100 * time.Millisecond
+	queueSize = 10000
+)
+
+// NewPersister starts the writer. onError hears of failed writes.
+func NewPersister(st store.Store, onError func(error)) *Persister {
+	p := &Persister{st: st, ops: make(chan op, queueSize), done: make(chan struct{}), errs: onError}
+	go p.run()
+	return p
+}
+
+// Record queues a call record.
+func (p *Persister) Record(r engine.CDR) { p.ops <- op{record: &r} }
+
+// Binding queues a registration change.
+func (p *Persister) Binding(b store.Binding, removed bool) {
+	p.ops <- op{binding: &b, removed: removed}
+}
+
+// Close writes what is queued and stops.
+func (p *Persister) Close() {
+	close(p.ops)
+	<-p.done
+}
+
+func (p *Persister) run() {
+	defer close(p.done)
+	var batch []engine.CDR
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	flush := func() {
+		if len(batch) > 0 {
+			p.report(p.st.AddRecords(context.Background(), batch...))
+			batch = batch[:0]
+		}
+		timer.Stop()
+	}
+	for {
+		select {
+		case o, ok := <-p.ops:
+			if !ok {
+				flush()
+				return
+			}
+			switch {
+			case o.record != nil:
+				batch = append(batch, *o.record)
+				if len(batch) == 1 {
+					timer.Reset(batchWait)
+				}
+				if len(batch) >= batchMax {
+					flush()
+				}
+			case o.removed:
+				flush() // keep records and bindings in the order they came
+				p.report(p.st.DeleteBinding(context.Background(), o.binding.Extension, o.binding.Contact))
+			default:
+				flush()
+				p.report(p.st.SaveBinding(context.Background(), *o.binding))
+			}
+		case <-timer.C:
+			flush()
+		}
+	}
+}
+
+func (p *Persister) report(err error) {
+	if err != nil && p.errs != nil {
+		p.errs(err)
+	}
+}

@@ -1,0 +1,37 @@
+package config
+
+// Sequential ring of an extension (SPEC §5). These live in the store and
+// are managed through the admin API; the config file does not carry them.
+
+// SequentialRing is an extension's sequential-ring settings.
+type SequentialRing struct {
+	ID            int64       `yaml:"-" json:"id"`
+	Extension     string      `yaml:"extension" json:"extension"`
+	Enabled       bool        `yaml:"enabled" json:"enabled"`
+	RingBaseFirst bool        `yaml:"ring_base_first" json:"ring_base_first"`
+	BaseRingTime  int         `yaml:"base_ring_time" json:"base_ring_time"` // seconds
+	Numbers       []SeqNumber `yaml:"numbers" json:"numbers"`               // at most MaxSeqNumbers
+}
+
+// SeqNumber is one number rung in sequence.
+type SeqNumber struct {
+	Number   string `yaml:"number" json:"number"`       // an extension or an external number (via the trunk)
+	RingTime int    `yaml:"ring_time" json:"ring_time"` // seconds
+}
+
+// MaxSeqNumbers is how many numbers a sequential ring may list.
+const MaxSeqNumbers = 5
+
+// Criterion gates an extension's sequential ring (SPEC §5).
+type Criterion struct {
+	ID                        int64    `yaml:"-" json:"id"`
+	Extension                 string   `yaml:"extension" json:"extension"`
+	ScheduleName              string   `yaml:"schedule_name,omitempty" json:"schedule_name,omitempty"`
+	ScheduleType              string   `yaml:"schedule_type,omitempty" json:"schedule_type,omitempty"`   // business_hours | holidays
+	ScheduleLevel             string   `yaml:"schedule_level,omitempty" json:"schedule_level,omitempty"` // GROUP
+	CallsFrom                 string   `yaml:"calls_from" json:"calls_from"`                             // ANY_PHONE_NUMBER | SELECT_PHONE_NUMBERS
+	AnonymousCallersEnabled   bool     `yaml:"anonymous_callers_enabled" json:"anonymous_callers_enabled"`
+	UnavailableCallersEnabled bool     `yaml:"unavailable_callers_enabled" json:"unavailable_callers_enabled"`
+	PhoneNumbers              []string `yaml:"phone_numbers,omitempty" json:"phone_numbers,omitempty"`
+	RingEnabled               *bool    `yaml:"ring_enabled" json:"ring_enabled"` // required
+}
