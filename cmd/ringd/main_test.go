@@ -85,10 +85,7 @@ func TestCommandLine(t *testing.T) {
 // TestServeStartsAndStopsOnSIGTERM runs the real binary: it serves a config,
 // answers, and exits 0 on SIGTERM; an invalid config never starts.
 func TestServeStartsAndStopsOnSIGTERM(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "ringd")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	port := freePort(t)
 	cfg := writeFile(t, `sip:
   listen: ["udp://127.0.0.1:`+port+`", "tcp://127.0.0.1:`+port+`"]
