@@ -293,6 +293,7 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberPro
 		c.fail(at+".alert_info", "must be at most 31 characters of A-Z a-z 0-9 space _ -")
 	}
 	entries := make([]strategy.Entry, 0, len(spec.Members))
+	beforeMembers := len(c.errs)
 	for j, m := range spec.Members {
 		mat := index(at+".members", j)
 		e := strategy.Entry{Skill: m.Skill, Delay: m.Delay, Timeout: m.Timeout}
@@ -314,9 +315,13 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberPro
 		}
 		entries = append(entries, e)
 	}
+	refsFailed := len(c.errs) > beforeMembers
 	plan, err := strategy.NewGroup(spec.Strategy, spec.RingTime, spec.SkipBusy, entries)
 	if err != nil {
 		for _, e := range unjoin(err) {
+			if refsFailed && errors.Is(e, strategy.ErrNoMembers) {
+				continue // the unknown members are reported already
+			}
 			c.errs = append(c.errs, errors.New(at+"."+e.Error()))
 		}
 	}

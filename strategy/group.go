@@ -56,6 +56,9 @@ type Group struct {
 	levelStart []int32     // bySkill[levelStart[l]:levelStart[l+1]] is level l
 }
 
+// ErrNoMembers is NewGroup's finding when the entries name no extension.
+var ErrNoMembers = errors.New("members: at least one member is required")
+
 // NewGroup checks and compiles a group definition, expanding the entries in
 // order. An extension may appear more than once (named directly and again
 // through an extension group): the first occurrence wins, later ones are
@@ -97,7 +100,7 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 		}
 	}
 	if len(out) == 0 {
-		errs = append(errs, errors.New("members: at least one member is required"))
+		errs = append(errs, ErrNoMembers)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -45,5 +45,9 @@ func demoBanner(w io.Writer, cfg *config.Config, bound []sip.Listener) {
 	} else {
 		fmt.Fprintf(w, "\nCalls from %s need no authentication; others authenticate as an extension.\n", strings.Join(cfg.SIP.Trusted, ", "))
 	}
+	if cfg.HTTP.Listen != "" && len(cfg.HTTP.Tokens) > 0 {
+		fmt.Fprintf(w, "Admin API: http://%s/api/v1/ring_groups (Authorization: Bearer %s), OpenAPI at /openapi.json.\n",
+			cfg.HTTP.Listen, cfg.HTTP.Tokens[0])
+	}
 	fmt.Fprintf(w, "Stop with Ctrl-C.\n\n")
 }
