@@ -1,10 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -94,37 +92,15 @@ func (f *fixture) do(method, path string, body any) (int, map[string]any) {
 
 func (f *fixture) doAuth(method, path string, body any, auth string) (int, map[string]any) {
 	f.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		data, _ := json.Marshal(b)
-		rd = bytes.NewReader(data)
-	}
-	req, _ := http.NewRequest(method, f.srv.URL+path, rd)
+	h := http.Header{}
 	if auth != "" {
-		req.Header.Set("Authorization", auth)
+		h.Set("Authorization", auth)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
+	code, ctype, out := f.send(method, path, body, h)
+	if code >= 400 && ctype != "application/problem+json" {
+		f.t.Errorf("%s %s: %d with Content-Type %q, want application/problem+json", method, path, code, ctype)
 	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	var out map[string]any
-	if len(data) > 0 {
-		if err := json.Unmarshal(data, &out); err != nil {
-			f.t.Fatalf("%s %s: non-JSON answer %q", method, path, data)
-		}
-	}
-	if res.StatusCode >= 400 && res.Header.Get("Content-Type") != "application/problem+json" {
-		f.t.Errorf("%s %s: %d with Content-Type %q, want application/problem+json", method, path, res.StatusCode, res.Header.Get("Content-Type"))
-	}
-	return res.StatusCode, out
+	return code, out
 }
 
 // fields lists the field names of a problem's errors.

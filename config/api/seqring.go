@@ -72,21 +72,26 @@ func (s *Server) putSequentialRing(w http.ResponseWriter, r *http.Request) {
 		if !extensionExists(d, number) {
 			return nil, noExtension(number)
 		}
-		cur, i := sequentialRingOf(d, number)
-		if i >= 0 {
-			in.ID = cur.ID
-			d.SequentialRings[i] = in
-		} else {
-			in.ID = nextID(d.SequentialRings, func(v *config.SequentialRing) *int64 { return &v.ID })
-			d.SequentialRings = append(d.SequentialRings, in)
-		}
-		return []store.Change{{Kind: store.KindSequentialRing, ID: in.ID, Doc: in}}, nil
+		return []store.Change{storeSequentialRing(d, &in)}, nil
 	})
 	if err != nil {
 		writeProblem(w, simpleFailure(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, in)
+}
+
+// storeSequentialRing puts an extension's settings in place of its
+// current ones (keeping their ID) or adds them, and returns the change.
+func storeSequentialRing(d *store.Data, in *config.SequentialRing) store.Change {
+	if cur, i := sequentialRingOf(d, in.Extension); i >= 0 {
+		in.ID = cur.ID
+		d.SequentialRings[i] = *in
+	} else {
+		in.ID = nextID(d.SequentialRings, func(v *config.SequentialRing) *int64 { return &v.ID })
+		d.SequentialRings = append(d.SequentialRings, *in)
+	}
+	return store.Change{Kind: store.KindSequentialRing, ID: in.ID, Doc: *in}
 }
 
 // checkSequentialRing applies SPEC §5: at most 5 numbers, ring times 1-600 s.
