@@ -62,6 +62,9 @@ type Services struct {
 type LogConfig struct {
 	Level  string `yaml:"level,omitempty" json:"level,omitempty"`   // debug | info | warn | error
 	Format string `yaml:"format,omitempty" json:"format,omitempty"` // json | text
+	// SIPTrace logs every SIP message ringd reads and writes (at info, on
+	// the "sip" logger). For debugging: it costs on every message.
+	SIPTrace bool `yaml:"sip_trace,omitempty" json:"sip_trace,omitempty"`
 }
 
 // Extension is a provisioned extension (SPEC §1).

@@ -1,6 +1,10 @@
 package engine
 
-import "time"
+import (
+	"time"
+
+	"github.com/ringd/ringd/strategy"
+)
 
 // CDR is a call record as stored and served (SPEC §4): numbers instead of
 // IDs, wall-clock times instead of engine times. Flatten builds it from a
@@ -111,5 +115,17 @@ func (e *Engine) Calls(f func(CallView)) {
 			}
 		}
 		f(v)
+	}
+}
+
+// Planned calls f with the extensions the call's current group plans to
+// ring, in ring order (the members available when it started ringing).
+func (e *Engine) Planned(id CallID, f func(ext strategy.ExtID)) {
+	c := e.lookup(id)
+	if c == nil || c.g == nil {
+		return
+	}
+	for _, m := range c.plan {
+		f(c.g.Plan.Members[m].Ext)
 	}
 }

@@ -92,16 +92,27 @@ func toTag(req *sip.Request) string {
 	return ""
 }
 
-// respond answers a server transaction, ignoring the error of a transaction
-// that is already gone (the peer will retransmit or has given up).
-func respond(tx sip.ServerTransaction, req *sip.Request, code int, reason string, hdrs ...sip.Header) {
+// respond answers a server transaction with a response of ringd's own,
+// ignoring the error of a transaction that is already gone (the peer will
+// retransmit or has given up).
+func (s *Server) respond(tx sip.ServerTransaction, req *sip.Request, code int, reason string, hdrs ...sip.Header) {
 	res := sip.NewResponseFromRequest(req, code, reason, nil)
 	for _, h := range hdrs {
 		if h != nil {
 			res.AppendHeader(h)
 		}
 	}
-	_ = tx.Respond(res)
+	_ = s.reply(tx, res)
+}
+
+// reply sends a response (ringd's own or relayed) on a server transaction
+// and counts it.
+func (s *Server) reply(tx sip.ServerTransaction, res *sip.Response) error {
+	err := tx.Respond(res)
+	if err == nil {
+		s.metrics.response(res.StatusCode)
+	}
+	return err
 }
 
 // reasonPhrase is the RFC 3261 reason phrase of the codes ringd sends itself.

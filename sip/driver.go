@@ -6,6 +6,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/strategy"
 )
 
 // driver is the one goroutine that owns the routing engine (DESIGN: the
@@ -25,6 +26,8 @@ type driver struct {
 	talking map[string]*groupCall // connected group calls by Call-ID, until the BYE
 	out     []engine.Action
 	later   []func() // engine events raised while actions are carried out
+
+	gaugesDirty bool // member states changed: refresh ringd_members once this event is done
 }
 
 func newDriver(s *Server, snap *engine.Snapshot) *driver {
@@ -43,6 +46,7 @@ func (d *driver) post(f func()) { d.events <- f }
 
 func (d *driver) run(done <-chan struct{}) {
 	d.refreshAll()
+	d.gaugesDirty = true
 	for {
 		select {
 		case <-done:
@@ -57,6 +61,10 @@ func (d *driver) run(done <-chan struct{}) {
 			f := d.later[0]
 			d.later = d.later[1:]
 			f()
+		}
+		if d.gaugesDirty {
+			d.gaugesDirty = false
+			d.memberGauges()
 		}
 		d.rearm()
 	}
@@ -93,6 +101,7 @@ func (d *driver) rearm() {
 func (d *driver) setSnapshot(snap *engine.Snapshot) {
 	d.eng.SetSnapshot(snap)
 	d.refreshAll()
+	d.gaugesDirty = true
 }
 
 func (d *driver) refreshAll() {
@@ -120,7 +129,13 @@ func (d *driver) refreshMember(ext string) {
 	}
 	if d.eng.Member(id) != st {
 		d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.SetMember(now, id, st, out) })
+		d.gaugesDirty = true
 	}
+}
+
+// memberGauges refreshes ringd_members from the engine's member states.
+func (d *driver) memberGauges() {
+	d.s.metrics.memberStates(d.eng.Snapshot(), func(ext int32) strategyState { return d.eng.Member(strategy.ExtID(ext)) })
 }
 
 // ringing counts calls that have not had their final response yet.
@@ -146,18 +161,21 @@ func (d *driver) exec(out []engine.Action) {
 		case engine.ActStartLeg:
 			d.startLeg(gc, a)
 		case engine.ActCancelLeg:
+			gc.legs[a.Leg].ended()
 			if f := gc.legs[a.Leg].fork; f != nil {
 				f.cancel(a.Cancel.Header())
 			}
 		case engine.ActForwardProvisional:
 			if ml := gc.legs[a.Leg]; ml.prov != nil && !gc.final {
-				_ = gc.tx.Respond(upstream(ml.prov, gc.req, ml.toRewritten))
+				_ = d.s.reply(gc.tx, upstream(ml.prov, gc.req, ml.toRewritten))
 			}
 		case engine.ActAnswerCaller:
+			gc.legs[a.Leg].ended()
 			d.answerCaller(gc, gc.legs[a.Leg])
 		case engine.ActAnswerLocal:
 			d.answerLocal(gc)
 		case engine.ActJoinPage:
+			gc.legs[a.Leg].ended()
 			d.joinPage(gc, gc.legs[a.Leg])
 		case engine.ActReleaseLeg:
 			if f := gc.legs[a.Leg].fork; f != nil {
@@ -165,14 +183,19 @@ func (d *driver) exec(out []engine.Action) {
 			}
 		case engine.ActRespondCaller:
 			if !gc.final {
-				respond(gc.tx, gc.req, a.Code, reasonPhrase(a.Code))
+				d.s.respond(gc.tx, gc.req, a.Code, reasonPhrase(a.Code))
 				gc.finish()
 			}
 		case engine.ActFailover:
+			d.s.metrics.failover(gc.snap.Groups[a.Group].Number, a)
 			if a.Dest.Type.Proxied() {
 				d.failover(gc, a)
 			}
 		case engine.ActRecord:
+			for _, ml := range gc.legs {
+				ml.ended()
+			}
+			d.s.metrics.callEnded(a.Record)
 			d.record(gc, a.Record)
 			gc.over = true
 			delete(d.calls, a.Call)
@@ -181,6 +204,8 @@ func (d *driver) exec(out []engine.Action) {
 	}
 }
 
+// record logs the call's one line at info: what was decided and how it
+// ended; each leg at debug. The record itself goes to the Record hook.
 func (d *driver) record(gc *groupCall, r *engine.CallRecord) {
 	if h := d.s.hooks.Record; h != nil {
 		h(r.Flatten(callID(gc.req)))
@@ -189,6 +214,8 @@ func (d *driver) record(gc *groupCall, r *engine.CallRecord) {
 	fields := []zap.Field{
 		zap.String("call_id", callID(gc.req)),
 		zap.String("group", snap.Groups[r.Group].Number),
+		zap.String("strategy", gc.strategy),
+		zap.Strings("planned", gc.planned),
 		zap.String("outcome", r.Outcome.String()),
 		zap.String("caller", r.Caller),
 		zap.Int("legs", len(r.Legs)),
@@ -196,7 +223,7 @@ func (d *driver) record(gc *groupCall, r *engine.CallRecord) {
 	}
 	if r.AnsweredBy >= 0 {
 		fields = append(fields, zap.String("answered_by", snap.Extensions[r.AnsweredBy].Number),
-			zap.Duration("answer_after", time.Duration(r.Answer-r.Start)))
+			zap.Duration("answer_time", time.Duration(r.Answer-r.Start)))
 	}
 	if r.Failover != nil {
 		fields = append(fields, zap.String("failover", r.Failover.Type.String()), zap.String("failover_reason", r.FailoverReason.String()))
@@ -204,7 +231,15 @@ func (d *driver) record(gc *groupCall, r *engine.CallRecord) {
 	if r.LastGroup != r.Group {
 		fields = append(fields, zap.String("last_group", snap.Groups[r.LastGroup].Number))
 	}
-	d.s.log.Info("call record", fields...)
+	d.s.log.Info("call", fields...)
+	if ce := d.s.log.Check(zap.DebugLevel, "leg"); ce != nil {
+		for i, l := range r.Legs {
+			d.s.log.Debug("leg", zap.String("call_id", callID(gc.req)), zap.Int("leg", i),
+				zap.String("member", snap.Extensions[l.Ext].Number), zap.String("group", snap.Groups[l.Group].Number),
+				zap.Duration("start", time.Duration(l.Start-r.Start)), zap.Duration("end", time.Duration(l.End-r.Start)),
+				zap.String("result", l.Result.String()), zap.Int("code", l.Code))
+		}
+	}
 }
 
 // busyChanged tells the engine, from the driver goroutine, about

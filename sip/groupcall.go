@@ -7,6 +7,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/strategy"
 )
 
 // groupCall is the driver's side of one engine call: the caller's INVITE
@@ -16,7 +17,9 @@ type groupCall struct {
 	req       *sip.Request
 	tx        sip.ServerTransaction
 	snap      *engine.Snapshot
-	callerExt string // the calling extension, "" for a trunk or unknown caller
+	callerExt string   // the calling extension, "" for a trunk or unknown caller
+	strategy  string   // the dialled group's strategy, for the call's log line
+	planned   []string // members planned at arrival, for the call's log line
 	legs      []*memberLeg
 	final     bool // a final response was sent to the caller, or handed to a failover proxy
 	over      bool // the engine wrote the call's record
@@ -39,6 +42,7 @@ type memberLeg struct {
 	index       int
 	ext         string
 	fork        *fork
+	counted     bool // counts in ringd_ringing_legs
 	toRewritten bool
 	prov        *sip.Response // last provisional, for ActForwardProvisional
 	answer      *sip.Response // the 2xx, for ActAnswerCaller / ActJoinPage
@@ -73,6 +77,7 @@ func (ml *memberLeg) answered(f *fork, _ *branch, res *sip.Response) {
 
 func (ml *memberLeg) failed(_ *fork, code int) {
 	ml.d.post(func() {
+		ml.ended()
 		ml.d.step(func(now int64, out []engine.Action) []engine.Action {
 			return ml.d.eng.Failed(now, ml.gc.id, ml.index, code, out)
 		})
@@ -82,9 +87,17 @@ func (ml *memberLeg) failed(_ *fork, code int) {
 func (ml *memberLeg) retransmitted(_ *fork, res *sip.Response) {
 	ml.d.post(func() {
 		if ml.answer != nil && ml.gc.tx != nil {
-			_ = ml.gc.tx.Respond(upstream(res, ml.gc.req, ml.toRewritten))
+			_ = ml.d.s.reply(ml.gc.tx, upstream(res, ml.gc.req, ml.toRewritten))
 		}
 	})
+}
+
+// ended takes the leg out of ringd_ringing_legs (once).
+func (ml *memberLeg) ended() {
+	if ml.counted {
+		ml.counted = false
+		ml.d.s.metrics.legRinging(-1)
+	}
 }
 
 // ringGroup runs a call to a ring group. It is called on the INVITE's own
@@ -113,27 +126,32 @@ func (d *driver) arrive(gc *groupCall, number string) {
 	}
 	if d.s.draining.Load() {
 		retry := sip.NewHeader("Retry-After", itoa(d.s.settings.Load().ShutdownRetryAfter))
-		respond(gc.tx, gc.req, 503, "Service Unavailable", retry)
+		d.s.respond(gc.tx, gc.req, 503, "Service Unavailable", retry)
 		gc.finish()
 		return
 	}
 	snap := d.eng.Snapshot()
 	gid, ok := snap.Group(number)
 	if !ok {
-		respond(gc.tx, gc.req, 404, "Not Found")
+		d.s.respond(gc.tx, gc.req, 404, "Not Found")
 		gc.finish()
 		return
 	}
 	gc.snap = snap
 	var id engine.CallID
-	id, d.out = d.eng.Arrive(d.now(), time.Now().UnixNano(), gid, callerName(gc.req), d.out[:0])
+	t0 := time.Now()
+	id, d.out = d.eng.Arrive(d.now(), t0.UnixNano(), gid, callerName(gc.req), d.out[:0])
+	d.s.metrics.decided(time.Since(t0))
 	if id == 0 {
-		respond(gc.tx, gc.req, 404, "Not Found")
+		d.s.respond(gc.tx, gc.req, 404, "Not Found")
 		gc.finish()
 		return
 	}
 	gc.id = id
+	gc.strategy = snap.Groups[gid].Plan.Kind.String()
+	d.eng.Planned(id, func(ext strategy.ExtID) { gc.planned = append(gc.planned, snap.Extensions[ext].Number) })
 	d.calls[id] = gc
+	d.s.metrics.callStarted(number)
 	d.exec(d.out)
 }
 
@@ -183,6 +201,8 @@ func (d *driver) startLeg(gc *groupCall, a *engine.Action) {
 		reqs = append(reqs, d.s.forward(gc.req, c, true, replace, extra))
 	}
 	ml.fork = d.s.startFork(reqs, ml)
+	ml.counted = true
+	d.s.metrics.legRinging(1)
 }
 
 // answerCaller relays the winning 2xx and marks both ends busy. When the

@@ -10,16 +10,24 @@ import (
 const allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO, PRACK, REFER, NOTIFY, MESSAGE"
 
 func (s *Server) routes() {
-	s.srv.OnInvite(s.onInvite)
-	s.srv.OnRegister(s.onRegister)
-	s.srv.OnOptions(s.onOptions)
-	s.srv.OnAck(s.onAck)
-	s.srv.OnBye(s.onBye)
-	s.srv.OnCancel(s.onCancel)
+	s.srv.OnInvite(s.counted(s.onInvite))
+	s.srv.OnRegister(s.counted(s.onRegister))
+	s.srv.OnOptions(s.counted(s.onOptions))
+	s.srv.OnAck(s.counted(s.onAck))
+	s.srv.OnBye(s.counted(s.onBye))
+	s.srv.OnCancel(s.counted(s.onCancel))
 	for _, m := range []sip.RequestMethod{sip.UPDATE, sip.INFO, sip.PRACK, sip.REFER, sip.NOTIFY, sip.MESSAGE, sip.SUBSCRIBE, sip.PUBLISH} {
-		s.srv.OnRequest(m, s.onOther)
+		s.srv.OnRequest(m, s.counted(s.onOther))
 	}
-	s.srv.OnNoRoute(s.onOther)
+	s.srv.OnNoRoute(s.counted(s.onOther))
+}
+
+// counted counts every request by method before its handler runs.
+func (s *Server) counted(h func(*sip.Request, sip.ServerTransaction)) func(*sip.Request, sip.ServerTransaction) {
+	return func(req *sip.Request, tx sip.ServerTransaction) {
+		s.metrics.request(string(req.Method))
+		h(req, tx)
+	}
 }
 
 // checked applies the request checks and answers a refused request; it
@@ -29,9 +37,10 @@ func (s *Server) checked(req *sip.Request, tx sip.ServerTransaction) bool {
 	if rej == nil {
 		return true
 	}
+	s.metrics.reject(rej.why)
 	s.log.Sugar().Debugw("request refused", "method", req.Method, "code", rej.code, "reason", rej.why, "source", req.Source())
 	if !req.IsAck() {
-		respond(tx, req, rej.code, rej.reason, rej.header)
+		s.respond(tx, req, rej.code, rej.reason, rej.header)
 	}
 	return false
 }
@@ -66,13 +75,13 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	if _, isExt := st.Extensions[number]; isExt {
 		if s.draining.Load() {
-			respond(tx, req, 503, "Service Unavailable", sip.NewHeader("Retry-After", itoa(st.ShutdownRetryAfter)))
+			s.respond(tx, req, 503, "Service Unavailable", sip.NewHeader("Retry-After", itoa(st.ShutdownRetryAfter)))
 			return
 		}
 		s.callExtension(req, tx, number, caller, nil)
 		return
 	}
-	respond(tx, req, 404, "Not Found")
+	s.respond(tx, req, 404, "Not Found")
 }
 
 // authenticateCaller admits INVITEs from trusted networks as they are and
@@ -98,7 +107,7 @@ func (s *Server) authenticateCaller(req *sip.Request, tx sip.ServerTransaction) 
 	if res == authOK {
 		return user, true
 	}
-	respond(tx, req, 407, "Proxy Authentication Required",
+	s.respond(tx, req, 407, "Proxy Authentication Required",
 		sip.NewHeader("Proxy-Authenticate", s.auth.challenge(now, res == authStale)))
 	return "", false
 }
@@ -107,7 +116,7 @@ func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.outOfDialog(req, tx) {
 		return
 	}
-	respond(tx, req, 200, "OK", sip.NewHeader("Allow", allow), sip.NewHeader("Accept", "application/sdp"))
+	s.respond(tx, req, 200, "OK", sip.NewHeader("Allow", allow), sip.NewHeader("Accept", "application/sdp"))
 }
 
 func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
@@ -126,12 +135,12 @@ func (s *Server) onBye(req *sip.Request, tx sip.ServerTransaction) {
 		id := callID(req)
 		s.drv.post(func() { ended <- s.drv.endPage(id) })
 		if <-ended {
-			respond(tx, req, 200, "OK")
+			s.respond(tx, req, 200, "OK")
 			return
 		}
 	}
 	if toTag(req) == "" {
-		respond(tx, req, 481, "Call/Transaction Does Not Exist")
+		s.respond(tx, req, 481, "Call/Transaction Does Not Exist")
 		return
 	}
 	s.inDialog(req, tx)
@@ -143,12 +152,12 @@ func (s *Server) onCancel(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.checked(req, tx) {
 		return
 	}
-	respond(tx, req, 481, "Call/Transaction Does Not Exist")
+	s.respond(tx, req, 481, "Call/Transaction Does Not Exist")
 }
 
 func (s *Server) onOther(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.outOfDialog(req, tx) {
 		return
 	}
-	respond(tx, req, 405, "Method Not Allowed", sip.NewHeader("Allow", allow))
+	s.respond(tx, req, 405, "Method Not Allowed", sip.NewHeader("Allow", allow))
 }

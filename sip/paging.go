@@ -22,7 +22,7 @@ func (d *driver) answerLocal(gc *groupCall) {
 	res.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 	host, port := d.s.advertised(gc.req.Transport())
 	res.AppendHeader(&sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: "ringd", Host: host, Port: port}})
-	_ = gc.tx.Respond(res)
+	_ = d.s.reply(gc.tx, res)
 	gc.finish()
 	d.pages[callID(gc.req)] = gc
 }

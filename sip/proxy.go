@@ -80,7 +80,7 @@ func (p *proxyCall) finish() bool {
 
 func (p *proxyCall) respond(code int) {
 	if p.finish() {
-		respond(p.tx, p.req, code, reasonPhrase(code))
+		p.s.respond(p.tx, p.req, code, reasonPhrase(code))
 	}
 }
 
@@ -89,7 +89,7 @@ func (p *proxyCall) provisional(_ *fork, res *sip.Response) {
 	final := p.final
 	p.mu.Unlock()
 	if !final {
-		_ = p.tx.Respond(upstream(res, p.req, false))
+		_ = p.s.reply(p.tx, upstream(res, p.req, false))
 	}
 }
 
@@ -100,7 +100,7 @@ func (p *proxyCall) answered(f *fork, _ *branch, res *sip.Response) {
 	}
 	// Busy first: a call placed right after this 2xx must see both ends busy.
 	p.s.memberChanged(p.s.dialogs.add(callID(p.req), p.calleeExt, p.callerExt)...)
-	_ = p.tx.Respond(upstream(res, p.req, false))
+	_ = p.s.reply(p.tx, upstream(res, p.req, false))
 }
 
 func (p *proxyCall) failed(_ *fork, code int) {
@@ -111,19 +111,19 @@ func (p *proxyCall) failed(_ *fork, code int) {
 }
 
 func (p *proxyCall) retransmitted(_ *fork, res *sip.Response) {
-	_ = p.tx.Respond(upstream(res, p.req, false))
+	_ = p.s.reply(p.tx, upstream(res, p.req, false))
 }
 
 // callExtension is INVITE to an extension number: fork to all its contacts.
 func (s *Server) callExtension(req *sip.Request, tx sip.ServerTransaction, ext, callerExt string, extra []sip.Header) {
 	st := s.settings.Load()
 	if e, ok := st.Extensions[ext]; ok && e.DND {
-		respond(tx, req, 486, "Busy Here")
+		s.respond(tx, req, 486, "Busy Here")
 		return
 	}
 	contacts := s.loc.Contacts(ext, time.Now())
 	if len(contacts) == 0 {
-		respond(tx, req, 480, "Temporarily Unavailable")
+		s.respond(tx, req, 480, "Temporarily Unavailable")
 		return
 	}
 	s.proxyTo(req, tx, contacts, extra, ext, callerExt, st.ExtensionRingTime).wait()
@@ -153,7 +153,7 @@ func (d *driver) failover(gc *groupCall, a *engine.Action) {
 		d.s.log.Sugar().Warnw("play_greeting failover needs media, not built yet: answering 480", "call_id", callID(gc.req))
 	}
 	if target.Host == "" {
-		respond(gc.tx, gc.req, 480, "Temporarily Unavailable")
+		d.s.respond(gc.tx, gc.req, 480, "Temporarily Unavailable")
 		gc.finish()
 		return
 	}

@@ -21,12 +21,12 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	user, res := s.auth.check(cred, string(sip.REGISTER), s.password, now)
 	if res != authOK {
 		// The same challenge whether or not the extension exists: no enumeration.
-		respond(tx, req, 401, "Unauthorized", sip.NewHeader("WWW-Authenticate", s.auth.challenge(now, res == authStale)))
+		s.respond(tx, req, 401, "Unauthorized", sip.NewHeader("WWW-Authenticate", s.auth.challenge(now, res == authStale)))
 		return
 	}
 	aor := req.To().Address.User
 	if aor != user {
-		respond(tx, req, 403, "Forbidden (credentials of another extension)")
+		s.respond(tx, req, 403, "Forbidden (credentials of another extension)")
 		return
 	}
 	st := s.settings.Load()
@@ -36,12 +36,12 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	for _, h := range contacts {
 		c, ok := h.(*sip.ContactHeader)
 		if !ok {
-			respond(tx, req, 400, "Bad Contact")
+			s.respond(tx, req, 400, "Bad Contact")
 			return
 		}
 		if c.Address.Wildcard {
 			if len(contacts) != 1 || requestExpires(req, -1) != 0 {
-				respond(tx, req, 400, "Wildcard Contact Needs Expires: 0")
+				s.respond(tx, req, 400, "Wildcard Contact Needs Expires: 0")
 				return
 			}
 			gone := s.loc.Bindings(aor, now)
@@ -61,7 +61,7 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 			}
 		}
 		if exp > 0 && time.Duration(exp)*time.Second < st.RegisterMinExpires {
-			respond(tx, req, 423, "Interval Too Brief",
+			s.respond(tx, req, 423, "Interval Too Brief",
 				sip.NewHeader("Min-Expires", strconv.Itoa(int(st.RegisterMinExpires/time.Second))))
 			return
 		}
@@ -91,7 +91,7 @@ func (s *Server) registered(tx sip.ServerTransaction, req *sip.Request, aor stri
 		res.AppendHeader(c)
 	}
 	res.AppendHeader(sip.NewHeader("Date", now.UTC().Format(time.RFC1123)))
-	_ = tx.Respond(res)
+	_ = s.reply(tx, res)
 }
 
 // requestExpires is the Expires header value, or def.

@@ -23,6 +23,12 @@ type testRingd struct {
 // startRingd compiles spec and serves it. Extensions get password "pw"+number.
 func startRingd(t *testing.T, spec engine.Spec, tune ...func(*Settings)) *testRingd {
 	t.Helper()
+	return startRingdWith(t, spec, Hooks{}, tune...)
+}
+
+// startRingdWith is startRingd with hooks (metrics, records).
+func startRingdWith(t *testing.T, spec engine.Spec, hooks Hooks, tune ...func(*Settings)) *testRingd {
+	t.Helper()
 	if spec.Domain == "" {
 		spec.Domain = "ringd.local"
 	}
@@ -45,7 +51,7 @@ func startRingd(t *testing.T, spec engine.Spec, tune ...func(*Settings)) *testRi
 		f(&st)
 	}
 	log := testLogger()
-	srv, err := New(st, log)
+	srv, err := New(st, log, hooks)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,9 +20,9 @@ func (s *Server) inDialog(req *sip.Request, tx sip.ServerTransaction) {
 			return // an ACK not routed through ringd: absorb, never answer
 		}
 		if s.isLocal(req.Recipient.Host, req.Recipient.Port) {
-			respond(tx, req, 481, "Call/Transaction Does Not Exist")
+			s.respond(tx, req, 481, "Call/Transaction Does Not Exist")
 		} else {
-			respond(tx, req, 403, "Forbidden (no relaying)")
+			s.respond(tx, req, 403, "Forbidden (no relaying)")
 		}
 		return
 	}
@@ -49,7 +49,7 @@ func (s *Server) relay(in *sip.Request, tx sip.ServerTransaction, out *sip.Reque
 	ctx := context.Background()
 	ctl, err := s.client.TransactionRequest(ctx, out, prebuilt)
 	if err != nil {
-		respond(tx, in, 503, "Service Unavailable")
+		s.respond(tx, in, 503, "Service Unavailable")
 		return
 	}
 	defer ctl.Terminate()
@@ -59,7 +59,7 @@ func (s *Server) relay(in *sip.Request, tx sip.ServerTransaction, out *sip.Reque
 			if res.StatusCode == 100 {
 				continue
 			}
-			_ = tx.Respond(upstream(res, in, false))
+			_ = s.reply(tx, upstream(res, in, false))
 			if res.StatusCode >= 200 {
 				return
 			}
@@ -68,7 +68,7 @@ func (s *Server) relay(in *sip.Request, tx sip.ServerTransaction, out *sip.Reque
 			if err := ctl.Err(); err != nil && !isTimeout(err) {
 				code = 503
 			}
-			respond(tx, in, code, reasonPhrase(code))
+			s.respond(tx, in, code, reasonPhrase(code))
 			return
 		case <-tx.Done():
 			return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"go.uber.org/zap/exp/zapslog"
 
@@ -80,11 +81,14 @@ type Hooks struct {
 	// Binding receives every registration change: a contact added or
 	// refreshed (removed false), or removed (un-REGISTER, expiry).
 	Binding func(ext string, b Binding, removed bool)
+	// Metrics, when set, receives ringd's collectors (SPEC §9).
+	Metrics prometheus.Registerer
 }
 
 // Server is ringd's SIP proxy and registrar.
 type Server struct {
-	hooks Hooks
+	hooks   Hooks
+	metrics *Metrics // nil: not measured
 
 	log    *zap.Logger
 	ua     *sipgo.UserAgent
@@ -141,6 +145,10 @@ func New(s Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 	sv.ua, sv.srv, sv.client = ua, srv, client
 	if len(hooks) > 0 {
 		sv.hooks = hooks[0]
+	}
+	if reg := sv.hooks.Metrics; reg != nil {
+		sv.metrics = NewMetrics(reg)
+		reg.MustRegister(registrationsGauge(sv))
 	}
 	sv.dialogs = newDialogs()
 	sv.settings.Store(&s)
@@ -418,4 +426,10 @@ func (s *Server) RestoreBinding(ext, contact string, expires time.Time, callID s
 	}
 	s.loc.Update(ext, []Binding{{Contact: u, Expires: expires, CallID: callID, CSeq: cseq, Source: source}}, time.Now())
 	return nil
+}
+
+// Ready reports whether the server serves calls: listeners bound and not
+// draining (GET /readyz).
+func (s *Server) Ready() bool {
+	return len(s.Bound()) > 0 && !s.draining.Load()
 }

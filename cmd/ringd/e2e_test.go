@@ -191,6 +191,49 @@ func TestGroupCreatedThroughTheAPIRingsOnTheNextCall(t *testing.T) {
 	if code, l := p.call("GET", "/api/v1/registrations", nil); code != 200 || l["count"] != 1.0 {
 		t.Errorf("registrations: %d %v", code, l)
 	}
+	// Observability on the same listener.
+	metrics := p.text("/metrics")
+	for _, want := range []string{
+		`ringd_calls_total{group="6500",outcome="answered"} 1`,
+		`ringd_calls_total{group="6500",outcome="no_agent"}`,
+		`ringd_legs_total{group="6500",result="answered"} 1`,
+		`ringd_members{group="6500",state="available"} 1`,
+		`ringd_registrations 1`,
+		`ringd_sip_requests_total{method="INVITE"} 2`,
+		`ringd_route_decision_seconds_count 1`,
+		`go_goroutines`, `process_cpu_seconds_total`,
+	} {
+		if want == `ringd_calls_total{group="6500",outcome="no_agent"}` {
+			if strings.Contains(metrics, want) {
+				t.Errorf("/metrics has a series that never happened: %s", want)
+			}
+			continue
+		}
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if ready := p.text("/readyz"); !strings.Contains(ready, `"ready"`) {
+		t.Errorf("/readyz: %s", ready)
+	}
+	if code, _ := p.call("PUT", "/api/v1/log/level", map[string]string{"level": "debug"}); code != 200 {
+		t.Errorf("PUT log level: %d", code)
+	}
+	if code, l := p.call("GET", "/api/v1/log/level", nil); code != 200 || l["level"] != "debug" {
+		t.Errorf("GET log level: %d %v", code, l)
+	}
+}
+
+// text fetches a public endpoint as text.
+func (p *process) text(path string) string {
+	p.t.Helper()
+	res, err := http.Get(p.api + path)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
 }
 
 // TestEveryAcknowledgedWriteSurvivesSIGKILL writes through the API as fast

@@ -11,12 +11,11 @@ import (
 
 // newLogger builds the process logger: the configured level (info by
 // default) and format; without a format, text on a terminal, JSON otherwise.
-func newLogger(c config.LogConfig) (*zap.Logger, error) {
+// The level can change at run time (SIGHUP, PUT /api/v1/log/level).
+func newLogger(c config.LogConfig) (*zap.Logger, zap.AtomicLevel, error) {
 	level := zap.NewAtomicLevelAt(zap.InfoLevel)
-	if c.Level != "" {
-		if err := level.UnmarshalText([]byte(c.Level)); err != nil {
-			return nil, err
-		}
+	if err := setLevel(level, c); err != nil {
+		return nil, level, err
 	}
 	format := c.Format
 	if format == "" {
@@ -35,5 +34,14 @@ func newLogger(c config.LogConfig) (*zap.Logger, error) {
 		ec.EncodeTime = zapcore.ISO8601TimeEncoder
 		enc = zapcore.NewJSONEncoder(ec)
 	}
-	return zap.New(zapcore.NewCore(enc, zapcore.Lock(os.Stderr), level)), nil
+	return zap.New(zapcore.NewCore(enc, zapcore.Lock(os.Stderr), level)), level, nil
+}
+
+// setLevel applies the configured level (info when none).
+func setLevel(level zap.AtomicLevel, c config.LogConfig) error {
+	if c.Level == "" {
+		level.SetLevel(zap.InfoLevel)
+		return nil
+	}
+	return level.UnmarshalText([]byte(c.Level))
 }

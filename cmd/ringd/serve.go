@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/config"
@@ -73,13 +77,16 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s:\n%v\n", src, err)
 		return 1
 	}
-	log, err := newLogger(file.Log)
+	log, level, err := newLogger(file.Log)
 	if err != nil {
 		fmt.Fprintln(stderr, "ringd: log:", err)
 		return 1
 	}
 	defer func() { _ = log.Sync() }()
 	sip.RouteLibraryLogs(log)
+	sip.SetTrace(log, file.Log.SIPTrace)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 
@@ -113,7 +120,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	persist := live.NewPersister(st, func(err error) { log.Error("store write failed", zap.Error(err)) })
 	defer persist.Close()
 	srv, err = sip.New(first, log, sip.Hooks{
-		Record: persist.Record,
+		Metrics: reg,
+		Record:  persist.Record,
 		Binding: func(ext string, b sip.Binding, removed bool) {
 			persist.Binding(store.Binding{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires,
 				CallID: b.CallID, CSeq: b.CSeq, Source: b.Source}, removed)
@@ -132,6 +140,10 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	var web *http.Server
 	if file.HTTP.Listen != "" {
 		admin = api.New(lv, runtime{srv}, file.HTTP)
+		admin.Mount("GET /metrics", "Prometheus metrics (SPEC §9)", true, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		admin.Mount("GET /readyz", "Readiness: store open, SIP listeners bound, not draining", true, readiness(st, srv))
+		admin.Mount("GET /api/v1/log/level", "The log level", false, level)
+		admin.Mount("PUT /api/v1/log/level", `Change the log level: {"level":"debug"}`, false, level)
 		ln, err := net.Listen("tcp", file.HTTP.Listen)
 		if err != nil {
 			log.Error("cannot listen for the admin API", zap.String("http.listen", file.HTTP.Listen), zap.Error(err))
@@ -163,6 +175,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			if admin != nil {
 				admin.SetTokens(next.HTTP)
 			}
+			_ = setLevel(level, next.Log) // checked by config.Parse already
+			sip.SetTrace(log, next.Log.SIPTrace)
 			log.Info("config reloaded", zap.Stringer("config", src))
 			continue
 		}
@@ -197,6 +211,27 @@ func restoreBindings(ctx context.Context, st store.Store, srv *sip.Server, log *
 	if len(bs) > 0 {
 		log.Info("registrations restored", zap.Int("contacts", len(bs)))
 	}
+}
+
+// readiness answers GET /readyz: 200 when the store answers, SIP listens
+// and ringd is not draining; 503 otherwise.
+func readiness(st store.Store, srv *sip.Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		problems := []string{}
+		if err := st.Ping(r.Context()); err != nil {
+			problems = append(problems, "store: "+err.Error())
+		}
+		if !srv.Ready() {
+			problems = append(problems, "sip: not listening or draining")
+		}
+		w.Header().Set("Content-Type", "application/json")
+		status := map[string]any{"status": "ready"}
+		if len(problems) > 0 {
+			status = map[string]any{"status": "not ready", "problems": problems}
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		_ = json.NewEncoder(w).Encode(status)
+	})
 }
 
 // runtime gives the admin API its view of the SIP side.

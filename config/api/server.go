@@ -59,6 +59,13 @@ func New(l *live.Live, rt Runtime, h config.HTTPConfig) *Server {
 	return s
 }
 
+// Mount adds an endpoint the program provides (metrics, readiness, log
+// level) to the API's listener and its OpenAPI document; it needs a token
+// unless public.
+func (s *Server) Mount(pattern, summary string, public bool, h http.Handler) {
+	s.register(pattern, summary, "", "object", public, h.ServeHTTP)
+}
+
 // SetTokens replaces the static tokens and API users (config reload).
 func (s *Server) SetTokens(h config.HTTPConfig) {
 	s.mu.Lock()

@@ -64,6 +64,15 @@ func (m *memory) lock() error {
 	return nil
 }
 
+func (m *memory) Ping(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return errClosed
+	}
+	return nil
+}
+
 func (m *memory) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

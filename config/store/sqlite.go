@@ -81,6 +81,13 @@ func dsn(path string, extra ...string) string {
 	return b.String()
 }
 
+func (s *sqliteStore) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return err
+	}
+	return s.r.PingContext(ctx)
+}
+
 func (s *sqliteStore) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }

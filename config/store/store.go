@@ -108,6 +108,9 @@ type Store interface {
 	// MissedCalls returns an extension's missed calls, newest first.
 	MissedCalls(ctx context.Context, extension string, top int) ([]MissedCall, error)
 
+	// Ping reports whether the store answers (GET /readyz).
+	Ping(ctx context.Context) error
+
 	Close() error
 }
 

@@ -1,0 +1,190 @@
+package sip
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ringd/ringd/engine"
+)
+
+// Metrics are ringd's Prometheus collectors (SPEC §9), all in one place,
+// registered together. They are fed by the driver from engine actions and
+// by the handlers from SIP events - never from inside the engine. Labels are
+// bounded: group numbers, outcomes and results, SIP methods and codes.
+type Metrics struct {
+	calls         *prometheus.CounterVec   // group, outcome
+	answerSeconds *prometheus.HistogramVec // group
+	legs          *prometheus.CounterVec   // group, result
+	activeCalls   *prometheus.GaugeVec     // group
+	ringingLegs   prometheus.Gauge
+	members       *prometheus.GaugeVec   // group, state
+	failovers     *prometheus.CounterVec // group, reason, dest
+	requests      *prometheus.CounterVec // method
+	responses     *prometheus.CounterVec // code
+	rejected      *prometheus.CounterVec // reason
+	decision      prometheus.Histogram
+
+	mu    sync.Mutex
+	codes map[int]prometheus.Counter // responses by code, resolved once
+}
+
+// NewMetrics creates the collectors and registers them with reg, together
+// with a gauge of live registrations read from the server at scrape time.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	const ns = "ringd"
+	m := &Metrics{
+		calls: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "calls_total",
+			Help: "Calls to ring groups by dialled group and outcome (answered, no_answer, no_agent, abandoned, out_of_schedule, failed)."},
+			[]string{"group", "outcome"}),
+		answerSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "call_answer_seconds",
+			Help:    "Time from a call's arrival to the 2xx that connected it.",
+			Buckets: []float64{0.5, 1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120}},
+			[]string{"group"}),
+		legs: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "legs_total",
+			Help: "Legs to members by group and result (answered, cancelled, busy, no_answer, failed)."},
+			[]string{"group", "result"}),
+		activeCalls: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "active_calls",
+			Help: "Group calls in progress (ringing or connected) by dialled group."}, []string{"group"}),
+		ringingLegs: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "ringing_legs",
+			Help: "Legs to members ringing now."}),
+		members: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "members",
+			Help: "Ring-group members by group and state (available, busy, dnd, offline)."}, []string{"group", "state"}),
+		failovers: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "failovers_total",
+			Help: "Failovers taken by group, reason (no_answer, no_agent, out_of_schedule) and destination type."},
+			[]string{"group", "reason", "dest"}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "sip_requests_total",
+			Help: "SIP requests received by method."}, []string{"method"}),
+		responses: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "sip_responses_total",
+			Help: "SIP responses sent (ringd's own and relayed) by status code."}, []string{"code"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "sip_rejected_total",
+			Help: "Requests refused by the checks before routing, by reason."}, []string{"reason"}),
+		decision: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Name: "route_decision_seconds",
+			Help:    "Time the engine takes to decide how a new call rings (plan and first legs).",
+			Buckets: prometheus.ExponentialBuckets(250e-9, 2, 14)}),
+		codes: map[int]prometheus.Counter{},
+	}
+	reg.MustRegister(m.calls, m.answerSeconds, m.legs, m.activeCalls, m.ringingLegs, m.members,
+		m.failovers, m.requests, m.responses, m.rejected, m.decision)
+	return m
+}
+
+// registrationsGauge exposes the live contacts of s, read at scrape time.
+func registrationsGauge(s *Server) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "ringd", Name: "registrations",
+		Help: "Live registered contacts."}, func() float64 { return float64(s.loc.Count(time.Now())) })
+}
+
+// knownMethods bounds the method label: anything else counts as OTHER.
+var knownMethods = map[string]bool{"INVITE": true, "ACK": true, "CANCEL": true, "BYE": true, "OPTIONS": true,
+	"REGISTER": true, "UPDATE": true, "INFO": true, "PRACK": true, "REFER": true, "NOTIFY": true,
+	"MESSAGE": true, "SUBSCRIBE": true, "PUBLISH": true}
+
+func (m *Metrics) request(method string) {
+	if m == nil {
+		return
+	}
+	if !knownMethods[method] {
+		method = "OTHER"
+	}
+	m.requests.WithLabelValues(method).Inc()
+}
+
+func (m *Metrics) response(code int) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	c, ok := m.codes[code]
+	if !ok {
+		if code < 100 || code > 699 {
+			code = 0
+		}
+		c = m.responses.WithLabelValues(strconv.Itoa(code))
+		m.codes[code] = c
+	}
+	m.mu.Unlock()
+	c.Inc()
+}
+
+func (m *Metrics) reject(reason string) {
+	if m != nil {
+		m.rejected.WithLabelValues(reason).Inc()
+	}
+}
+
+// callStarted / callEnded keep ringd_active_calls.
+func (m *Metrics) callStarted(group string) {
+	if m != nil {
+		m.activeCalls.WithLabelValues(group).Inc()
+	}
+}
+
+// callEnded accounts a finished call: outcome, answer time, every leg.
+func (m *Metrics) callEnded(r *engine.CallRecord) {
+	if m == nil {
+		return
+	}
+	s := r.Snapshot
+	group := s.Groups[r.Group].Number
+	m.activeCalls.WithLabelValues(group).Dec()
+	m.calls.WithLabelValues(group, r.Outcome.String()).Inc()
+	if r.AnsweredBy >= 0 {
+		m.answerSeconds.WithLabelValues(group).Observe(time.Duration(r.Answer - r.Start).Seconds())
+	}
+	for _, l := range r.Legs {
+		m.legs.WithLabelValues(s.Groups[l.Group].Number, l.Result.String()).Inc()
+	}
+}
+
+func (m *Metrics) failover(group string, a *engine.Action) {
+	if m != nil {
+		m.failovers.WithLabelValues(group, a.Reason.String(), a.Dest.Type.String()).Inc()
+	}
+}
+
+func (m *Metrics) legRinging(delta float64) {
+	if m != nil {
+		m.ringingLegs.Add(delta)
+	}
+}
+
+func (m *Metrics) decided(d time.Duration) {
+	if m != nil {
+		m.decision.Observe(d.Seconds())
+	}
+}
+
+// memberStates sets ringd_members from the snapshot's groups and each
+// extension's state.
+func (m *Metrics) memberStates(snap *engine.Snapshot, state func(ext int32) strategyState) {
+	if m == nil {
+		return
+	}
+	m.members.Reset()
+	for gi := range snap.Groups {
+		g := &snap.Groups[gi]
+		if g.Plan == nil {
+			continue
+		}
+		var counts [4]float64 // available, busy, dnd, offline
+		for _, mem := range g.Plan.Members {
+			st := state(int32(mem.Ext))
+			switch {
+			case st&online == 0:
+				counts[3]++
+			case st&dnd != 0:
+				counts[2]++
+			case st&busy != 0:
+				counts[1]++
+			default:
+				counts[0]++
+			}
+		}
+		for i, name := range []string{"available", "busy", "dnd", "offline"} {
+			m.members.WithLabelValues(g.Number, name).Set(counts[i])
+		}
+	}
+}
