@@ -212,17 +212,21 @@ func (d *driver) answerCaller(gc *groupCall, ml *memberLeg) {
 	if ml.answer == nil {
 		return
 	}
-	if gc.final || gc.tx.Respond(upstream(ml.answer, gc.req, ml.toRewritten)) != nil {
+	// Busy before the 2xx leaves: the caller's ACK and BYE may overtake us.
+	id := callID(gc.req)
+	busy := d.s.dialogs.add(id, ml.ext, gc.callerExt)
+	if gc.final || d.s.reply(gc.tx, upstream(ml.answer, gc.req, ml.toRewritten)) != nil {
+		d.s.dialogs.end(id)
 		ml.fork.releaseWinner()
-		id := gc.id
+		cid := gc.id
 		d.then(func() {
-			d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.Hangup(now, id, out) })
+			d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.Hangup(now, cid, out) })
 		})
 		return
 	}
 	gc.finish()
-	d.talking[callID(gc.req)] = gc
-	d.busyChanged(d.s.dialogs.add(callID(gc.req), ml.ext, gc.callerExt))
+	d.talking[id] = gc
+	d.busyChanged(busy)
 }
 
 // hungUp is a BYE (or a dialog timeout) of a call ringd connected: the

@@ -37,6 +37,7 @@ func TestMetricsAfterScriptedCalls(t *testing.T) {
 		t.Fatalf("answered call: %d", code)
 	}
 	call.AckAndBye(t)
+	eventually(t, func() bool { return r.memberState("1001")&strategy.Busy == 0 })
 	// no answer in 6000, then the failover extension answers
 	ms[0].SetBehaviour(siptest.RingForever)
 	call = caller.Dial(context.Background(), r.addr, "6000")
@@ -44,6 +45,7 @@ func TestMetricsAfterScriptedCalls(t *testing.T) {
 		t.Fatalf("failover call: %d", code)
 	}
 	call.AckAndBye(t)
+	eventually(t, func() bool { return r.memberState("1009")&strategy.Busy == 0 })
 	// nobody available in 6001
 	if code := caller.Dial(context.Background(), r.addr, "6001").Wait(t, 3*time.Second); code != 480 {
 		t.Fatalf("no-agent call: %d", code)
@@ -66,8 +68,10 @@ func TestMetricsAfterScriptedCalls(t *testing.T) {
 		t.Fatalf("Max-Forwards 0: %v %v", res, err)
 	}
 	eventually(t, func() bool { return r.ActiveCalls() == 0 })
-
 	m := r.metrics
+	// A response is counted once sent: the client may read it first.
+	eventually(t, func() bool { return testutil.ToFloat64(m.responses.WithLabelValues("483")) == 1 })
+
 	exact := []struct {
 		name string
 		c    prometheus.Collector

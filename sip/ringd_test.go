@@ -147,3 +147,13 @@ func testLogger() *zap.Logger {
 	RouteLibraryLogs(l)
 	return l
 }
+
+// memberState is an extension's state as the engine sees it now.
+func (r *testRingd) memberState(ext string) strategy.MemberState {
+	ch := make(chan strategy.MemberState, 1)
+	r.drv.post(func() {
+		id, _ := r.drv.eng.Snapshot().Extension(ext)
+		ch <- r.drv.eng.Member(id)
+	})
+	return <-ch
+}

@@ -3,8 +3,8 @@ package live
 import (
 	"context"
 	"errors"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
