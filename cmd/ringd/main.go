@@ -47,22 +47,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   ringd                      serve ./ringd.yaml if present, else the embedded demo config
-  ringd serve [-config FILE] serve a config file
+  ringd serve [-config FILE] [-cpuprofile FILE]
+                             serve a config file (and profile the run)
   ringd check -config FILE   validate a config file: every problem with its path, exit 1 if any
   ringd version              print the version
 `)
 }
 
-// configFlag parses the -config flag of serve and check.
-func configFlag(name string, args []string, stderr io.Writer) (string, error) {
+// flags are the options of serve and check.
+type flags struct {
+	config     string // -config FILE
+	cpuProfile string // -cpuprofile FILE (serve): a CPU profile of the whole run
+}
+
+// parseFlags parses the flags of serve and check.
+func parseFlags(name string, args []string, stderr io.Writer) (flags, error) {
+	var f flags
 	fs := flag.NewFlagSet("ringd "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	path := fs.String("config", "", "config file (YAML)")
+	fs.StringVar(&f.config, "config", "", "config file (YAML)")
+	if name == "serve" {
+		fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	}
 	if err := fs.Parse(args); err != nil {
-		return "", err
+		return f, err
 	}
 	if fs.NArg() > 0 {
-		return "", errors.New("unexpected arguments: " + fmt.Sprint(fs.Args()))
+		return f, errors.New("unexpected arguments: " + fmt.Sprint(fs.Args()))
 	}
-	return *path, nil
+	return f, nil
 }

@@ -57,10 +57,19 @@ func (s source) String() string {
 }
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
-	path, err := configFlag("serve", args, stderr)
+	fl, err := parseFlags("serve", args, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "ringd serve:", err)
 		return 2
+	}
+	path := fl.config
+	if fl.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(fl.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "ringd: -cpuprofile:", err)
+			return 1
+		}
+		defer stopProfile()
 	}
 	if path == "" {
 		if _, err := os.Stat(defaultConfig); err == nil {
