@@ -34,3 +34,8 @@ e2e: ## SIPp interop suite against the built ringd (installs sip-tester when sip
 load: ## 1,000 calls at 50/s through ringd with SIPp
 	@$(SIPP_INSTALL)
 	bench/sipp/run.sh load
+
+.PHONY: compare
+
+compare: ## ringd vs Kamailio with SIPp, same scenarios; writes bench/RESULTS.md (~15 min; installs kamailio and sip-tester when missing)
+	bench/compare/run.sh

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# bench/compare/report.sh ROWS INFLIGHT_ROWS: the markdown of bench/RESULTS.md
+# from run.sh's tab-separated results (run.sh calls it; its settings come in
+# through the environment).
+set -euo pipefail
+ROWS=$1
+INFLIGHT_ROWS=$2
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mem_gib=$(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
+rev=$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)
+
+cat <<EOF
+# ringd and Kamailio under the same load
+
+Written by \`make compare\` (bench/compare/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC').
+Both proxies ran on the same machine, one after the other, against the same
+SIPp scenarios; every figure below comes from this one run.
+
+- Machine: $(nproc) CPUs ($cpu_model), ${mem_gib} GiB, Linux $(uname -r)
+- ringd $rev, $(go version | cut -d' ' -f3), GOMAXPROCS default ($(nproc))
+- $(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //; s/ *$//'), children=${KAMAILIO_CHILDREN:-4}, shm ${KAMAILIO_SHM_MB:-1024} MB, pkg 16 MB
+- $(sipp -v 2>/dev/null | grep -o 'SIPp v[0-9.]*' | head -1) for the caller (127.0.0.1) and the members (127.0.0.3, 127.0.0.4); proxy on 127.0.0.2, UDP
+- Ramp steps: ${RATES:-} calls/s, ${STEP_S:-6} s each, on a freshly started proxy; members ring ${RING_MS:-100} ms before answering, callers talk ${TALK_MS:-1000} ms
+- ringd logs at info (one line per call); Kamailio logs errors only
+
+Scenarios: **single** (7001, one member answers), **ring_all_2** (7002, two
+members ring, the first answers, the proxy cancels the other), **hunt_busy**
+(7003, prioritized hunt: the first member answers 486 Busy, the proxy rings
+the second, which answers). A step is *clean* when no call failed, none was
+left unfinished, no member counted a failed call and the caller reached 95%
+of the rate.
+
+EOF
+
+# value PROXY SCENARIO RATE COLUMN (1-based, as in run.sh's rows)
+value() { awk -F'\t' -v p="$1" -v s="$2" -v r="$3" -v c="$4" '$1 == p && $2 == s && $3 == r { print $c; exit }' "$ROWS"; }
+# best PROXY SCENARIO: the highest clean rate (rows are in ramp order)
+best() {
+	awk -F'\t' -v p="$1" -v s="$2" '$1 == p && $2 == s && $6 == 0 && $7 == 0 && $13 == "0" && $8 >= 0.95 * $3 { b = $3 } END { print b + 0 }' "$ROWS"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "-" }'; }
+verdict() { # RATIO OP TARGET
+	awk -v r="$1" -v op="$2" -v t="$3" 'BEGIN { if (r !~ /^[0-9.]+$/) { print "not measured"; exit }
+		ok = (op == ">=" ? r >= t : r <= t); print (ok ? "**met**" : "not met") }'
+}
+cpu_rate=${CPU_RATE:-500}
+scenarios=$(cut -f2 "$ROWS" | awk '!seen[$0]++')
+
+echo "## Summary (ratio = ringd / Kamailio)"
+echo
+echo "| figure | scenario | ringd | Kamailio | ratio | target | |"
+echo "|---|---|---:|---:|---:|---|---|"
+for s in $scenarios; do
+	r=$(best ringd "$s") k=$(best kamailio "$s") q=$(ratio "$r" "$k")
+	echo "| highest clean rate (calls/s) | $s | $r | $k | $q | >= 1.25 | $(verdict "$q" ">=" 1.25) |"
+done
+for s in $scenarios; do
+	r=$(value ringd "$s" "$cpu_rate" 9) k=$(value kamailio "$s" "$cpu_rate" 9) q=$(ratio "$r" "$k")
+	echo "| CPU per call at $cpu_rate calls/s (us) | $s | ${r:--} | ${k:--} | $q | <= 0.75 | $(verdict "$q" "<=" 0.75) |"
+done
+for s in $scenarios; do
+	r=$(value ringd "$s" "$cpu_rate" 10) k=$(value kamailio "$s" "$cpu_rate" 10) q=$(ratio "$r" "$k")
+	echo "| peak memory at $cpu_rate calls/s (kB) | $s | ${r:--} | ${k:--} | $q | | |"
+done
+for s in $scenarios; do
+	r=$(value ringd "$s" "$cpu_rate" 11) k=$(value kamailio "$s" "$cpu_rate" 11)
+	echo "| UDP receive-buffer errors at $cpu_rate calls/s | $s | ${r:--} | ${k:--} | | 0 | |"
+done
+echo
+
+if [[ -s $INFLIGHT_ROWS ]]; then
+	echo "## Calls in flight"
+	echo
+	echo "${INFLIGHT_CALLS:-12000} calls at ${INFLIGHT_RATE:-500} calls/s to the single member, each ringing ${INFLIGHT_HOLD_MS:-22000} ms"
+	echo "before the caller cancels it, so that about $((${INFLIGHT_RATE:-500} * ${INFLIGHT_HOLD_MS:-22000} / 1000)) ring at once. Memory is the"
+	echo "sum of Pss of the proxy's processes; *back after* is the time from the end of"
+	echo "the load until it was within 10% (+2 MB) of the baseline (\"-\": not within ${SETTLE_S:-60} s)."
+	echo
+	echo "| proxy | calls | ok | failed | unfinished | baseline kB | kB at most calls in flight | calls in flight then | bytes per call in flight | kB ${SETTLE_S:-60} s after | back after (s) | decision p99 (us) |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$INFLIGHT_ROWS"
+	echo
+	echo "Target for ringd: <= 16 KB (16384 B) per call in flight; back to baseline within 60 s; 0 failed."
+	echo
+fi
+
+echo "## Every step"
+echo
+echo "CPU is utime+stime of every proxy process over the step, divided by the successful calls."
+echo "Decision p99 is the upper bound of the ringd_route_decision_seconds bucket holding the 99th percentile."
+echo
+echo "| proxy | scenario | rate | calls | ok | failed | unfinished | achieved calls/s | CPU us/call | peak kB | rcvbuf errors | decision p99 (us) | member-side failed |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' "$ROWS"
