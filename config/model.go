@@ -38,6 +38,9 @@ type HTTPConfig struct {
 	Listen string     `yaml:"listen,omitempty" json:"listen,omitempty"`
 	Tokens []string   `yaml:"tokens,omitempty" json:"tokens,omitempty"` // static bearer tokens
 	Users  []HTTPUser `yaml:"users,omitempty" json:"users,omitempty"`   // accounts that may obtain tokens
+	// Pprof serves Go's profiles (net/http/pprof) under /debug/pprof/ to
+	// holders of a token; off by default.
+	Pprof bool `yaml:"pprof,omitempty" json:"pprof,omitempty"`
 }
 
 // HTTPUser is an admin API account.

@@ -113,11 +113,11 @@ func (tx *inviteTx) receive(res *sip.Response) {
 			}
 		case code < 300:
 			tx.state = txAccepted
-			tx.after(64*sip.T1, func() { tx.terminate(nil) }) // Timer M
+			tx.after(linger, func() { tx.terminate(nil) }) // Timer M
 		default:
 			tx.state = txCompleted
 			tx.ack = tx.ackFor(res)
-			d := 32 * time.Second // Timer D
+			d := linger // Timer D
 			if sip.IsReliable(tx.req.Transport()) {
 				d = 0
 			}

@@ -190,13 +190,15 @@ func (s *Server) listen(l Listener) error {
 	var addr net.Addr
 	switch l.Network {
 	case "udp":
-		conn, err := net.ListenPacket("udp", l.Addr)
+		conn, err := s.listenUDP(l.Addr)
 		if err != nil {
 			return err
 		}
 		addr = conn.LocalAddr()
 		s.keep(conn, l.Network, addr)
-		go func() { _ = s.srv.ServeUDP(conn) }()
+		for range udpReaders() {
+			go func() { _ = s.srv.ServeUDP(conn) }()
+		}
 	case "tcp":
 		ln, err := net.Listen("tcp", l.Addr)
 		if err != nil {

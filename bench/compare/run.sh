@@ -101,7 +101,7 @@ ringd_config() {
 		  listen: ["udp://$PROXY:$PORT"]
 		  domain: ringd.local
 		  trusted: ["127.0.0.0/8"]
-		http: { listen: "$PROXY:$HTTP_PORT" }
+		http: { listen: "$PROXY:$HTTP_PORT", tokens: [bench], pprof: true }
 		store: "memory:"
 		log: { level: info, format: text }
 		extensions:
@@ -126,7 +126,8 @@ start_proxy() {
 	ringd)
 		ringd_config >"$dir/ringd.yaml"
 		"$RINGD" check -config "$dir/ringd.yaml" >/dev/null
-		setsid "$RINGD" serve -config "$dir/ringd.yaml" 2>"$dir/proxy.log" &
+		# RINGD_FLAGS: extra serve flags, e.g. "-cpuprofile FILE".
+		setsid "$RINGD" serve -config "$dir/ringd.yaml" ${RINGD_FLAGS:-} 2>"$dir/proxy.log" &
 		;;
 	kamailio)
 		setsid kamailio -f "$HERE/kamailio.cfg" -DD -E -m "$KAMAILIO_SHM_MB" -M 16 \
@@ -297,6 +298,10 @@ step() {
 	t1=$(date +%s%N)
 	wait_members 5
 	c1=$(cpu_ticks)
+	# HEAP_PROFILE=1: ringd's heap profile at the end of the load (go tool pprof).
+	if [[ $proxy == ringd && ${HEAP_PROFILE:-} == 1 ]]; then
+		curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/heap.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/heap" || true
+	fi
 	e1=$(rcvbuf_errors)
 	stop_sampler
 	local p99="-"

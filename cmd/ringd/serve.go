@@ -153,6 +153,9 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		admin.Mount("GET /readyz", "Readiness: store open, SIP listeners bound, not draining", true, readiness(st, srv))
 		admin.Mount("GET /api/v1/log/level", "The log level", false, level)
 		admin.Mount("PUT /api/v1/log/level", `Change the log level: {"level":"debug"}`, false, level)
+		if file.HTTP.Pprof {
+			mountPprof(admin)
+		}
 		ln, err := net.Listen("tcp", file.HTTP.Listen)
 		if err != nil {
 			log.Error("cannot listen for the admin API", zap.String("http.listen", file.HTTP.Listen), zap.Error(err))

@@ -1,0 +1,13 @@
+//go:build !linux
+
+package sip
+
+import "net"
+
+// growBuffers asks for n-byte receive and send buffers; outside Linux the
+// size granted is not read back, so it reports n.
+func growBuffers(c *net.UDPConn, n int) int {
+	_ = c.SetReadBuffer(n)
+	_ = c.SetWriteBuffer(n)
+	return n
+}
