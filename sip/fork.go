@@ -112,8 +112,9 @@ func (f *fork) run(b *branch) {
 func (f *fork) response(b *branch, res *sip.Response) {
 	code := res.StatusCode
 	switch {
-	case code == 100:
 	case code < 200:
+		// Any provisional, 100 Trying included, makes the branch
+		// cancellable (RFC 3261 §9.1); 100 is hop-by-hop and not reported.
 		f.mu.Lock()
 		b.provisional = true
 		if f.cancelled && !b.cancelSent && !b.final {
@@ -123,7 +124,7 @@ func (f *fork) response(b *branch, res *sip.Response) {
 			f.sendCancel(b, reason)
 			return
 		}
-		report := !f.reported && !f.cancelled
+		report := code > 100 && !f.reported && !f.cancelled
 		f.mu.Unlock()
 		if report {
 			f.h.provisional(f, res)

@@ -168,6 +168,31 @@ func TestCallerCancelGets487AndCancelsEveryLeg(t *testing.T) {
 	}
 }
 
+// A member that has only sent 100 Trying is still cancelled when another
+// answers (RFC 3261 §9.1: any provisional allows the CANCEL).
+func TestLegThatOnlySentTryingIsCancelled(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{
+		Extensions: exts("1001", "1002", "2000"),
+		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, 10*time.Second, "1001", "1002")},
+	})
+	ms := registered(t, r, "1001", "1002")
+	ms[0].SetBehaviour(siptest.TryingOnly)
+	ms[1].SetBehaviour(siptest.AnswerAfter(300 * time.Millisecond))
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	if code := call.Wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d, want 200", code)
+	}
+	eventually(t, func() bool { _, c, _, _ := ms[0].Counts(); return c == 1 })
+	ms[0].Mu.Lock()
+	reason := ms[0].Cancels[0].GetHeader("Reason")
+	ms[0].Mu.Unlock()
+	if reason == nil || reason.Value() != ReasonCompletedElsewhere {
+		t.Errorf("CANCEL Reason = %v, want %s", reason, ReasonCompletedElsewhere)
+	}
+	call.AckAndBye(t)
+}
+
 func TestLegHeadersAreExactlyAsSpecWritesThem(t *testing.T) {
 	t.Parallel()
 	g := group("6000", strategy.RingAll, 5*time.Second, "1001")

@@ -127,6 +127,20 @@ func RingForever(a *Agent, req *sip.Request, tx sip.ServerTransaction) {
 	AnswerAfter(time.Hour)(a, req, tx)
 }
 
+// TryingOnly answers 100 Trying and nothing more until cancelled, as a
+// gateway still looking for where to ring does.
+func TryingOnly(a *Agent, req *sip.Request, tx sip.ServerTransaction) {
+	cancelled := make(chan struct{})
+	if !tx.OnCancel(func(c *sip.Request) { a.cancelled(c); close(cancelled) }) {
+		return
+	}
+	_ = tx.Respond(sip.NewResponseFromRequest(req, 100, "Trying", nil))
+	select {
+	case <-time.After(time.Hour):
+	case <-cancelled:
+	}
+}
+
 // Refuse answers at once with a failure code.
 func Refuse(code int) func(*Agent, *sip.Request, sip.ServerTransaction) {
 	return func(a *Agent, req *sip.Request, tx sip.ServerTransaction) {
