@@ -1,0 +1,34 @@
+// Command ringbench is ringd's SIP load generator: member agents answer,
+// a caller places calls to a ring group at a fixed rate or on a ramp, and
+// the run ends with a summary (and -json). Everything lives in package
+// bench; this file maps the command line to bench.Run. See ringbench -h.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ringd/ringd/bench"
+)
+
+func main() {
+	cfg, err := bench.ParseFlags(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ringbench:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { <-ctx.Done(); stop() }() // a second Ctrl-C kills at once
+	if _, err := bench.Run(ctx, cfg, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "ringbench:", err)
+		os.Exit(1)
+	}
+}
