@@ -39,3 +39,8 @@ load: ## 1,000 calls at 50/s through ringd with SIPp
 
 compare: ## ringd vs Kamailio with SIPp, same scenarios; writes bench/RESULTS.md (~15 min; installs kamailio and sip-tester when missing)
 	bench/compare/run.sh
+
+.PHONY: dashboard
+
+dashboard: ## bench/grafana/ringd.png: ~3 min SIPp load, own Prometheus, the dashboard's queries drawn
+	bench/grafana/capture.sh
