@@ -46,7 +46,7 @@ func (d *driver) post(f func()) { d.events <- f }
 
 func (d *driver) run(done <-chan struct{}) {
 	d.refreshAll()
-	d.gaugesDirty = true
+	d.memberGauges() // scrapes before the first call see every member
 	for {
 		select {
 		case <-done:

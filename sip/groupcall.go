@@ -106,9 +106,11 @@ func (ml *memberLeg) ended() {
 func (d *driver) ringGroup(req *sip.Request, tx sip.ServerTransaction, number, callerExt string) {
 	gc := &groupCall{req: req, tx: tx, callerExt: callerExt, done: make(chan struct{})}
 	if !tx.OnCancel(func(*sip.Request) {
+		d.s.metrics.cancelAnswered()
 		gc.cancelled.Store(true)
 		d.post(func() { d.callerCancel(gc) })
 	}) {
+		d.s.metrics.cancelAnswered()
 		return // cancelled before we got here: sipgo answered 487
 	}
 	d.post(func() { d.arrive(gc, number) })

@@ -92,6 +92,15 @@ func (m *Metrics) request(method string) {
 	m.requests.WithLabelValues(method).Inc()
 }
 
+// cancelAnswered counts a CANCEL of a ringing INVITE, which sipgo's
+// transaction layer answers itself (200 to the CANCEL, 487 to the INVITE)
+// without passing it to a handler.
+func (m *Metrics) cancelAnswered() {
+	m.request("CANCEL")
+	m.response(200)
+	m.response(487)
+}
+
 func (m *Metrics) response(code int) {
 	if m == nil {
 		return

@@ -93,6 +93,8 @@ func TestMetricsAfterScriptedCalls(t *testing.T) {
 		{`sip_requests_total{INVITE}`, m.requests.WithLabelValues("INVITE"), 5},
 		{`sip_requests_total{REGISTER}`, m.requests.WithLabelValues("REGISTER"), 4},
 		{`sip_requests_total{BYE}`, m.requests.WithLabelValues("BYE"), 2},
+		{`sip_requests_total{CANCEL}`, m.requests.WithLabelValues("CANCEL"), 1},
+		{`sip_responses_total{487}`, m.responses.WithLabelValues("487"), 1},
 		{`sip_responses_total{480}`, m.responses.WithLabelValues("480"), 1},
 		{`sip_responses_total{483}`, m.responses.WithLabelValues("483"), 1},
 		{`sip_rejected_total{max_forwards}`, m.rejected.WithLabelValues("max_forwards"), 1},
@@ -143,5 +145,20 @@ func TestMetricsAfterScriptedCalls(t *testing.T) {
 		if mf.GetName() == "ringd_route_decision_seconds" && mf.GetMetric()[0].GetHistogram().GetSampleCount() != 4 {
 			t.Errorf("route decisions observed: %d, want 4", mf.GetMetric()[0].GetHistogram().GetSampleCount())
 		}
+	}
+}
+
+// ringd_members is there from the start, before any SIP request: a scrape
+// of an idle ringd shows every member offline, not nothing.
+func TestMembersGaugeBeforeAnyRequest(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	r := startRingdWith(t, engine.Spec{
+		Extensions: exts("1001", "1002"),
+		Groups:     []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001", "1002")},
+	}, Hooks{Metrics: reg})
+	m := r.metrics
+	eventually(t, func() bool { return testutil.ToFloat64(m.members.WithLabelValues("6000", "offline")) == 2 })
+	if n := testutil.CollectAndCount(m.members); n != 4 {
+		t.Errorf("ringd_members has %d series before any request, want 4 (one group x 4 states)", n)
 	}
 }

@@ -48,7 +48,8 @@ func (s *Server) proxyTo(req *sip.Request, tx sip.ServerTransaction, targets []s
 		p.respond(480)
 	})
 	p.mu.Unlock()
-	if !tx.OnCancel(func(*sip.Request) { p.f.cancel(""); p.finish() }) {
+	if !tx.OnCancel(func(*sip.Request) { s.metrics.cancelAnswered(); p.f.cancel(""); p.finish() }) {
+		s.metrics.cancelAnswered()
 		p.f.cancel("") // the caller cancelled already
 		p.finish()
 	}
