@@ -44,6 +44,16 @@ func (d *driver) now() int64 { return int64(time.Since(d.base)) }
 // post runs f on the driver goroutine. It must not be called from it.
 func (d *driver) post(f func()) { d.events <- f }
 
+// postAsync posts f without ever blocking the caller (sipgo's transaction
+// callbacks must not wait): when the queue is full a goroutine waits.
+func (d *driver) postAsync(f func()) {
+	select {
+	case d.events <- f:
+	default:
+		go d.post(f)
+	}
+}
+
 func (d *driver) run(done <-chan struct{}) {
 	d.refreshAll()
 	d.memberGauges() // scrapes before the first call see every member

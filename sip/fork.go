@@ -9,7 +9,8 @@ import (
 )
 
 // forkHandler receives the combined outcome of a fork. Calls come from the
-// fork's branch goroutines, never with the fork's lock held.
+// goroutines that read the branches' responses (or their timers), never
+// with the fork's lock held.
 type forkHandler interface {
 	// provisional: a branch sent 180/183 (not 100) while the fork still rings.
 	provisional(f *fork, res *sip.Response)
@@ -50,20 +51,22 @@ type branch struct {
 	answer      *sip.Response
 }
 
-// startFork sends one copy of each request and reports to h.
+// startFork sends one copy of each request and reports to h. Each branch
+// is sent from a short-lived goroutine; its responses then arrive through
+// its transaction's callbacks.
 func (s *Server) startFork(reqs []*sip.Request, h forkHandler) *fork {
 	f := &fork{s: s, h: h, open: len(reqs)}
 	for _, r := range reqs {
 		f.branches = append(f.branches, &branch{req: r})
 	}
 	for _, b := range f.branches {
-		go f.run(b)
+		go f.send(b)
 	}
 	return f
 }
 
-func (f *fork) run(b *branch) {
-	tx, err := f.s.sendInvite(b.req)
+func (f *fork) send(b *branch) {
+	tx, err := f.s.sendInvite(b.req, func(res *sip.Response) { f.response(b, res) }, func(err error) { f.ended(b, err) })
 	if err != nil {
 		f.s.log.Sugar().Debugw("branch not sent", "to", b.req.Recipient.String(), "error", err)
 		f.final(b, 503)
@@ -84,29 +87,20 @@ func (f *fork) run(b *branch) {
 			f.h.retransmitted(f, res)
 		}
 	})
-	for {
-		select {
-		case res := <-tx.responses:
-			f.response(b, res)
-		case <-tx.done:
-			// Drain what came before the end: the final answer matters.
-		drain:
-			for {
-				select {
-				case res := <-tx.responses:
-					f.response(b, res)
-				default:
-					break drain
-				}
-			}
-			code := 408
-			if err := tx.failure(); err != nil && !errors.Is(err, errInviteTimeout) {
-				code = 503
-			}
-			f.final(b, code)
-			return
-		}
+}
+
+// ended: branch b's transaction is over. After a final response (err nil)
+// that response has been handled already; otherwise the member never
+// answered in time (408) or could not be reached (503).
+func (f *fork) ended(b *branch, err error) {
+	if err == nil {
+		return
 	}
+	code := 408
+	if !errors.Is(err, errInviteTimeout) {
+		code = 503
+	}
+	f.final(b, code)
 }
 
 func (f *fork) response(b *branch, res *sip.Response) {

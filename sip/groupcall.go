@@ -23,15 +23,27 @@ type groupCall struct {
 	legs      []*memberLeg
 	final     bool // a final response was sent to the caller, or handed to a failover proxy
 	over      bool // the engine wrote the call's record
-	done      chan struct{}
+	released  atomic.Bool
 	cancelled atomic.Bool // the caller's CANCEL came (sipgo answered it 200 + 487)
 }
 
-// finish lets the INVITE handler return: the caller has its final response.
+// finish marks that the caller has its final response and lets the
+// transaction go.
 func (gc *groupCall) finish() {
 	if !gc.final {
 		gc.final = true
-		close(gc.done)
+		gc.release()
+	}
+}
+
+// release lets the caller's transaction go (once), as sipgo does when a
+// handler returns: it ends when its response's timers are done, at once
+// if it never had a final response.
+func (gc *groupCall) release() {
+	if gc.released.CompareAndSwap(false, true) {
+		if t, ok := gc.tx.(gracefulTx); ok {
+			t.TerminateGracefully()
+		}
 	}
 }
 
@@ -100,25 +112,25 @@ func (ml *memberLeg) ended() {
 	}
 }
 
-// ringGroup runs a call to a ring group. It is called on the INVITE's own
-// sipgo goroutine and returns once the caller has its final response (or
-// the caller's transaction is gone).
-func (d *driver) ringGroup(req *sip.Request, tx sip.ServerTransaction, number, callerExt string) {
-	gc := &groupCall{req: req, tx: tx, callerExt: callerExt, done: make(chan struct{})}
+// ringGroup starts a call to a ring group and hands it to the driver; it
+// reports whether the driver holds the caller's transaction (it does not
+// when the caller cancelled before this).
+func (d *driver) ringGroup(req *sip.Request, tx sip.ServerTransaction, number, callerExt string) (held bool) {
+	gc := &groupCall{req: req, tx: tx, callerExt: callerExt}
 	if !tx.OnCancel(func(*sip.Request) {
 		d.s.metrics.cancelAnswered()
 		gc.cancelled.Store(true)
-		d.post(func() { d.callerCancel(gc) })
+		d.postAsync(func() { d.callerCancel(gc) })
 	}) {
 		d.s.metrics.cancelAnswered()
-		return // cancelled before we got here: sipgo answered 487
+		return false // cancelled before we got here: sipgo answered 487
+	}
+	gone := func() { d.callerGone(gc) }
+	if !tx.OnTerminate(func(string, error) { d.postAsync(gone) }) {
+		return false // over already (the transport failed)
 	}
 	d.post(func() { d.arrive(gc, number) })
-	select {
-	case <-gc.done:
-	case <-tx.Done():
-		d.post(func() { d.callerGone(gc) })
-	}
+	return true
 }
 
 func (d *driver) arrive(gc *groupCall, number string) {

@@ -10,23 +10,43 @@ import (
 const allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO, PRACK, REFER, NOTIFY, MESSAGE"
 
 func (s *Server) routes() {
-	s.srv.OnInvite(s.counted(s.onInvite))
-	s.srv.OnRegister(s.counted(s.onRegister))
-	s.srv.OnOptions(s.counted(s.onOptions))
-	s.srv.OnAck(s.counted(s.onAck))
-	s.srv.OnBye(s.counted(s.onBye))
-	s.srv.OnCancel(s.counted(s.onCancel))
-	for _, m := range []sip.RequestMethod{sip.UPDATE, sip.INFO, sip.PRACK, sip.REFER, sip.NOTIFY, sip.MESSAGE, sip.SUBSCRIBE, sip.PUBLISH} {
-		s.srv.OnRequest(m, s.counted(s.onOther))
+	s.handlers = map[sip.RequestMethod]func(*sip.Request, sip.ServerTransaction){
+		sip.REGISTER: s.onRegister,
+		sip.OPTIONS:  s.onOptions,
+		sip.ACK:      s.onAck,
+		sip.BYE:      s.onBye,
+		sip.CANCEL:   s.onCancel,
 	}
-	s.srv.OnNoRoute(s.counted(s.onOther))
+	// Registered last on the transaction layer, dispatch replaces
+	// sipgo.Server's own request dispatch.
+	s.ua.TransactionLayer().OnRequest(s.dispatch)
 }
 
-// counted counts every request by method before its handler runs.
-func (s *Server) counted(h func(*sip.Request, sip.ServerTransaction)) func(*sip.Request, sip.ServerTransaction) {
-	return func(req *sip.Request, tx sip.ServerTransaction) {
-		s.metrics.request(string(req.Method))
+// gracefulTx is what sipgo's server transactions offer beyond the interface:
+// end once the final response's retransmission timers are done.
+type gracefulTx interface{ TerminateGracefully() }
+
+// dispatch runs the handler of a request on the goroutine sipgo started for
+// it, after counting it by method. As sipgo.Server does, it lets the
+// transaction go when the handler returns - except for an INVITE to a ring
+// group, which the driver holds (and lets go once the caller has its final
+// response): no goroutine waits through the ringing of a group call.
+func (s *Server) dispatch(req *sip.Request, stx *sip.ServerTx) {
+	s.metrics.request(string(req.Method))
+	var tx sip.ServerTransaction
+	if stx != nil { // an ACK of a 2xx has no transaction
+		tx = stx
+	}
+	held := false
+	if req.Method == sip.INVITE {
+		held = s.onInvite(req, tx)
+	} else if h, ok := s.handlers[req.Method]; ok {
 		h(req, tx)
+	} else {
+		s.onOther(req, tx)
+	}
+	if stx != nil && !held {
+		stx.TerminateGracefully()
 	}
 }
 
@@ -59,29 +79,31 @@ func (s *Server) outOfDialog(req *sip.Request, tx sip.ServerTransaction) bool {
 	return true
 }
 
-func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
+// onInvite serves an INVITE; it reports whether the driver holds the
+// transaction (a ring group call) beyond its return.
+func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) (held bool) {
 	if !s.outOfDialog(req, tx) {
-		return
+		return false
 	}
 	caller, ok := s.authenticateCaller(req, tx)
 	if !ok {
-		return
+		return false
 	}
 	number := req.Recipient.User
 	st := s.settings.Load()
 	if _, isGroup := st.Snapshot.Group(number); isGroup {
-		s.drv.ringGroup(req, tx, number, caller)
-		return
+		return s.drv.ringGroup(req, tx, number, caller)
 	}
 	if _, isExt := st.Extensions[number]; isExt {
 		if s.draining.Load() {
 			s.respond(tx, req, 503, "Service Unavailable", sip.NewHeader("Retry-After", itoa(st.ShutdownRetryAfter)))
-			return
+			return false
 		}
 		s.callExtension(req, tx, number, caller, nil)
-		return
+		return false
 	}
 	s.respond(tx, req, 404, "Not Found")
+	return false
 }
 
 // authenticateCaller admits INVITEs from trusted networks as they are and

@@ -16,12 +16,18 @@ import (
 // (ringd's): members would see the caller's Via in ringd's ACK. Responses
 // reach it through sipgo's handler for responses that match no sipgo
 // transaction; CANCEL, BYE and the rest still use sipgo's transactions.
+//
+// It has no goroutine of its own: responses are handed to onResponse on the
+// goroutine that read them (sipgo's, one per message), and its end (a
+// timeout, or the linger after a final response) to onEnd on a timer's.
+// Ten thousand ringing legs are ten thousand structs, not ten thousand
+// stacks.
 type inviteTx struct {
-	s         *Server
-	req       *sip.Request
-	key       string
-	responses chan *sip.Response
-	done      chan struct{}
+	s          *Server
+	req        *sip.Request
+	key        string
+	onResponse func(*sip.Response)
+	onEnd      func(error) // nil error: ended after its final response
 
 	mu        sync.Mutex
 	state     txState
@@ -48,10 +54,11 @@ const timerC = 11 * time.Minute
 
 var errInviteTimeout = errors.New("INVITE: no final response in time")
 
-// sendInvite sends a forwarded INVITE and starts its transaction.
-func (s *Server) sendInvite(req *sip.Request) (*inviteTx, error) {
+// sendInvite sends a forwarded INVITE and starts its transaction, which
+// reports every response to onResponse and its end to onEnd.
+func (s *Server) sendInvite(req *sip.Request, onResponse func(*sip.Response), onEnd func(error)) (*inviteTx, error) {
 	branch, _ := req.Via().Params.Get("branch")
-	tx := &inviteTx{s: s, req: req, key: branch, responses: make(chan *sip.Response, 32), done: make(chan struct{}), intervalA: sip.T1}
+	tx := &inviteTx{s: s, req: req, key: branch, onResponse: onResponse, onEnd: onEnd, intervalA: sip.T1}
 	s.invites.Store(branch, tx)
 	if err := s.client.WriteRequest(req, prebuilt); err != nil {
 		s.invites.Delete(branch)
@@ -128,10 +135,7 @@ func (tx *inviteTx) receive(res *sip.Response) {
 		if ack != nil && code >= 300 {
 			_ = tx.s.client.WriteRequest(ack, prebuilt)
 		}
-		select {
-		case tx.responses <- res:
-		default: // a burst of provisionals: the final one always fits
-		}
+		tx.onResponse(res)
 	case txCompleted:
 		ack := tx.ack
 		tx.mu.Unlock()
@@ -182,7 +186,7 @@ func (tx *inviteTx) terminate(err error) {
 	}
 	tx.mu.Unlock()
 	tx.s.invites.Delete(tx.key)
-	close(tx.done)
+	tx.onEnd(err)
 }
 
 // cancelled bounds the wait for the final answer once a CANCEL went out:

@@ -142,7 +142,7 @@ func (d *driver) failover(gc *groupCall, a *engine.Action) {
 		gc.final = true // the proxy answers the caller from here on
 		ext := a.Dest.Value
 		go func() {
-			defer close(gc.done)
+			defer gc.release()
 			d.s.callExtension(gc.req, gc.tx, ext, gc.callerExt, []sip.Header{diversion})
 		}()
 		return
@@ -160,7 +160,7 @@ func (d *driver) failover(gc *groupCall, a *engine.Action) {
 	}
 	gc.final = true
 	go func() {
-		defer close(gc.done)
+		defer gc.release()
 		d.s.proxyTo(gc.req, gc.tx, []sip.Uri{target}, []sip.Header{diversion}, "", gc.callerExt, st.ExtensionRingTime).wait()
 	}()
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,7 +99,9 @@ type Server struct {
 	settings atomic.Pointer[Settings]
 	auth     *digestAuth
 	loc      *Location
-	invites  sync.Map // ringd's own INVITE client transactions by branch
+	invites  sync.Map                                                        // ringd's own INVITE client transactions by branch
+	handlers map[sip.RequestMethod]func(*sip.Request, sip.ServerTransaction) // by method, but INVITE
+	trim     memTrim
 	dialogs  *dialogs
 	drv      *driver
 
@@ -358,15 +361,21 @@ func (s *Server) password(user string) (string, bool) {
 	return e.Password, true
 }
 
-// housekeeping expires registrations and stale dialogs once a second.
+// housekeeping expires registrations and stale dialogs once a second, and
+// gives memory back to the OS after a load (memTrim).
 func (s *Server) housekeeping(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	prev := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
+			if s.trim.tick(now, now.Sub(prev)) {
+				debug.FreeOSMemory()
+			}
+			prev = now
 			for _, ext := range s.loc.Expire(now) {
 				s.memberChanged(ext)
 			}

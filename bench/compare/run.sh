@@ -45,7 +45,7 @@ STEP_S=${STEP_S:-6}
 CPU_RATE=${CPU_RATE:-500}
 RING_MS=${RING_MS:-100}
 TALK_MS=${TALK_MS:-1000}
-SCENARIOS=${SCENARIOS:-"single ring_all_2 hunt_busy"}
+SCENARIOS=${SCENARIOS-"single ring_all_2 hunt_busy"}
 PROXIES=${PROXIES:-"ringd kamailio"}
 INFLIGHT=${INFLIGHT:-1}
 INFLIGHT_CALLS=${INFLIGHT_CALLS:-12000}
@@ -54,6 +54,8 @@ INFLIGHT_HOLD_MS=${INFLIGHT_HOLD_MS:-22000}
 SETTLE_S=${SETTLE_S:-60}
 KAMAILIO_CHILDREN=${KAMAILIO_CHILDREN:-4}
 KAMAILIO_SHM_MB=${KAMAILIO_SHM_MB:-1024}
+# Kamailio's receive buffers may grow to this (-b), as ringd asks for 8 MB.
+KAMAILIO_BUF=${KAMAILIO_BUF:-8388608}
 OUT=${OUT:-$ROOT/bench/RESULTS.md}
 
 CALLER=127.0.0.1
@@ -132,7 +134,7 @@ start_proxy() {
 	kamailio)
 		setsid kamailio -f "$HERE/kamailio.cfg" -DD -E -m "$KAMAILIO_SHM_MB" -M 16 \
 			-A "LISTEN=udp:$PROXY:$PORT" -A "M1=\"sip:1001@$M1:$PORT\"" -A "M2=\"sip:1002@$M2:$PORT\"" \
-			-A "CHILDREN=$KAMAILIO_CHILDREN" -Y "$dir" -P "$dir/kamailio.pid" >"$dir/proxy.log" 2>&1 &
+			-A "CHILDREN=$KAMAILIO_CHILDREN" -b "$KAMAILIO_BUF" -Y "$dir" -P "$dir/kamailio.pid" >"$dir/proxy.log" 2>&1 &
 		;;
 	esac
 	PROXY_PID=$!
@@ -341,6 +343,11 @@ inflight() {
 	local base rc=0
 	base=$(pss_kb)
 	start_sampler "$DIR/pss.txt"
+	if [[ $proxy == ringd && ${HEAP_PROFILE:-} == 1 ]]; then # profiles when the most calls ring
+		(sleep $((hold / 1000)) && for p in heap goroutine; do
+			curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/$p.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/$p"
+		done) &
+	fi
 	(cd "$DIR" && exec sipp "$PROXY:$PORT" -sf "$HERE/uac_hold_cancel.xml" -s 7001 \
 		-i "$CALLER" -p "$PORT" -mp 16000 -r "$rate" -m "$calls" -l $((calls + 100)) -d "$hold" \
 		-nostdin -timeout $((calls / rate + hold / 1000 + 60))s -trace_stat -stf "$DIR/caller.csv" -fd 1 \
@@ -351,6 +358,9 @@ inflight() {
 	wait_members 5
 	sleep "$SETTLE_S"
 	stop_sampler
+	if [[ $proxy == ringd && ${HEAP_PROFILE:-} == 1 ]]; then # and what is left after the load
+		curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/heap-after.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/heap" || true
+	fi
 	local p99="-"
 	[[ $proxy == ringd ]] && p99=$(decision_p99)
 	stop_proxy
