@@ -65,8 +65,8 @@ for s in $scenarios; do
 	echo "| peak memory at $cpu_rate calls/s (kB) | $s | ${r:--} | ${k:--} | $q | | |"
 done
 for s in $scenarios; do
-	r=$(value ringd "$s" "$cpu_rate" 11) k=$(value kamailio "$s" "$cpu_rate" 11)
-	echo "| UDP receive-buffer errors at $cpu_rate calls/s | $s | ${r:--} | ${k:--} | | 0 | |"
+	r=$(value ringd "$s" "$cpu_rate" 14) k=$(value kamailio "$s" "$cpu_rate" 14)
+	echo "| datagrams dropped at the proxy's socket at $cpu_rate calls/s | $s | ${r:--} | ${k:--} | | 0 | |"
 done
 echo
 
@@ -91,6 +91,6 @@ echo
 echo "CPU is utime+stime of every proxy process over the step, divided by the successful calls."
 echo "Decision p99 is the upper bound of the ringd_route_decision_seconds bucket holding the 99th percentile."
 echo
-echo "| proxy | scenario | rate | calls | ok | failed | unfinished | achieved calls/s | CPU us/call | peak kB | rcvbuf errors | decision p99 (us) | member-side failed |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' "$ROWS"
+echo "| proxy | scenario | rate | calls | ok | failed | unfinished | achieved calls/s | CPU us/call | peak kB | rcvbuf errors, machine | of them at the proxy | decision p99 (us) | member-side failed |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $14, $12, $13 }' "$ROWS"

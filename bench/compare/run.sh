@@ -40,7 +40,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SIPP_DIR=$ROOT/bench/sipp
 
-RATES=${RATES:-"100 250 500 750 1000 1500 2000 3000"}
+RATES=${RATES:-"250 500 750 1000 1500 2000 2500 3000 4000"}
 STEP_S=${STEP_S:-6}
 CPU_RATE=${CPU_RATE:-500}
 RING_MS=${RING_MS:-100}
@@ -198,6 +198,15 @@ start_sampler() {
 }
 stop_sampler() { kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true; }
 
+# proxy_drops: datagrams the kernel dropped on the proxy's own sockets
+# (127.0.0.2:5060) because their receive buffers were full: the last
+# column of /proc/net/udp, summed over the sockets bound there.
+proxy_drops() {
+	local hex
+	hex=$(printf '%02X%02X%02X%02X:%04X' $(echo "$PROXY" | awk -F. '{print $4, $3, $2, $1}') "$PORT")
+	awk -v a="$hex" '$2 == a { d += $NF } END { print d + 0 }' /proc/net/udp
+}
+
 rcvbuf_errors() { awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RcvbufErrors"] }' /proc/net/snmp; }
 
 # decision_p99: upper bound (us) of the bucket of ringd_route_decision_seconds
@@ -276,7 +285,7 @@ members_of() {
 
 number_of() { case $1 in single) echo 7001 ;; ring_all_2) echo 7002 ;; hunt_busy) echo 7003 ;; esac; }
 
-ROWS=$WORK/rows.tsv # proxy scenario rate calls ok failed unfinished cps cpu_us peak_kb rcvbuf p99 member_failed
+ROWS=$WORK/rows.tsv # proxy scenario rate calls ok failed unfinished cps cpu_us peak_kb rcvbuf p99 member_failed proxy_drops
 : >"$ROWS"
 
 # step PROXY SCENARIO RATE: one step of a ramp; appends a row, returns 0 when clean.
@@ -306,8 +315,9 @@ step() {
 	fi
 	e1=$(rcvbuf_errors)
 	stop_sampler
-	local p99="-"
+	local p99="-" drops
 	[[ $proxy == ringd ]] && p99=$(decision_p99)
+	drops=$(proxy_drops)
 	stop_proxy
 
 	local created ok failed unfinished cps cpu peak hz mfailed
@@ -322,10 +332,10 @@ step() {
 	cpu=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$ok" 'BEGIN { if (n) printf "%.0f", t * 1e6 / hz / n; else print "-" }')
 	peak=$(awk '$2 > m { m = $2 } END { print m + 0 }' "$DIR/pss.txt")
 	mfailed=$(member_failed)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$proxy" "$scen" "$rate" "$calls" "$ok" "$failed" \
-		"$unfinished" "$cps" "$cpu" "$peak" $((e1 - e0)) "$p99" "$mfailed" >>"$ROWS"
-	printf 'compare: %-8s %-10s %5s/s: %6s ok %4s failed %4s unfinished (members: %s failed), %5s calls/s, %5s us CPU/call, peak %6s kB, %s rcvbuf errors, decision p99 %s us (sipp rc %s)\n' \
-		"$proxy" "$scen" "$rate" "$ok" "$failed" "$unfinished" "$mfailed" "$cps" "$cpu" "$peak" $((e1 - e0)) "$p99" "$rc"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$proxy" "$scen" "$rate" "$calls" "$ok" "$failed" \
+		"$unfinished" "$cps" "$cpu" "$peak" $((e1 - e0)) "$p99" "$mfailed" "$drops" >>"$ROWS"
+	printf 'compare: %-8s %-10s %5s/s: %6s ok %4s failed %4s unfinished (members: %s failed), %5s calls/s, %5s us CPU/call, peak %6s kB, %s rcvbuf errors (%s at the proxy), decision p99 %s us (sipp rc %s)\n' \
+		"$proxy" "$scen" "$rate" "$ok" "$failed" "$unfinished" "$mfailed" "$cps" "$cpu" "$peak" $((e1 - e0)) "$drops" "$p99" "$rc"
 	[[ $failed == 0 && $unfinished == 0 && $mfailed == 0 ]] && awk -v a="$cps" -v r="$rate" 'BEGIN { exit !(a >= 0.95 * r) }'
 }
 
