@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem_gib=$(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
-rev=$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)
+rev=${RINGD_REV:-$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)}
 
 cat <<EOF
 # ringd and Kamailio under the same load

@@ -80,6 +80,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ringd-compare.XXXXXX")
 echo "compare: logs in $WORK"
 RINGD=$WORK/ringd
 (cd "$ROOT" && go build -o "$RINGD" ./cmd/ringd)
+# the tree the binary was built from, for the report
+RINGD_REV=$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)
+export RINGD_REV
 
 PIDS=() # background processes to kill on exit
 cleanup() {
@@ -301,7 +304,8 @@ step() {
 	e0=$(rcvbuf_errors)
 	start_sampler "$DIR/pss.txt"
 	t0=$(date +%s%N)
-	(cd "$DIR" && exec sipp "$PROXY:$PORT" -sf "$SIPP_DIR/uac_call.xml" -s "$(number_of "$scen")" \
+	# SIPp's own -timeout does not always stop it when calls hang: timeout(1) does.
+	(cd "$DIR" && exec timeout -k 5 $((STEP_S + 40)) sipp "$PROXY:$PORT" -sf "$SIPP_DIR/uac_call.xml" -s "$(number_of "$scen")" \
 		-i "$CALLER" -p "$PORT" -mp 16000 -r "$rate" -m "$calls" -l $((rate * 10 + 100)) -d "$TALK_MS" \
 		-nostdin -timeout $((STEP_S + 30))s -trace_stat -stf "$DIR/caller.csv" -fd 1 \
 		-trace_err -error_file "$DIR/caller.err" -trace_screen -screen_file "$DIR/caller.screen") \
@@ -358,7 +362,7 @@ inflight() {
 			curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/$p.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/$p"
 		done) &
 	fi
-	(cd "$DIR" && exec sipp "$PROXY:$PORT" -sf "$HERE/uac_hold_cancel.xml" -s 7001 \
+	(cd "$DIR" && exec timeout -k 5 $((calls / rate + hold / 1000 + 70)) sipp "$PROXY:$PORT" -sf "$HERE/uac_hold_cancel.xml" -s 7001 \
 		-i "$CALLER" -p "$PORT" -mp 16000 -r "$rate" -m "$calls" -l $((calls + 100)) -d "$hold" \
 		-nostdin -timeout $((calls / rate + hold / 1000 + 60))s -trace_stat -stf "$DIR/caller.csv" -fd 1 \
 		-trace_err -error_file "$DIR/caller.err" -trace_screen -screen_file "$DIR/caller.screen") \
