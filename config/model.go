@@ -8,8 +8,9 @@ package config
 type Config struct {
 	SIP             SIPConfig        `yaml:"sip" json:"sip"`
 	HTTP            HTTPConfig       `yaml:"http,omitempty" json:"http,omitempty"`
-	Store           string           `yaml:"store,omitempty" json:"store,omitempty"` // sqlite:PATH | memory: | postgres://...; "" means DefaultStore
-	PromptsDir      string           `yaml:"prompts_dir,omitempty" json:"prompts_dir,omitempty"`
+	Store           string           `yaml:"store,omitempty" json:"store,omitempty"`             // sqlite:PATH | memory: | postgres://...; "" means DefaultStore
+	PromptsDir      string           `yaml:"prompts_dir,omitempty" json:"prompts_dir,omitempty"` // "" means DefaultPromptsDir
+	Media           MediaConfig      `yaml:"media,omitempty" json:"media,omitempty"`
 	Services        Services         `yaml:"services,omitempty" json:"services,omitempty"`
 	Log             LogConfig        `yaml:"log,omitempty" json:"log,omitempty"`
 	Extensions      []Extension      `yaml:"extensions,omitempty" json:"extensions,omitempty"`
@@ -25,6 +26,43 @@ type Config struct {
 
 // DefaultStore is the store used when the file names none (SPEC §6, §7).
 const DefaultStore = "sqlite:ringd.db"
+
+// DefaultPromptsDir is where prompt files are looked up when the file names
+// no prompts_dir: relative to ringd's working directory.
+const DefaultPromptsDir = "prompts"
+
+// MediaConfig is the media section: the UDP ports ringd's own RTP streams
+// (prompts, play_greeting, paging) use. Zero values mean the defaults.
+type MediaConfig struct {
+	RTPPortMin int `yaml:"rtp_port_min,omitempty" json:"rtp_port_min,omitempty"`
+	RTPPortMax int `yaml:"rtp_port_max,omitempty" json:"rtp_port_max,omitempty"`
+}
+
+// Default RTP port range of the media section.
+const (
+	DefaultRTPPortMin = 10000
+	DefaultRTPPortMax = 20000
+)
+
+// RTPPorts returns the configured RTP port range, defaults applied.
+func (m MediaConfig) RTPPorts() (lo, hi int) {
+	lo, hi = m.RTPPortMin, m.RTPPortMax
+	if lo == 0 {
+		lo = DefaultRTPPortMin
+	}
+	if hi == 0 {
+		hi = DefaultRTPPortMax
+	}
+	return lo, hi
+}
+
+// Prompts returns prompts_dir with its default applied.
+func (c *Config) Prompts() string {
+	if c.PromptsDir == "" {
+		return DefaultPromptsDir
+	}
+	return c.PromptsDir
+}
 
 // SIPConfig is the sip section.
 type SIPConfig struct {

@@ -25,6 +25,7 @@ func (c *Config) validate() Problems {
 	checkStore(&ps, c.Store)
 	c.Services.check(&ps)
 	c.checkLog(&ps)
+	c.checkMedia(&ps)
 	c.checkExtensions(&ps)
 	c.checkRingGroups(&ps)
 	c.checkSchedules(&ps)
@@ -195,6 +196,11 @@ func (c *Config) checkRingGroups(ps *Problems) {
 			ps.add(at+".schedule", "unknown schedule "+strconv.Quote(g.Schedule))
 		}
 		c.checkDestination(ps, at+".out_of_schedule", g.OutOfSchedule)
+		c.checkPrompt(ps, at+".welcome_prompt", g.WelcomePrompt)
+		c.checkPrompt(ps, at+".join_prompt", g.JoinPrompt)
+		if !IsMOHKeyword(g.MOH) {
+			c.checkPrompt(ps, at+".moh", g.MOH)
+		}
 	}
 }
 
@@ -212,6 +218,9 @@ func (c *Config) checkDestination(ps *Problems, at string, d Destination) {
 	}
 	if key := serviceKey(t); key != "" && c.Services.Template(t) == "" {
 		ps.add(at+".dest", "services."+key+" is not configured")
+	}
+	if t == engine.DestPlayGreeting {
+		c.checkPrompt(ps, at+".value", d.Value)
 	}
 	if t == engine.DestPlayGreeting && d.Prefix != "" {
 		if _, err := strconv.Atoi(strings.TrimSpace(d.Prefix)); err != nil {

@@ -92,6 +92,26 @@ func toTag(req *sip.Request) string {
 	return ""
 }
 
+// fromTag returns the From tag of a request.
+func fromTag(req *sip.Request) string {
+	if f := req.From(); f != nil {
+		if tag, ok := f.Params.Get("tag"); ok {
+			return tag
+		}
+	}
+	return ""
+}
+
+// toTagOf returns the To tag of a response.
+func toTagOf(res *sip.Response) string {
+	if to := res.To(); to != nil {
+		if tag, ok := to.Params.Get("tag"); ok {
+			return tag
+		}
+	}
+	return ""
+}
+
 // respond answers a server transaction with a response of ringd's own,
 // ignoring the error of a transaction that is already gone (the peer will
 // retransmit or has given up).
@@ -132,6 +152,8 @@ func reasonPhrase(code int) string {
 		return "Call/Transaction Does Not Exist"
 	case 486:
 		return "Busy Here"
+	case 488:
+		return "Not Acceptable Here"
 	case 487:
 		return "Request Terminated"
 	case 500:

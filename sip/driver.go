@@ -24,15 +24,18 @@ type driver struct {
 	calls   map[engine.CallID]*groupCall
 	pages   map[string]*groupCall // answered pages by Call-ID, until the caller's BYE
 	talking map[string]*groupCall // connected group calls by Call-ID, until the BYE
-	out     []engine.Action
-	later   []func() // engine events raised while actions are carried out
+	greets  map[string]*greeting  // play_greeting failovers by Call-ID, until ringd's BYE or the caller's
+	// prompting counts calls whose members wait for the join prompt to end.
+	prompting int
+	out       []engine.Action
+	later     []func() // engine events raised while actions are carried out
 
 	gaugesDirty bool // member states changed: refresh ringd_members once this event is done
 }
 
 func newDriver(s *Server, snap *engine.Snapshot) *driver {
 	d := &driver{s: s, eng: engine.New(snap), events: make(chan func(), 4096), base: time.Now(),
-		calls: map[engine.CallID]*groupCall{}, pages: map[string]*groupCall{}, talking: map[string]*groupCall{}, out: make([]engine.Action, 0, 64)}
+		calls: map[engine.CallID]*groupCall{}, pages: map[string]*groupCall{}, talking: map[string]*groupCall{}, greets: map[string]*greeting{}, out: make([]engine.Action, 0, 64)}
 	d.timer = time.NewTimer(time.Hour)
 	d.timer.Stop()
 	return d
@@ -150,7 +153,7 @@ func (d *driver) memberGauges() {
 
 // ringing counts calls that have not had their final response yet.
 func (d *driver) ringing() int {
-	n := 0
+	n := d.prompting
 	for _, gc := range d.calls {
 		if !gc.final {
 			n++
@@ -176,11 +179,13 @@ func (d *driver) exec(out []engine.Action) {
 				f.cancel(a.Cancel.Header())
 			}
 		case engine.ActForwardProvisional:
-			if ml := gc.legs[a.Leg]; ml.prov != nil && !gc.final {
+			// with ringd's own early media the caller listens to ringd, not to the members
+			if ml := gc.legs[a.Leg]; ml.prov != nil && !gc.final && gc.media == nil {
 				_ = d.s.reply(gc.tx, upstream(ml.prov, gc.req, ml.toRewritten))
 			}
 		case engine.ActAnswerCaller:
 			gc.legs[a.Leg].ended()
+			gc.stopMedia()
 			d.answerCaller(gc, gc.legs[a.Leg])
 		case engine.ActAnswerLocal:
 			d.answerLocal(gc)
@@ -193,17 +198,22 @@ func (d *driver) exec(out []engine.Action) {
 			}
 		case engine.ActRespondCaller:
 			if !gc.final {
-				d.s.respond(gc.tx, gc.req, a.Code, reasonPhrase(a.Code))
-				gc.finish()
+				d.respondCaller(gc, a.Code)
 			}
 		case engine.ActFailover:
 			d.s.metrics.failover(gc.snap.Groups[a.Group].Number, a)
-			if a.Dest.Type.Proxied() {
+			if a.Dest.Type == engine.DestPlayGreeting {
+				d.playGreeting(gc, a)
+			} else if a.Dest.Type.Proxied() {
+				gc.stopMedia()
 				d.failover(gc, a)
 			}
 		case engine.ActRecord:
 			for _, ml := range gc.legs {
 				ml.ended()
+			}
+			if _, paging := d.pages[callID(gc.req)]; !paging {
+				gc.stopMedia()
 			}
 			d.s.metrics.callEnded(a.Record)
 			d.record(gc, a.Record)

@@ -1,12 +1,15 @@
 package sip
 
 import (
+	"net/netip"
 	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/media"
 	"github.com/ringd/ringd/strategy"
 )
 
@@ -21,8 +24,9 @@ type groupCall struct {
 	strategy  string   // the dialled group's strategy, for the call's log line
 	planned   []string // members planned at arrival, for the call's log line
 	legs      []*memberLeg
-	final     bool // a final response was sent to the caller, or handed to a failover proxy
-	over      bool // the engine wrote the call's record
+	media     *callMedia // ringd's own RTP towards the caller: prompts, a page's relay
+	final     bool       // a final response was sent to the caller, or handed to a failover proxy
+	over      bool       // the engine wrote the call's record
 	released  atomic.Bool
 	cancelled atomic.Bool // the caller's CANCEL came (sipgo answered it 200 + 487)
 }
@@ -56,8 +60,10 @@ type memberLeg struct {
 	fork        *fork
 	counted     bool // counts in ringd_ringing_legs
 	toRewritten bool
-	prov        *sip.Response // last provisional, for ActForwardProvisional
-	answer      *sip.Response // the 2xx, for ActAnswerCaller / ActJoinPage
+	prov        *sip.Response  // last provisional, for ActForwardProvisional
+	answer      *sip.Response  // the 2xx, for ActAnswerCaller / ActJoinPage
+	rtp         netip.AddrPort // paging: where the member takes the relayed audio
+	left        bool           // paging: the member hung up its leg of the page
 }
 
 func (ml *memberLeg) provisional(_ *fork, res *sip.Response) {
@@ -151,14 +157,50 @@ func (d *driver) arrive(gc *groupCall, number string) {
 		gc.finish()
 		return
 	}
+	if snap.Groups[gid].Plan.Kind == strategy.PagingIntercom {
+		m, code, err := d.s.openMedia(gc.req)
+		if err != nil {
+			d.s.log.Info("page refused", zap.String("call_id", callID(gc.req)), zap.Int("code", code), zap.Error(err))
+			d.respondCaller(gc, code)
+			return
+		}
+		gc.media = m
+		m.relay = media.NewRelay(m.port.Conn, m.offer.Addr)
+		go m.relay.Run()
+	} else if gm := d.s.settings.Load().GroupMedia[number]; gm.plays() {
+		if gm.FullJoin && len(gm.sequence()) > 0 {
+			admit := func() { d.admit(gc, number) }
+			if d.startEarlyMedia(gc, gm, func() { d.prompting--; admit() }) {
+				d.prompting++
+				return // the members ring once the prompts are over
+			}
+		} else {
+			d.startEarlyMedia(gc, gm, nil)
+		}
+	}
+	d.admit(gc, number)
+}
+
+// admit hands a call to the engine, which plans and starts its legs.
+func (d *driver) admit(gc *groupCall, number string) {
+	if gc.cancelled.Load() || gc.final { // the caller left while the prompts played
+		gc.stopMedia()
+		gc.finish()
+		return
+	}
+	snap := d.eng.Snapshot()
+	gid, ok := snap.Group(number)
+	if !ok {
+		d.respondCaller(gc, 404)
+		return
+	}
 	gc.snap = snap
 	var id engine.CallID
 	t0 := time.Now()
 	id, d.out = d.eng.Arrive(d.now(), t0.UnixNano(), gid, callerName(gc.req), d.out[:0])
 	d.s.metrics.decided(time.Since(t0))
 	if id == 0 {
-		d.s.respond(gc.tx, gc.req, 404, "Not Found")
-		gc.finish()
+		d.respondCaller(gc, 404)
 		return
 	}
 	gc.id = id
@@ -170,6 +212,9 @@ func (d *driver) arrive(gc *groupCall, number string) {
 }
 
 func (d *driver) callerCancel(gc *groupCall) {
+	if gc.id == 0 {
+		gc.stopMedia() // still in its prompts: admit sees the cancel
+	}
 	if gc.id == 0 || gc.over {
 		return
 	}
@@ -179,6 +224,10 @@ func (d *driver) callerCancel(gc *groupCall) {
 // callerGone: the caller's INVITE transaction ended before its final
 // response (transport failure): the engine ends the call without a response.
 func (d *driver) callerGone(gc *groupCall) {
+	if gc.id == 0 && !gc.final {
+		gc.stopMedia()
+		gc.final = true // admit lets it go
+	}
 	if gc.id == 0 || gc.over || gc.final {
 		return
 	}
@@ -212,7 +261,11 @@ func (d *driver) startLeg(gc *groupCall, a *engine.Action) {
 			replace = append(replace, &sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: ext, Host: gc.snap.Domain}, Params: sip.NewParams()})
 			ml.toRewritten = true
 		}
-		reqs = append(reqs, d.s.forward(gc.req, c, true, replace, extra))
+		r := d.s.forward(gc.req, c, true, replace, extra)
+		if gc.media != nil && gc.media.relay != nil {
+			d.pageOffer(gc, r)
+		}
+		reqs = append(reqs, r)
 	}
 	ml.fork = d.s.startFork(reqs, ml)
 	ml.counted = true

@@ -145,6 +145,11 @@ func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
 	if s.checkRequest(req) != nil || toTag(req) == "" {
 		return // a stray ACK is absorbed, never answered
 	}
+	if _, local := s.local.Load(callID(req)); local && req.Route() == nil {
+		id := callID(req)
+		s.drv.postAsync(func() { s.drv.localAck(id) })
+		return
+	}
 	s.inDialog(req, tx)
 }
 
@@ -152,10 +157,9 @@ func (s *Server) onBye(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.checked(req, tx) {
 		return
 	}
-	if toTag(req) != "" && req.Route() == nil && s.isLocal(req.Recipient.Host, req.Recipient.Port) {
+	if _, local := s.local.Load(callID(req)); local && toTag(req) != "" {
 		ended := make(chan bool, 1)
-		id := callID(req)
-		s.drv.post(func() { ended <- s.drv.endPage(id) })
+		s.drv.post(func() { ended <- s.drv.localBye(req) })
 		if <-ended {
 			s.respond(tx, req, 200, "OK")
 			return

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap/exp/zapslog"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/media"
 )
 
 // Listener is one SIP listening address: Network "udp" or "tcp".
@@ -47,6 +48,13 @@ type Settings struct {
 	// "queue" with {value}.
 	Services map[string]string
 	Snapshot *engine.Snapshot
+	// Prompts are the loaded prompt files (play_greeting plays them by
+	// name); GroupMedia is what each ring group plays, by group number.
+	Prompts    *media.Library
+	GroupMedia map[string]GroupMedia
+	// RTPPortMin and RTPPortMax bound ringd's own RTP ports (read at New;
+	// default 10000-20000).
+	RTPPortMin, RTPPortMax int
 
 	// Optional tuning (zero means the default).
 	RegisterMaxExpires time.Duration // default 3600 s
@@ -71,6 +79,12 @@ func (s *Settings) defaults() {
 	}
 	if s.ShutdownRetryAfter == 0 {
 		s.ShutdownRetryAfter = 30
+	}
+	if s.RTPPortMin == 0 {
+		s.RTPPortMin = 10000
+	}
+	if s.RTPPortMax == 0 {
+		s.RTPPortMax = 20000
 	}
 }
 
@@ -103,6 +117,8 @@ type Server struct {
 	handlers map[sip.RequestMethod]func(*sip.Request, sip.ServerTransaction) // by method, but INVITE
 	trim     memTrim
 	dialogs  *dialogs
+	local    sync.Map     // Call-IDs of dialogs ringd itself ends (pages, greetings)
+	rtp      *media.Ports // ringd's own RTP ports; nil until Start
 	drv      *driver
 
 	mu        sync.Mutex
@@ -183,6 +199,10 @@ func (s *Server) Start(ctx context.Context) error {
 			s.Close()
 			return err
 		}
+	}
+	if err := s.openRTP(); err != nil {
+		s.Close()
+		return err
 	}
 	go s.drv.run(ctx.Done())
 	go s.housekeeping(ctx)

@@ -25,6 +25,7 @@ import (
 	"github.com/ringd/ringd/config/store"
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip"
+	"github.com/ringd/ringd/sip/media"
 )
 
 // defaultConfig is what plain `ringd` serves when it exists.
@@ -114,12 +115,18 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	// later ones (API changes, SIGHUP) are applied to it.
 	var srv *sip.Server
 	var first sip.Settings
+	var prompts *media.Library // kept so unchanged files are not decoded again
 	apply := func(cfg *config.Config, snap *engine.Snapshot) {
+		var err error
+		if prompts, err = media.Load(cfg.Prompts(), cfg.PromptNames(), prompts); err != nil {
+			// validation passed a moment ago: a file changed in between
+			log.Warn("prompt files", zap.Error(err))
+		}
 		if srv == nil {
-			first = settings(cfg, snap)
+			first = settings(cfg, snap, prompts)
 			return
 		}
-		srv.Apply(settings(cfg, snap))
+		srv.Apply(settings(cfg, snap, prompts))
 	}
 	lv, err := live.Open(ctx, st, file, apply)
 	if err != nil {
@@ -262,13 +269,23 @@ func (r runtime) Registrations() []api.Registration {
 }
 
 // settings translates the config file into what the SIP side needs.
-func settings(cfg *config.Config, snap *engine.Snapshot) sip.Settings {
+func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library) sip.Settings {
 	st := sip.Settings{
 		Domain:     cfg.SIP.Domain,
 		Trusted:    cfg.TrustedPrefixes(),
 		Extensions: map[string]sip.Extension{},
 		Services:   map[string]string{},
 		Snapshot:   snap,
+		Prompts:    prompts,
+		GroupMedia: map[string]sip.GroupMedia{},
+	}
+	st.RTPPortMin, st.RTPPortMax = cfg.Media.RTPPorts()
+	for _, g := range cfg.RingGroups {
+		gm := sip.GroupMedia{Welcome: prompts.Get(g.WelcomePrompt), Join: prompts.Get(g.JoinPrompt),
+			MOH: prompts.Get(g.MOH), FullJoin: g.PlayFullJoinPrompt}
+		if gm.Welcome != nil || gm.Join != nil || gm.MOH != nil {
+			st.GroupMedia[g.Number] = gm
+		}
 	}
 	for _, l := range cfg.Listeners() {
 		st.Listen = append(st.Listen, sip.Listener{Network: l.Network, Addr: l.Addr})

@@ -32,8 +32,14 @@ type Agent struct {
 	Cancels []*sip.Request // CANCELs received (their INVITE was cancelled)
 	Acks    int
 	Byes    int
-	behave  func(a *Agent, req *sip.Request, tx sip.ServerTransaction)
-	got     chan *sip.Request // every INVITE, as it arrives
+	Tags    map[string]string // the To tag this agent answered with, by Call-ID
+	// RTP, when set (UseRTP), is where this agent's SDP (offers and
+	// answers) points.
+	RTP *RTPSink
+	// Offer, when set (UseOffer), is the SDP body of the calls this agent places.
+	Offer  []byte
+	behave func(a *Agent, req *sip.Request, tx sip.ServerTransaction)
+	got    chan *sip.Request // every INVITE, as it arrives
 }
 
 // NewAgent starts an agent for extension ext on a free 127.0.0.1 UDP port;
@@ -57,7 +63,7 @@ func NewAgent(t testing.TB, ext string) *Agent {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &Agent{T: t, Ext: ext, UA: ua, Srv: srv, Client: client, Port: port, got: make(chan *sip.Request, 16)}
+	a := &Agent{T: t, Ext: ext, UA: ua, Srv: srv, Client: client, Port: port, got: make(chan *sip.Request, 16), Tags: map[string]string{}}
 	a.behave = AnswerAfter(0)
 	srv.OnInvite(a.onInvite)
 	srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) { a.Mu.Lock(); a.Acks++; a.Mu.Unlock() })
@@ -109,6 +115,9 @@ func (a *Agent) response(req *sip.Request, code int, reason string, tag string, 
 func AnswerAfter(d time.Duration) func(*Agent, *sip.Request, sip.ServerTransaction) {
 	return func(a *Agent, req *sip.Request, tx sip.ServerTransaction) {
 		tag := sip.GenerateTagN(8)
+		a.Mu.Lock()
+		a.Tags[req.CallID().Value()] = tag
+		a.Mu.Unlock()
 		cancelled := make(chan struct{})
 		if !tx.OnCancel(func(c *sip.Request) { a.cancelled(c); close(cancelled) }) {
 			return
@@ -116,7 +125,7 @@ func AnswerAfter(d time.Duration) func(*Agent, *sip.Request, sip.ServerTransacti
 		_ = tx.Respond(a.response(req, 180, "Ringing", tag, nil))
 		select {
 		case <-time.After(d):
-			_ = tx.Respond(a.response(req, 200, "OK", tag, SDP(a.Port)))
+			_ = tx.Respond(a.response(req, 200, "OK", tag, a.sdp()))
 		case <-cancelled:
 		}
 	}
@@ -201,6 +210,36 @@ func (a *Agent) registerRequest(ringd string, expires int) *sip.Request {
 	return req
 }
 
+// sdp is the agent's SDP: at its RTP sink when it has one.
+func (a *Agent) sdp() []byte {
+	a.Mu.Lock()
+	offer, sink := a.Offer, a.RTP
+	a.Mu.Unlock()
+	if offer != nil {
+		return offer
+	}
+	if sink != nil {
+		return SDPFor(sink.Port(), 0, 8)
+	}
+	return SDP(a.Port)
+}
+
+// UseRTP points the agent's SDP at sink and returns it.
+func (a *Agent) UseRTP(sink *RTPSink) *RTPSink {
+	a.Mu.Lock()
+	a.RTP = sink
+	a.Mu.Unlock()
+	return sink
+}
+
+// UseOffer makes body the SDP of the calls this agent places.
+func (a *Agent) UseOffer(body []byte) {
+	a.Mu.Lock()
+	a.Offer = body
+	a.Mu.Unlock()
+}
+
+// SDP is a PCMU offer or answer at a port nobody listens on (port+1000).
 func SDP(port int) []byte {
 	return []byte("v=0\r\no=agent 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " +
 		strconv.Itoa(port+1000) + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
@@ -233,6 +272,7 @@ type Call struct {
 	Sess  *sipgo.DialogClientSession
 	Mu    sync.Mutex
 	Codes []int
+	Early []*sip.Response // provisional responses (1xx but 100)
 	Final *sip.Response
 	Err   error
 	Done  chan struct{}
@@ -255,7 +295,7 @@ func (a *Agent) DialWith(ctx context.Context, ringd, number string, opts sipgo.A
 	from.Params.Add("tag", sip.GenerateTagN(8))
 	to := &sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: number, Host: "ringd.local"}, Params: sip.NewParams()}
 	hs := append([]sip.Header{from, to, sip.NewHeader("Content-Type", "application/sdp")}, headers...)
-	sess, err := dc.Invite(context.Background(), sip.Uri{Scheme: "sip", User: number, Host: host, Port: p}, SDP(a.Port), hs...)
+	sess, err := dc.Invite(context.Background(), sip.Uri{Scheme: "sip", User: number, Host: host, Port: p}, a.sdp(), hs...)
 	if err != nil {
 		a.T.Fatalf("INVITE %s: %v", number, err)
 	}
@@ -265,6 +305,9 @@ func (a *Agent) DialWith(ctx context.Context, ringd, number string, opts sipgo.A
 		opts.OnResponse = func(res *sip.Response) error {
 			c.Mu.Lock()
 			c.Codes = append(c.Codes, res.StatusCode)
+			if res.StatusCode > 100 && res.StatusCode < 200 {
+				c.Early = append(c.Early, res)
+			}
 			if res.StatusCode >= 200 {
 				c.Final = res
 			}
@@ -310,4 +353,32 @@ func (c *Call) AckAndBye(t testing.TB) {
 	if err := c.Sess.Bye(ctx); err != nil {
 		t.Fatalf("BYE: %v", err)
 	}
+}
+
+// HangUp sends a BYE for a call this agent answered (inv is the INVITE it
+// got): to the INVITE's Contact, as the UAS of the dialog. It returns the
+// BYE's final status code.
+func (a *Agent) HangUp(inv *sip.Request) int {
+	a.T.Helper()
+	a.Mu.Lock()
+	tag := a.Tags[inv.CallID().Value()]
+	a.Mu.Unlock()
+	target := inv.Recipient
+	if c := inv.Contact(); c != nil {
+		target = c.Address
+	}
+	bye := sip.NewRequest(sip.BYE, target)
+	from := &sip.FromHeader{Address: inv.To().Address, Params: sip.NewParams()}
+	from.Params.Add("tag", tag)
+	bye.AppendHeader(from)
+	bye.AppendHeader(&sip.ToHeader{Address: inv.From().Address, Params: inv.From().Params.Clone()})
+	bye.AppendHeader(sip.HeaderClone(inv.CallID()))
+	bye.AppendHeader(&sip.CSeqHeader{SeqNo: 1, MethodName: sip.BYE})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := a.Client.Do(ctx, bye)
+	if err != nil {
+		a.T.Fatalf("%s: BYE: %v", a.Ext, err)
+	}
+	return res.StatusCode
 }
