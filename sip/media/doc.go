@@ -5,6 +5,6 @@
 //
 // It is a leaf package: it imports only the standard library,
 // github.com/pion/rtp and github.com/pion/sdp/v3. It must not import
-// sipgo, zap, engine, strategy or config; the sip package drives it and
-// config calls Check to validate prompt names.
+// sipgo, zap, engine, strategy or config; the sip package drives it, and
+// cmd/ringd hands Check to config's validation of prompt names.
 package media
