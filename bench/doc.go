@@ -80,4 +80,20 @@
 // writes the Result as JSON (-json) with every figure, the config (passwords
 // left out), the command line, the start and end times, Go version, nproc
 // and the CPU model.
+//
+// # Tools
+//
+// Two subcommands serve the SIPp suite's media cases (bench/sipp/run.sh),
+// dispatched by LookupTool on the first argument (the load generator's
+// command line never starts with one of their names):
+//
+//   - ringbench rtp-listen: an RTPListener receives RTP on one UDP port
+//     until it has been idle for a while (or a time limit), and RTPStats
+//     measures the stream (packets, payload types, SSRCs, sequence breaks,
+//     timestamp steps, payload sizes, marker bits, inter-arrival mean and
+//     maximum, arrival times of the first and last packet) and checks it
+//     against an RTPWant: one line of key=value, exit 1 when a check
+//     failed.
+//   - ringbench tone: a sine tone written as a WAV prompt file (Tone: mono
+//     16-bit PCM, 8000 Hz unless told otherwise).
 package bench

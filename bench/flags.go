@@ -12,6 +12,8 @@ import (
 const usageHead = `ringbench - SIP load generator for ringd
 
 Usage: ringbench [flags]
+       ringbench rtp-listen [flags]   receive and check RTP (the SIPp suite's media cases)
+       ringbench tone [flags]         write a sine tone as a WAV prompt file
 
 Member agents (sipgo, one UDP port each on -local-ip) play the extensions
 of -members and answer ringd's INVITEs as -profile says; one caller places

@@ -1,7 +1,8 @@
 // Command ringbench is ringd's SIP load generator: member agents answer,
 // a caller places calls to a ring group at a fixed rate or on a ramp, and
 // the run ends with a summary (and -json). Everything lives in package
-// bench; this file maps the command line to bench.Run. See ringbench -h.
+// bench; this file maps the command line to bench.Run, or to one of the
+// tools (ringbench rtp-listen, ringbench tone). See ringbench -h.
 package main
 
 import (
@@ -17,6 +18,13 @@ import (
 )
 
 func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { <-ctx.Done(); stop() }() // a second Ctrl-C kills at once
+	if len(os.Args) > 1 {
+		if tool, ok := bench.LookupTool(os.Args[1]); ok {
+			os.Exit(tool(ctx, os.Args[2:], os.Stdout, os.Stderr))
+		}
+	}
 	cfg, err := bench.ParseFlags(os.Args[1:], os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
@@ -25,8 +33,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ringbench:", err)
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() { <-ctx.Done(); stop() }() // a second Ctrl-C kills at once
 	if _, err := bench.Run(ctx, cfg, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "ringbench:", err)
 		os.Exit(1)
