@@ -8,6 +8,7 @@ const (
 	phaseFree    phase = iota // slot unused
 	phaseRinging              // members ring (paging: until the ring time ends, even once answered)
 	phaseTalking              // answered; waits for the hangup to write the record
+	phaseHeld                 // arrived, members not rung yet (the caller hears prompts first)
 )
 
 // call is one call's state. Slots and their buffers are reused, so a call

@@ -14,6 +14,34 @@ func (e *Engine) Arrive(now, wall int64, gid GroupID, caller string, out []Actio
 	return c.id, e.enterGroup(c, gid, now, out)
 }
 
+// Hold is Arrive for a call whose members ring later, once Start is
+// called: the caller hears prompts first (play_full_join_prompt). The call
+// counts as active and leaves a record like any other: a caller who hangs
+// up (CallerCancel, Hangup) before Start is abandoned with no legs. Ring
+// times count from Start; the record's start is the arrival.
+func (e *Engine) Hold(now, wall int64, gid GroupID, caller string, out []Action) (CallID, []Action) {
+	out = e.begin(now, out)
+	g := e.snap.group(gid)
+	if g == nil {
+		return 0, out
+	}
+	c := e.alloc()
+	c.reset(e.snap, caller, now, wall, gid)
+	c.phase, c.g, c.visited[0] = phaseHeld, g, gid
+	return c.id, out
+}
+
+// Start rings the members of a held call (see Hold).
+func (e *Engine) Start(now int64, id CallID, out []Action) []Action {
+	out = e.begin(now, out)
+	c := e.lookup(id)
+	if c == nil || c.phase != phaseHeld {
+		return out
+	}
+	c.phase = phaseRinging
+	return e.enterGroup(c, c.first, now, out)
+}
+
 // leg returns the live call id and checks that leg is one of its legs.
 func (e *Engine) leg(id CallID, leg int) (*call, bool) {
 	c := e.lookup(id)
@@ -93,7 +121,7 @@ func (e *Engine) Failed(now int64, id CallID, leg, code int, out []Action) []Act
 func (e *Engine) CallerCancel(now int64, id CallID, out []Action) []Action {
 	out = e.begin(now, out)
 	c := e.lookup(id)
-	if c == nil || c.phase != phaseRinging || c.answered() {
+	if c == nil || (c.phase != phaseRinging && c.phase != phaseHeld) || c.answered() {
 		return out
 	}
 	out = e.cancelLive(c, now, CancelCallerGone, out)

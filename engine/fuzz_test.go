@@ -165,7 +165,11 @@ func (fz *fuzzer) step(op, arg byte) {
 	switch op % 11 {
 	case 0:
 		var id CallID
-		id, out = fz.eng.Arrive(fz.now, fz.now, GroupID(int(arg)%len(strategy.Kinds)), "fuzz", out)
+		if arg&0x80 != 0 { // held: members ring once Start comes (op 9)
+			id, out = fz.eng.Hold(fz.now, fz.now, GroupID(int(arg)%len(strategy.Kinds)), "fuzz", out)
+		} else {
+			id, out = fz.eng.Arrive(fz.now, fz.now, GroupID(int(arg)%len(strategy.Kinds)), "fuzz", out)
+		}
 		if id == 0 {
 			fz.t.Fatalf("arrival refused")
 		}
@@ -210,7 +214,8 @@ func (fz *fuzzer) step(op, arg byte) {
 		fz.now += int64(arg) * int64(100*time.Millisecond)
 		out = fz.eng.Tick(fz.now, out)
 	case 9:
-		out = fz.eng.Tick(fz.now, out)
+		id, _ := fz.pick(arg)
+		out = fz.eng.Start(fz.now, id, out) // a no-op but for the clock unless the call is held
 	case 10:
 		fz.which = 1 - fz.which
 		fz.eng.SetSnapshot(fz.snaps[fz.which])
@@ -367,6 +372,9 @@ func (fz *fuzzer) checkRecord(a *Action, c *fuzzCall) {
 // drain lets every timer run out, hangs up what is connected, and checks
 // that nothing is left.
 func (fz *fuzzer) drain() {
+	for _, id := range fz.ids { // calls still held ring now
+		fz.apply(fz.eng.Start(fz.now, id, fz.out[:0]))
+	}
 	fz.now += int64(24 * time.Hour)
 	fz.apply(fz.eng.Tick(fz.now, fz.out[:0]))
 	for _, id := range fz.ids {

@@ -156,7 +156,7 @@ func (s *scripter) run(b block) string {
 		return f[i]
 	}
 	switch f[0] {
-	case "arrive":
+	case "arrive", "hold":
 		gid, ok := s.eng.Snapshot().Group(arg(1))
 		if !ok {
 			gid = -1
@@ -172,7 +172,11 @@ func (s *scripter) run(b block) string {
 			}
 		}
 		var id CallID
-		id, out = s.eng.Arrive(s.now, wall, gid, caller, out)
+		if f[0] == "hold" {
+			id, out = s.eng.Hold(s.now, wall, gid, caller, out)
+		} else {
+			id, out = s.eng.Arrive(s.now, wall, gid, caller, out)
+		}
 		if id == 0 {
 			out = append(out, Action{Kind: 0}) // rendered as "refused"
 		} else {
@@ -194,6 +198,8 @@ func (s *scripter) run(b block) string {
 		case "fail":
 			out = s.eng.Failed(s.now, id, leg, atoi(s.t, arg(2)), out)
 		}
+	case "start":
+		out = s.eng.Start(s.now, s.call(b, arg(1)), out)
 	case "cancel":
 		out = s.eng.CallerCancel(s.now, s.call(b, arg(1)), out)
 	case "hangup":

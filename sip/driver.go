@@ -25,10 +25,8 @@ type driver struct {
 	pages   map[string]*groupCall // answered pages by Call-ID, until the caller's BYE
 	talking map[string]*groupCall // connected group calls by Call-ID, until the BYE
 	greets  map[string]*greeting  // play_greeting failovers by Call-ID, until ringd's BYE or the caller's
-	// prompting counts calls whose members wait for the join prompt to end.
-	prompting int
-	out       []engine.Action
-	later     []func() // engine events raised while actions are carried out
+	out     []engine.Action
+	later   []func() // engine events raised while actions are carried out
 
 	gaugesDirty bool // member states changed: refresh ringd_members once this event is done
 }
@@ -153,7 +151,7 @@ func (d *driver) memberGauges() {
 
 // ringing counts calls that have not had their final response yet.
 func (d *driver) ringing() int {
-	n := d.prompting
+	n := 0
 	for _, gc := range d.calls {
 		if !gc.final {
 			n++

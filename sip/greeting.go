@@ -10,9 +10,10 @@ import (
 )
 
 // A play_greeting failover: ringd answers the caller with 200 and its own
-// SDP, plays the prompt file the number of times the destination says,
-// and hangs up with a BYE once the caller has acknowledged the 200. A BYE
-// from the caller stops it first.
+// SDP and, once the caller has acknowledged it (a phone may drop audio that
+// comes before its ACK), plays the prompt file the number of times the
+// destination says, then hangs up with a BYE. A BYE from the caller stops
+// it first.
 
 // greetingAckWait is how long ringd waits for the ACK of its 200 before it
 // gives the greeting up (Timer H, 64 * T1).
@@ -21,8 +22,9 @@ const greetingAckWait = 32 * time.Second
 type greeting struct {
 	gc     *groupCall
 	m      *callMedia
-	acked  bool // the caller's ACK came
-	played bool // every repetition has been sent
+	seq    []*media.Prompt // what to play once the ACK comes
+	acked  bool            // the caller's ACK came
+	played bool            // every repetition has been sent
 	timer  *time.Timer
 }
 
@@ -57,7 +59,11 @@ func (d *driver) playGreeting(gc *groupCall, a *engine.Action) {
 	}
 	gc.finish()
 	id := callID(gc.req)
-	g := &greeting{gc: gc, m: m}
+	seq := make([]*media.Prompt, a.Dest.Repeat)
+	for i := range seq {
+		seq[i] = p
+	}
+	g := &greeting{gc: gc, m: m, seq: seq}
 	d.greets[id] = g
 	d.s.local.Store(id, struct{}{})
 	g.timer = time.AfterFunc(greetingAckWait, func() {
@@ -67,23 +73,21 @@ func (d *driver) playGreeting(gc *groupCall, a *engine.Action) {
 			}
 		})
 	})
-	seq := make([]*media.Prompt, a.Dest.Repeat)
-	for i := range seq {
-		seq[i] = p
+}
+
+// localAck is the caller's ACK of a 200 ringd sent itself: the greeting
+// starts.
+func (d *driver) localAck(id string) {
+	g, ok := d.greets[id]
+	if !ok || g.acked {
+		return
 	}
-	d.play(m, seq, nil, func() {
+	g.acked = true
+	g.timer.Stop()
+	d.play(g.m, g.seq, nil, func() {
 		g.played = true
 		d.greetingDone(g)
 	})
-}
-
-// localAck is the caller's ACK of a 200 ringd sent itself.
-func (d *driver) localAck(id string) {
-	if g, ok := d.greets[id]; ok && !g.acked {
-		g.acked = true
-		g.timer.Stop()
-		d.greetingDone(g)
-	}
 }
 
 // greetingDone hangs up once the prompt is played and the 200 acknowledged.

@@ -169,25 +169,21 @@ func (d *driver) arrive(gc *groupCall, number string) {
 		go m.relay.Run()
 	} else if gm := d.s.settings.Load().GroupMedia[number]; gm.plays() {
 		if gm.FullJoin && len(gm.sequence()) > 0 {
-			admit := func() { d.admit(gc, number) }
-			if d.startEarlyMedia(gc, gm, func() { d.prompting--; admit() }) {
-				d.prompting++
-				return // the members ring once the prompts are over
+			if d.startEarlyMedia(gc, gm, func() { d.startHeld(gc) }) {
+				d.admit(gc, number, true) // the members ring once the prompts are over
+				return
 			}
 		} else {
 			d.startEarlyMedia(gc, gm, nil)
 		}
 	}
-	d.admit(gc, number)
+	d.admit(gc, number, false)
 }
 
-// admit hands a call to the engine, which plans and starts its legs.
-func (d *driver) admit(gc *groupCall, number string) {
-	if gc.cancelled.Load() || gc.final { // the caller left while the prompts played
-		gc.stopMedia()
-		gc.finish()
-		return
-	}
+// admit hands a call to the engine, which plans and starts its legs; a
+// held call only arrives (it counts, and leaves a record however it ends)
+// and its legs start with startHeld.
+func (d *driver) admit(gc *groupCall, number string, held bool) {
 	snap := d.eng.Snapshot()
 	gid, ok := snap.Group(number)
 	if !ok {
@@ -197,8 +193,12 @@ func (d *driver) admit(gc *groupCall, number string) {
 	gc.snap = snap
 	var id engine.CallID
 	t0 := time.Now()
-	id, d.out = d.eng.Arrive(d.now(), t0.UnixNano(), gid, callerName(gc.req), d.out[:0])
-	d.s.metrics.decided(time.Since(t0))
+	if held {
+		id, d.out = d.eng.Hold(d.now(), t0.UnixNano(), gid, callerName(gc.req), d.out[:0])
+	} else {
+		id, d.out = d.eng.Arrive(d.now(), t0.UnixNano(), gid, callerName(gc.req), d.out[:0])
+		d.s.metrics.decided(time.Since(t0))
+	}
 	if id == 0 {
 		d.respondCaller(gc, 404)
 		return
@@ -211,10 +211,20 @@ func (d *driver) admit(gc *groupCall, number string) {
 	d.exec(d.out)
 }
 
-func (d *driver) callerCancel(gc *groupCall) {
-	if gc.id == 0 {
-		gc.stopMedia() // still in its prompts: admit sees the cancel
+// startHeld rings the members of a held call: its prompts are over.
+func (d *driver) startHeld(gc *groupCall) {
+	if gc.over || gc.final {
+		return
 	}
+	t0 := time.Now()
+	d.out = d.eng.Start(d.now(), gc.id, d.out[:0])
+	d.s.metrics.decided(time.Since(t0))
+	snap := gc.snap
+	d.eng.Planned(gc.id, func(ext strategy.ExtID) { gc.planned = append(gc.planned, snap.Extensions[ext].Number) })
+	d.exec(d.out)
+}
+
+func (d *driver) callerCancel(gc *groupCall) {
 	if gc.id == 0 || gc.over {
 		return
 	}
@@ -224,10 +234,6 @@ func (d *driver) callerCancel(gc *groupCall) {
 // callerGone: the caller's INVITE transaction ended before its final
 // response (transport failure): the engine ends the call without a response.
 func (d *driver) callerGone(gc *groupCall) {
-	if gc.id == 0 && !gc.final {
-		gc.stopMedia()
-		gc.final = true // admit lets it go
-	}
 	if gc.id == 0 || gc.over || gc.final {
 		return
 	}

@@ -113,6 +113,11 @@ func TestPlayGreetingPlaysThePromptAndHangsUp(t *testing.T) {
 	if !strings.Contains(string(body), "a=sendonly") || !strings.Contains(string(body), "PCMU/8000") {
 		t.Errorf("ringd's SDP answer:\n%s", body)
 	}
+	// Nothing plays before the caller's ACK.
+	time.Sleep(300 * time.Millisecond)
+	if n := len(caller.RTP.Packets()); n != 0 {
+		t.Errorf("%d packets before the ACK", n)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := call.Sess.Ack(ctx); err != nil {
@@ -153,8 +158,15 @@ func TestGreetingStopsWhenTheCallerHangsUp(t *testing.T) {
 	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("caller got %d, want 200", code)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := call.Sess.Ack(ctx); err != nil {
+		t.Fatal(err)
+	}
 	caller.RTP.WaitCount(10, 2*time.Second)
-	call.AckAndBye(t) // ringd answers the BYE itself
+	if err := call.Sess.Bye(ctx); err != nil { // ringd answers it itself
+		t.Fatal(err)
+	}
 	n := caller.RTP.Quiet(100 * time.Millisecond)
 	if n >= 250 {
 		t.Errorf("the whole prompt was played (%d packets) although the caller hung up", n)
@@ -254,8 +266,10 @@ func TestPlayFullJoinPromptRingsTheMembersAfterIt(t *testing.T) {
 func TestCallerCancelDuringTheFullJoinPrompt(t *testing.T) {
 	t.Parallel()
 	lib := prompts(t, map[string]time.Duration{"join.wav": 2 * time.Second})
-	r := startRingd(t, engine.Spec{Extensions: exts("1001", "2000"),
+	records := make(chan engine.CDR, 4)
+	r := startRingdWith(t, engine.Spec{Extensions: exts("1001", "2000"),
 		Groups: []engine.GroupSpec{group("6301", strategy.RingAll, 5*time.Second, "1001")}},
+		Hooks{Record: func(c engine.CDR) { records <- c }},
 		func(s *Settings) {
 			s.Prompts = lib
 			s.GroupMedia = map[string]GroupMedia{"6301": {Join: lib.Get("join.wav"), FullJoin: true}}
@@ -270,8 +284,25 @@ func TestCallerCancelDuringTheFullJoinPrompt(t *testing.T) {
 	if code := call.Wait(t, 3*time.Second); code != 487 && code != 0 {
 		t.Errorf("caller got %d, want 487", code)
 	}
-	m.NoInvite(2500 * time.Millisecond) // the prompt would have ended by now
+	// The call is over at once: abandoned, with no legs, and nothing keeps
+	// a graceful stop waiting.
+	select {
+	case rec := <-records:
+		if rec.Outcome != "abandoned" || len(rec.Legs) != 0 || rec.Group != "6301" {
+			t.Errorf("record %+v, want abandoned at 6301 with no legs", rec)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("no call record for the call cancelled during its prompts")
+	}
 	eventually(t, func() bool { return r.rtp.InUse() == 0 && r.ActiveCalls() == 0 })
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel2()
+	t0 := time.Now()
+	r.Drain(ctx2)
+	if d := time.Since(t0); d > time.Second {
+		t.Errorf("Drain took %v with no call ringing", d)
+	}
+	m.NoInvite(2500 * time.Millisecond) // the prompt would have ended by now
 }
 
 func TestPagingRelaysTheCallersAudioToEveryMember(t *testing.T) {

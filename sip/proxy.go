@@ -150,8 +150,6 @@ func (d *driver) failover(gc *groupCall, a *engine.Action) {
 		target, _ = expand(st.Services["trunk"], "{number}", a.Dest.Number)
 	case t.Service():
 		target, _ = expand(st.Services[t.String()], "{value}", a.Dest.Value)
-	default: // play_greeting: needs media (the media issue); until then the caller gets 480
-		d.s.log.Sugar().Warnw("play_greeting failover needs media, not built yet: answering 480", "call_id", callID(gc.req))
 	}
 	if target.Host == "" {
 		d.s.respond(gc.tx, gc.req, 480, "Temporarily Unavailable")
