@@ -22,8 +22,9 @@ const maxPacket = 1500
 // behind an atomic pointer, so Add and Remove may be called from any
 // goroutine at any time.
 type Relay struct {
-	conn *net.UDPConn
-	src  netip.AddrPort
+	conn    *net.UDPConn
+	src     netip.AddrPort // where the source's packets come from (Run's goroutine only)
+	latched bool           // src is settled: a packet came from it
 
 	mu   sync.Mutex // serialises Add and Remove
 	legs atomic.Pointer[[]*relayLeg]
@@ -49,9 +50,12 @@ type relayLeg struct {
 	inTS0  uint32 // the source's timestamp of that first packet
 }
 
-// NewRelay relays the RTP packets that arrive on conn from src to every
-// leg added; packets from any other address are dropped. Start it with
-// go r.Run().
+// NewRelay relays the RTP packets that arrive on conn from the source to
+// every leg added. src is the address the source's SDP names; as phones
+// behind NAT send from another address than the one they announce, the
+// relay latches onto the address of the first packet that arrives
+// (symmetric RTP) and drops packets from any other address from then on.
+// Start it with go r.Run().
 func NewRelay(conn *net.UDPConn, src netip.AddrPort) *Relay {
 	r := &Relay{conn: conn, src: unmapAddrPort(src), done: make(chan struct{})}
 	r.legs.Store(&[]*relayLeg{})
@@ -121,11 +125,15 @@ func (r *Relay) Run() {
 		if err != nil {
 			return // closed, Close's deadline, or a failed socket
 		}
-		if unmapAddrPort(from) != r.src || n > maxPacket {
+		if from = unmapAddrPort(from); from != r.src && !r.latched {
+			r.src = from // symmetric RTP: the source is where its packets come from
+		}
+		if from != r.src || n > maxPacket {
 			r.received.Add(1)
 			r.dropped.Add(1)
 			continue
 		}
+		r.latched = true
 		r.Forward(buf[:n])
 	}
 }

@@ -3,6 +3,7 @@ package media
 import (
 	"encoding/binary"
 	"net"
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -120,16 +121,21 @@ func TestRelay(t *testing.T) {
 	}
 	r.Add(addrOf(legs[0])) // twice: no second stream
 
-	// A stranger's packet is dropped.
+	source(t, src, conn, 0, 1)
+	// Once the source has sent, a stranger's packet is dropped.
 	stranger := listen(t)
+	firsts := make([][]relayed, len(legs))
+	for i, l := range legs {
+		firsts[i] = readRelayed(t, l, 1)
+	}
 	if _, err := stranger.WriteToUDPAddrPort(rtpPacket(-1, 1, 1, false), addrOf(conn)); err != nil {
 		t.Fatal(err)
 	}
-	source(t, src, conn, 0, 100)
+	source(t, src, conn, 1, 100)
 
 	ssrcs := map[uint32]bool{}
 	for i, l := range legs {
-		got := readRelayed(t, l, 100) // the stranger's packet would have come first
+		got := append(firsts[i], readRelayed(t, l, 99)...) // the stranger's packet would have come second
 		checkLeg(t, "leg "+string(rune('A'+i)), got, 0, 100)
 		ssrcs[got[0].ssrc] = true
 		leg := (*r.legs.Load())[i]
@@ -141,6 +147,26 @@ func TestRelay(t *testing.T) {
 		t.Errorf("legs share SSRCs: %v", ssrcs)
 	}
 	waitStats(t, r, 101, 300, 1)
+}
+
+// A source whose SDP names another address than the one it sends from
+// (a phone behind NAT) is latched onto at its first packet.
+func TestRelayLatchesOntoTheSource(t *testing.T) {
+	src := listen(t)
+	announced := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), addrOf(src).Port()+1) // nobody sends from there
+	conn := listen(t)
+	r := NewRelay(conn, announced)
+	go r.Run()
+	t.Cleanup(r.Close)
+	leg := listen(t)
+	r.Add(addrOf(leg))
+	source(t, src, conn, 0, 10)
+	checkLeg(t, "leg", readRelayed(t, leg, 10), 0, 10)
+	stranger := listen(t)
+	if _, err := stranger.WriteToUDPAddrPort(rtpPacket(10, 1, 1, false), addrOf(conn)); err != nil {
+		t.Fatal(err)
+	}
+	waitStats(t, r, 11, 10, 1)
 }
 
 // waitStats waits (up to a second) for the relay's counters to reach the
