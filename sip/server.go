@@ -116,6 +116,7 @@ type Server struct {
 	invites  sync.Map                                                        // ringd's own INVITE client transactions by branch
 	handlers map[sip.RequestMethod]func(*sip.Request, sip.ServerTransaction) // by method, but INVITE
 	trim     memTrim
+	gc       gcTune
 	dialogs  *dialogs
 	local    sync.Map     // Call-IDs of dialogs ringd itself ends (pages, greetings)
 	rtp      *media.Ports // ringd's own RTP ports; nil until Start
@@ -395,6 +396,7 @@ func (s *Server) housekeeping(ctx context.Context) {
 			if s.trim.tick(now, now.Sub(prev)) {
 				debug.FreeOSMemory()
 			}
+			s.gc.tick()
 			prev = now
 			for _, ext := range s.loc.Expire(now) {
 				s.memberChanged(ext)

@@ -374,6 +374,7 @@ inflight() {
 	stop_sampler
 	if [[ $proxy == ringd && ${HEAP_PROFILE:-} == 1 ]]; then # and what is left after the load
 		curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/heap-after.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/heap" || true
+		curl -fsS -o "$DIR/metrics-after.txt" "http://$PROXY:$HTTP_PORT/metrics" || true
 	fi
 	local p99="-"
 	[[ $proxy == ringd ]] && p99=$(decision_p99)
