@@ -30,7 +30,9 @@ members ring, the first answers, the proxy cancels the other), **hunt_busy**
 (7003, prioritized hunt: the first member answers 486 Busy, the proxy rings
 the second, which answers). A step is *clean* when no call failed, none was
 left unfinished, no member counted a failed call and the caller reached 95%
-of the rate.
+of the rate. A step that is not clean is run once more on a fresh proxy
+(RETRIES=${RETRIES:-1}, the same for both proxies; both attempts are listed
+under *Every step*): SIPp shares the 2 CPUs and now and then falls behind.
 
 EOF
 

@@ -20,7 +20,8 @@
 # Per scenario and proxy a bounded ramp: each rate of RATES for STEP_S
 # seconds on a freshly started proxy, until a step is not clean (a failed or
 # unfinished call, a member counting a failed call, or the caller reaching
-# less than 95% of the rate). Per
+# less than 95% of the rate) twice in a row (RETRIES=1: one more attempt on
+# a fresh proxy; RETRIES=0 stops at the first). Per
 # step: calls successful/failed/unfinished (the caller's view; members'
 # failed calls too), achieved
 # calls/s, proxy CPU microseconds per call (utime+stime of every proxy
@@ -48,6 +49,7 @@ TALK_MS=${TALK_MS:-1000}
 SCENARIOS=${SCENARIOS-"single ring_all_2 hunt_busy"}
 PROXIES=${PROXIES:-"ringd kamailio"}
 INFLIGHT=${INFLIGHT:-1}
+RETRIES=${RETRIES:-1} # 1: a step that is not clean is run once more before the ramp stops
 INFLIGHT_CALLS=${INFLIGHT_CALLS:-12000}
 INFLIGHT_RATE=${INFLIGHT_RATE:-500}
 INFLIGHT_HOLD_MS=${INFLIGHT_HOLD_MS:-22000}
@@ -405,7 +407,14 @@ inflight() {
 for scen in $SCENARIOS; do
 	for proxy in $PROXIES; do
 		for rate in $RATES; do
-			step "$proxy" "$scen" "$rate" || break
+			step "$proxy" "$scen" "$rate" && continue
+			# On a 2-CPU machine SIPp itself falls behind now and then: a step
+			# that is not clean runs once more, for both proxies alike.
+			if ((RETRIES > 0)); then
+				echo "compare: $proxy $scen $rate/s was not clean: once more"
+				step "$proxy" "$scen" "$rate" && continue
+			fi
+			break
 		done
 	done
 done
