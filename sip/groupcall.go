@@ -170,26 +170,20 @@ func (d *driver) arrive(gc *groupCall, number string) {
 	} else if gm := d.s.settings.Load().GroupMedia[number]; gm.plays() {
 		if gm.FullJoin && len(gm.sequence()) > 0 {
 			if d.startEarlyMedia(gc, gm, func() { d.startHeld(gc) }) {
-				d.admit(gc, number, true) // the members ring once the prompts are over
+				d.admit(gc, snap, gid, number, true) // the members ring once the prompts are over
 				return
 			}
 		} else {
 			d.startEarlyMedia(gc, gm, nil)
 		}
 	}
-	d.admit(gc, number, false)
+	d.admit(gc, snap, gid, number, false)
 }
 
 // admit hands a call to the engine, which plans and starts its legs; a
 // held call only arrives (it counts, and leaves a record however it ends)
 // and its legs start with startHeld.
-func (d *driver) admit(gc *groupCall, number string, held bool) {
-	snap := d.eng.Snapshot()
-	gid, ok := snap.Group(number)
-	if !ok {
-		d.respondCaller(gc, 404)
-		return
-	}
+func (d *driver) admit(gc *groupCall, snap *engine.Snapshot, gid engine.GroupID, number string, held bool) {
 	gc.snap = snap
 	var id engine.CallID
 	t0 := time.Now()

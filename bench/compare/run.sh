@@ -422,5 +422,6 @@ if [[ $INFLIGHT == 1 ]]; then
 	for proxy in $PROXIES; do inflight "$proxy"; done
 fi
 
+export RATES STEP_S RING_MS TALK_MS RETRIES INFLIGHT_CALLS INFLIGHT_RATE INFLIGHT_HOLD_MS SETTLE_S KAMAILIO_CHILDREN KAMAILIO_SHM_MB
 "$HERE/report.sh" "$ROWS" "$INFLIGHT_ROWS" >"$OUT"
 echo "compare: wrote $OUT"
