@@ -4,10 +4,10 @@ package engine
 // instant (Unix nanoseconds). Outside it, calls go straight to the group's
 // out_of_schedule destination.
 //
-// This is the hook only: the engine calls it with the wall time carried in by
-// the arrival event and keeps no clock of its own. Evaluating real schedules
-// (weekly ranges, holidays, IANA time zones) is not built yet; the schedules
-// issue supplies implementations. A nil Schedule is always open.
+// The engine calls it with the wall time carried in by the arrival event and
+// keeps no clock of its own. Calendar (weekly ranges, closed dates, a time
+// zone) implements it; config does not build Calendars from the schedules
+// of the file yet. A nil Schedule is always open.
 type Schedule interface {
 	Open(unixNano int64) bool
 }
