@@ -4,11 +4,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ringd/ringd/engine"
 )
 
-// Schedule ranges are only parsed for now, to report mistakes early;
-// evaluating them (engine.Schedule) is a later issue, which can build on
-// these parsers.
+// Schedule ranges: parsed here (mistakes reported with their path) and
+// turned into engine.Calendar values, which the engine evaluates.
 
 var dayNames = [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
@@ -23,7 +24,9 @@ type span struct{ from, to int }
 
 // parseWeekly parses a weekly range: comma-separated days or day ranges
 // (ranges may wrap: fri-mon), a space, comma-separated HH:MM-HH:MM spans
-// (24:00 may end a span; a span over midnight is two spans).
+// (24:00 may end a span). A span that ends before it starts runs past
+// midnight: "mon-fri 22:00-06:00" opens Monday 22:00 and closes Tuesday
+// 06:00, ..., Saturday 06:00.
 func parseWeekly(s string) (weeklyRange, string) {
 	var w weeklyRange
 	f := strings.Fields(s)
@@ -56,8 +59,8 @@ func parseWeekly(s string) (weeklyRange, string) {
 		switch {
 		case !ok || !okFrom || !okTo:
 			return w, "times must look like 09:00-17:00, got " + strconv.Quote(part)
-		case from >= to:
-			return w, "time range " + strconv.Quote(part) + " ends before it starts (split a range over midnight in two)"
+		case from == to || from == 24*60:
+			return w, "time range " + strconv.Quote(part) + " is empty"
 		}
 		w.spans = append(w.spans, span{from, to})
 	}
@@ -87,21 +90,81 @@ func clock(s string) (int, bool) {
 	return hh*60 + mm, true
 }
 
-// dateRange is "2026-12-24..2026-12-26" (inclusive) or a single date.
-type dateRange struct{ from, to time.Time }
-
-func parseDates(s string) (dateRange, string) {
+// parseDates parses "2026-12-24..2026-12-26" (inclusive) or a single date,
+// or the same without the year, which recurs every year and may wrap over
+// the new year: "12-24..12-26", "12-31..01-01", "05-01".
+func parseDates(s string) (engine.DateRange, string) {
 	a, b, isRange := strings.Cut(s, "..")
 	if !isRange {
 		b = a
 	}
-	from, err1 := time.Parse(time.DateOnly, strings.TrimSpace(a))
-	to, err2 := time.Parse(time.DateOnly, strings.TrimSpace(b))
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	bad := "must be a date or a date range like \"2026-12-24..2026-12-26\" (or \"12-24..12-26\" every year), got " + strconv.Quote(s)
+	if len(a) == len("12-24") && len(b) == len("12-24") {
+		from, err1 := time.Parse("01-02", a)
+		to, err2 := time.Parse("01-02", b)
+		if err1 != nil || err2 != nil {
+			return engine.DateRange{}, bad
+		}
+		return engine.DateRange{From: engine.Date{Month: from.Month(), Day: from.Day()},
+			To: engine.Date{Month: to.Month(), Day: to.Day()}, Yearly: true}, ""
+	}
+	from, err1 := time.Parse(time.DateOnly, a)
+	to, err2 := time.Parse(time.DateOnly, b)
 	if err1 != nil || err2 != nil {
-		return dateRange{}, "must be a date or a date range like \"2026-12-24..2026-12-26\", got " + strconv.Quote(s)
+		return engine.DateRange{}, bad
 	}
 	if to.Before(from) {
-		return dateRange{}, "date range " + strconv.Quote(s) + " ends before it starts"
+		return engine.DateRange{}, "date range " + strconv.Quote(s) + " ends before it starts"
 	}
-	return dateRange{from, to}, ""
+	return engine.DateRange{From: engine.Date{Year: from.Year(), Month: from.Month(), Day: from.Day()},
+		To: engine.Date{Year: to.Year(), Month: to.Month(), Day: to.Day()}}, ""
+}
+
+// calendars builds an engine.Calendar for each schedule that parses, by
+// name. A business_hours schedule is open in its weekly ranges and closed
+// on its own dates and on the dates of every holidays schedule (public
+// holidays close every group that keeps business hours). A holidays
+// schedule is open except on its dates. Dates are local dates in the time
+// zone of the schedule that uses them.
+func (c *Config) calendars() map[string]*engine.Calendar {
+	var holidays []engine.DateRange
+	for _, s := range c.Schedules {
+		if s.Type == "holidays" {
+			holidays = append(holidays, s.dateRanges()...)
+		}
+	}
+	out := make(map[string]*engine.Calendar, len(c.Schedules))
+	for _, s := range c.Schedules {
+		loc, err := time.LoadLocation(s.Timezone)
+		if err != nil || s.Timezone == "" || s.Timezone == "Local" {
+			continue // Validate reports it
+		}
+		cal := &engine.Calendar{Loc: loc, Holidays: s.dateRanges()}
+		if s.Type == "business_hours" {
+			cal.Holidays = append(cal.Holidays, holidays...)
+			for _, w := range s.Weekly {
+				wr, msg := parseWeekly(w)
+				if msg != "" {
+					continue
+				}
+				for _, sp := range wr.spans {
+					cal.Weekly = append(cal.Weekly, engine.WeeklyRange{Days: wr.days, From: sp.from, To: sp.to})
+				}
+			}
+		}
+		out[s.Name] = cal
+	}
+	return out
+}
+
+// dateRanges are the schedule's dates that parse.
+func (s *Schedule) dateRanges() []engine.DateRange {
+	var out []engine.DateRange
+	for _, d := range s.Dates {
+		if r, msg := parseDates(d); msg == "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -13,9 +13,8 @@ import (
 // Spec builds the engine's view of the configuration. It never fails:
 // values that do not parse (an unknown strategy or destination type) become
 // zero values, which engine.Compile rejects or Validate reports.
-//
-// Schedules are not evaluated yet (a later issue): every group's Schedule
-// is nil, that is always open.
+// A group's schedule becomes an engine.Calendar (see calendars); a group
+// without one, or naming one that does not parse, is always open.
 func (c *Config) Spec() engine.Spec {
 	s := engine.Spec{
 		Domain:          c.SIP.Domain,
@@ -29,8 +28,12 @@ func (c *Config) Spec() engine.Spec {
 	for i, eg := range c.ExtensionGroups {
 		s.ExtensionGroups[i] = engine.ExtensionGroupSpec{Name: eg.Name, Extensions: eg.Extensions}
 	}
+	cals := c.calendars()
 	for i := range c.RingGroups {
 		s.Groups[i] = groupSpec(&c.RingGroups[i])
+		if cal, ok := cals[c.RingGroups[i].Schedule]; ok {
+			s.Groups[i].Schedule = cal
+		}
 	}
 	return s
 }

@@ -93,20 +93,21 @@ func TestSchedules(t *testing.T) {
 	got := loadProblems(t, minimal+`schedules:
   - { name: office, type: business_hours, timezone: Europe/Paris, weekly: ["mon-fri 09:00-12:00,13:00-17:00", "SAT 10:00-24:00", "fri-mon 00:00-01:00"] }
   - { name: xmas, type: holidays, timezone: America/New_York, dates: ["2026-12-24..2026-12-26", "2026-12-31"] }
-  - { name: office, type: holidays, timezone: Local, weekly: ["mon-fry 09:00-17:00", "mon 17:00-09:00", "mon 9:00-17:00", "mon-fri"],
-      dates: ["2026-12-26..2026-12-24", "2026-02-30", "tomorrow"] }
+  - { name: office, type: holidays, timezone: Local, weekly: ["mon-fry 09:00-17:00", "mon 09:00-09:00", "mon 9:00-17:00", "mon-fri"],
+      dates: ["2026-12-26..2026-12-24", "2026-02-30", "tomorrow", "02-30"] }
   - { type: business_hours }
 `)
 	sameLines(t, got, []string{
 		`schedules[2].name: duplicate schedule "office"`,
 		`schedules[2].timezone: unknown time zone "Local"`,
 		`schedules[2].weekly[0]: unknown day "fry" (mon, tue, wed, thu, fri, sat, sun)`,
-		`schedules[2].weekly[1]: time range "17:00-09:00" ends before it starts (split a range over midnight in two)`,
+		`schedules[2].weekly[1]: time range "09:00-09:00" is empty`,
 		`schedules[2].weekly[2]: times must look like 09:00-17:00, got "9:00-17:00"`,
 		`schedules[2].weekly[3]: must look like "mon-fri 09:00-17:00", got "mon-fri"`,
 		`schedules[2].dates[0]: date range "2026-12-26..2026-12-24" ends before it starts`,
-		`schedules[2].dates[1]: must be a date or a date range like "2026-12-24..2026-12-26", got "2026-02-30"`,
-		`schedules[2].dates[2]: must be a date or a date range like "2026-12-24..2026-12-26", got "tomorrow"`,
+		`schedules[2].dates[1]: must be a date or a date range like "2026-12-24..2026-12-26" (or "12-24..12-26" every year), got "2026-02-30"`,
+		`schedules[2].dates[2]: must be a date or a date range like "2026-12-24..2026-12-26" (or "12-24..12-26" every year), got "tomorrow"`,
+		`schedules[2].dates[3]: must be a date or a date range like "2026-12-24..2026-12-26" (or "12-24..12-26" every year), got "02-30"`,
 		`schedules[3]: needs weekly or dates ranges`,
 		`schedules[3].name: required`,
 		`schedules[3].timezone: required (an IANA time zone like Europe/Paris)`,

@@ -186,11 +186,15 @@ func (d *driver) arrive(gc *groupCall, number string) {
 func (d *driver) admit(gc *groupCall, snap *engine.Snapshot, gid engine.GroupID, number string, held bool) {
 	gc.snap = snap
 	var id engine.CallID
+	wall := time.Now()
+	if clock := d.s.settings.Load().Clock; clock != nil {
+		wall = clock()
+	}
 	t0 := time.Now()
 	if held {
-		id, d.out = d.eng.Hold(d.now(), t0.UnixNano(), gid, callerName(gc.req), d.out[:0])
+		id, d.out = d.eng.Hold(d.now(), wall.UnixNano(), gid, callerName(gc.req), d.out[:0])
 	} else {
-		id, d.out = d.eng.Arrive(d.now(), t0.UnixNano(), gid, callerName(gc.req), d.out[:0])
+		id, d.out = d.eng.Arrive(d.now(), wall.UnixNano(), gid, callerName(gc.req), d.out[:0])
 		d.s.metrics.decided(time.Since(t0))
 	}
 	if id == 0 {

@@ -52,6 +52,9 @@ type Settings struct {
 	// name); GroupMedia is what each ring group plays, by group number.
 	Prompts    *media.Library
 	GroupMedia map[string]GroupMedia
+	// Clock is the wall clock calls are stamped with and schedules are read
+	// at (nil: time.Now); tests set a fake one.
+	Clock func() time.Time
 	// RTPPortMin and RTPPortMax bound ringd's own RTP ports (read at New;
 	// default 10000-20000).
 	RTPPortMin, RTPPortMax int

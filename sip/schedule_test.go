@@ -1,0 +1,76 @@
+package sip
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/siptest"
+	"github.com/ringd/ringd/strategy"
+)
+
+// fakeClock is a wall clock the test sets; nothing sleeps until nine.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+func TestOutsideItsScheduleAGroupGoesToOutOfSchedule(t *testing.T) {
+	t.Parallel()
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	office := &engine.Calendar{Loc: paris, Weekly: []engine.WeeklyRange{{
+		Days: [7]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true, time.Thursday: true, time.Friday: true},
+		From: 9 * 60, To: 17 * 60}},
+		Holidays: []engine.DateRange{{From: engine.Date{Month: 12, Day: 25}, To: engine.Date{Month: 12, Day: 25}, Yearly: true}}}
+	g := group("6000", strategy.RingAll, 5*time.Second, "1001")
+	g.Schedule = office
+	g.OutOfSchedule = engine.DestinationSpec{Type: engine.DestExtension, Value: "1009"}
+	clock := &fakeClock{}
+	records := make(chan engine.CDR, 8)
+	r := startRingdWith(t, engine.Spec{Extensions: exts("1001", "1009", "2000"), Groups: []engine.GroupSpec{g}},
+		Hooks{Record: func(c engine.CDR) { records <- c }}, func(s *Settings) { s.Clock = clock.now })
+	ms := registered(t, r, "1001", "1009")
+	caller := siptest.NewAgent(t, "2000")
+
+	for _, c := range []struct {
+		name   string
+		at     time.Time
+		member int // who rings: 0 the group's member, 1 the out-of-schedule extension
+	}{
+		{"Wednesday 10:00", time.Date(2026, 11, 25, 10, 0, 0, 0, paris), 0},
+		{"Wednesday 18:00", time.Date(2026, 11, 25, 18, 0, 0, 0, paris), 1},
+		{"Saturday 10:00", time.Date(2026, 11, 28, 10, 0, 0, 0, paris), 1},
+		{"Christmas, a Friday, 10:00", time.Date(2026, 12, 25, 10, 0, 0, 0, paris), 1},
+		{"Monday 09:00", time.Date(2026, 11, 30, 9, 0, 0, 0, paris), 0},
+	} {
+		clock.set(c.at)
+		call := caller.Dial(context.Background(), r.addr, "6000")
+		inv := ms[c.member].WaitInvite(3 * time.Second)
+		if c.member == 1 {
+			if d := inv.GetHeader("Diversion"); d == nil || d.Value() != "<sip:6000@ringd.local>;reason=time-of-day" {
+				t.Errorf("%s: Diversion = %v", c.name, d)
+			}
+		}
+		ms[1-c.member].NoInvite(100 * time.Millisecond)
+		if code := call.Wait(t, 3*time.Second); code != 200 {
+			t.Fatalf("%s: caller got %d", c.name, code)
+		}
+		call.AckAndBye(t)
+		rec := <-records
+		want := "answered"
+		if c.member == 1 {
+			want = "out_of_schedule"
+		}
+		if rec.Outcome != want || !rec.Start.Equal(c.at) {
+			t.Errorf("%s: record %s at %v, want %s at %v", c.name, rec.Outcome, rec.Start, want, c.at.UTC())
+		}
+	}
+}
