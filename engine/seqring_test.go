@@ -45,7 +45,10 @@ func TestSeqRingCriteriaPrecedence(t *testing.T) {
 
 	any := func(ring bool) SeqCriterion { return SeqCriterion{AnyCaller: true, Ring: ring} }
 	sel := func(ring bool, numbers ...string) SeqCriterion { return SeqCriterion{Numbers: numbers, Ring: ring} }
-	during := func(c SeqCriterion, s Schedule, holidays bool) SeqCriterion { c.Schedule, c.Holidays = s, holidays; return c }
+	during := func(c SeqCriterion, s Schedule, holidays bool) SeqCriterion {
+		c.Schedule, c.Holidays = s, holidays
+		return c
+	}
 
 	for _, c := range []struct {
 		name     string
