@@ -18,6 +18,11 @@ type Config struct {
 	RingGroups      []RingGroup      `yaml:"ring_groups,omitempty" json:"ring_groups,omitempty"`
 	Schedules       []Schedule       `yaml:"schedules,omitempty" json:"schedules,omitempty"`
 
+	// Sequential ring settings and criteria live in the store (the admin
+	// API manages them); the running configuration carries them here.
+	SequentialRings []SequentialRing `yaml:"-" json:"-"`
+	Criteria        []Criterion      `yaml:"-" json:"-"`
+
 	// written maps the native path of a key the file spelled with an alias
 	// ("ring_groups[0].ring_time") to the path as written
 	// ("ring_groups[0].ring_timeout"), so problems use the file's own terms.

@@ -3,6 +3,8 @@ package config
 import (
 	"testing"
 	"time"
+
+	"github.com/ringd/ringd/engine"
 )
 
 func TestSchedulesBecomeCalendars(t *testing.T) {
@@ -44,5 +46,41 @@ schedules:
 	}
 	if spec := (&Config{RingGroups: []RingGroup{NewRingGroup()}}).Spec(); spec.Groups[0].Schedule != nil {
 		t.Error("a group without a schedule has one")
+	}
+}
+
+func TestSeqRingPlans(t *testing.T) {
+	on, off := true, false
+	c := mustLoad(t, minimal+`schedules:
+  - { name: office, type: business_hours, timezone: Europe/Paris, weekly: ["mon-fri 09:00-17:00"] }
+`)
+	c.SequentialRings = []SequentialRing{
+		{Extension: "1001", Enabled: true, RingBaseFirst: true, BaseRingTime: 10, Numbers: []SeqNumber{{"1002", 15}, {"0612345678", 20}}},
+		{Extension: "1002", Enabled: false, Numbers: []SeqNumber{{"1001", 15}}},
+	}
+	c.Criteria = []Criterion{
+		{Extension: "1001", CallsFrom: "ANY_PHONE_NUMBER", ScheduleName: "office", ScheduleType: "business_hours", RingEnabled: &on},
+		{Extension: "1001", CallsFrom: "SELECT_PHONE_NUMBERS", AnonymousCallersEnabled: true, RingEnabled: &off},
+		{Extension: "1001", CallsFrom: "ANY_PHONE_NUMBER", ScheduleName: "gone", RingEnabled: &on}, // no such schedule: never applies
+	}
+	plans := c.SeqRingPlans()
+	if _, ok := plans["1002"]; ok || len(plans) != 1 {
+		t.Fatalf("plans %v: want 1001's only (1002's is disabled)", plans)
+	}
+	p := plans["1001"]
+	if !p.RingBaseFirst || p.BaseRingTime != 10*time.Second || len(p.Numbers) != 2 || len(p.Criteria) != 2 {
+		t.Fatalf("plan %+v", p)
+	}
+	paris, _ := time.LoadLocation("Europe/Paris")
+	workday := time.Date(2026, 11, 25, 10, 0, 0, 0, paris).UnixNano()
+	evening := time.Date(2026, 11, 25, 20, 0, 0, 0, paris).UnixNano()
+	if !engine.SeqRingApplies(p.Criteria, workday, engine.ClassifyCaller("5550100", "")) {
+		t.Error("a caller during office hours gets no sequential ring")
+	}
+	if engine.SeqRingApplies(p.Criteria, evening, engine.ClassifyCaller("5550100", "")) {
+		t.Error("a caller in the evening gets the sequential ring")
+	}
+	if engine.SeqRingApplies(p.Criteria, workday, engine.ClassifyCaller("anonymous", "")) {
+		t.Error("an anonymous caller gets the sequential ring (its criterion says no)")
 	}
 }

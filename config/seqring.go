@@ -1,5 +1,11 @@
 package config
 
+import (
+	"time"
+
+	"github.com/ringd/ringd/engine"
+)
+
 // Sequential ring of an extension (SPEC §5). These live in the store and
 // are managed through the admin API; the config file does not carry them.
 
@@ -34,4 +40,45 @@ type Criterion struct {
 	UnavailableCallersEnabled bool     `yaml:"unavailable_callers_enabled" json:"unavailable_callers_enabled"`
 	PhoneNumbers              []string `yaml:"phone_numbers,omitempty" json:"phone_numbers,omitempty"`
 	RingEnabled               *bool    `yaml:"ring_enabled" json:"ring_enabled"` // required
+}
+
+// SeqRingPlan is an enabled sequential ring, ready for the SIP side: the
+// numbers with their ring times, and the criteria compiled for the engine.
+type SeqRingPlan struct {
+	RingBaseFirst bool
+	BaseRingTime  time.Duration
+	Numbers       []SeqNumber
+	Criteria      []engine.SeqCriterion
+}
+
+// SeqRingPlans returns the enabled sequential rings by extension number.
+// A criterion naming a schedule that does not exist never applies.
+func (c *Config) SeqRingPlans() map[string]SeqRingPlan {
+	cals := c.calendars()
+	out := map[string]SeqRingPlan{}
+	for _, s := range c.SequentialRings {
+		if !s.Enabled || len(s.Numbers) == 0 {
+			continue
+		}
+		p := SeqRingPlan{RingBaseFirst: s.RingBaseFirst, BaseRingTime: seconds(s.BaseRingTime), Numbers: s.Numbers}
+		for _, cr := range c.Criteria {
+			if cr.Extension != s.Extension || cr.RingEnabled == nil {
+				continue
+			}
+			sc := engine.SeqCriterion{
+				AnyCaller: cr.CallsFrom != "SELECT_PHONE_NUMBERS", Anonymous: cr.AnonymousCallersEnabled,
+				Unavailable: cr.UnavailableCallersEnabled, Numbers: cr.PhoneNumbers, Ring: *cr.RingEnabled,
+			}
+			if cr.ScheduleName != "" {
+				cal, ok := cals[cr.ScheduleName]
+				if !ok {
+					continue
+				}
+				sc.Schedule, sc.Holidays = cal, cr.ScheduleType == "holidays"
+			}
+			p.Criteria = append(p.Criteria, sc)
+		}
+		out[s.Extension] = p
+	}
+	return out
 }

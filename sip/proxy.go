@@ -26,13 +26,26 @@ type proxyCall struct {
 	mu    sync.Mutex
 	final bool
 	done  chan struct{} // closed once the caller has its final response
+
+	// A step of a sequential ring: when nobody answers in time, or every
+	// branch fails, the step is over (next is closed) and the caller gets
+	// no response from it; the next step rings.
+	step bool
+	over bool
+	next chan struct{}
 }
 
 // proxyTo starts relaying req to targets. extra headers go on every branch;
 // with no answer within ringFor the branches are cancelled and the caller
 // gets 480.
 func (s *Server) proxyTo(req *sip.Request, tx sip.ServerTransaction, targets []sip.Uri, extra []sip.Header, calleeExt, callerExt string, ringFor time.Duration) *proxyCall {
-	p := &proxyCall{s: s, req: req, tx: tx, calleeExt: calleeExt, callerExt: callerExt, done: make(chan struct{})}
+	return s.startProxy(req, tx, targets, extra, calleeExt, callerExt, ringFor, false)
+}
+
+// startProxy is proxyTo, or with step one step of a sequential ring.
+func (s *Server) startProxy(req *sip.Request, tx sip.ServerTransaction, targets []sip.Uri, extra []sip.Header, calleeExt, callerExt string, ringFor time.Duration, step bool) *proxyCall {
+	p := &proxyCall{s: s, req: req, tx: tx, calleeExt: calleeExt, callerExt: callerExt, done: make(chan struct{}),
+		step: step, next: make(chan struct{})}
 	reqs := make([]*sip.Request, 0, len(targets))
 	for _, t := range targets {
 		hs := make([]sip.Header, len(extra))
@@ -45,7 +58,11 @@ func (s *Server) proxyTo(req *sip.Request, tx sip.ServerTransaction, targets []s
 	p.f = s.startFork(reqs, p)
 	p.timer = time.AfterFunc(ringFor, func() {
 		p.f.cancel("")
-		p.respond(480)
+		if p.step {
+			p.stepOver()
+		} else {
+			p.respond(480)
+		}
 	})
 	p.mu.Unlock()
 	if !tx.OnCancel(func(*sip.Request) { s.metrics.cancelAnswered(); p.f.cancel(""); p.finish() }) {
@@ -79,6 +96,32 @@ func (p *proxyCall) finish() bool {
 	return true
 }
 
+// stepOver ends a sequential-ring step that nobody answered.
+func (p *proxyCall) stepOver() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.final || p.over {
+		return
+	}
+	p.over = true
+	p.timer.Stop()
+	close(p.next)
+}
+
+// waitStep blocks until the step is answered or the caller is gone (true:
+// the call is over) or nobody answered it (false: ring the next one).
+func (p *proxyCall) waitStep() bool {
+	select {
+	case <-p.done:
+		return true
+	case <-p.next:
+		return false
+	case <-p.tx.Done():
+		p.f.cancel("")
+		return true
+	}
+}
+
 func (p *proxyCall) respond(code int) {
 	if p.finish() {
 		p.s.respond(p.tx, p.req, code, reasonPhrase(code))
@@ -105,6 +148,10 @@ func (p *proxyCall) answered(f *fork, _ *branch, res *sip.Response) {
 }
 
 func (p *proxyCall) failed(_ *fork, code int) {
+	if p.step {
+		p.stepOver()
+		return
+	}
 	if code == 408 {
 		code = 480 // nobody answered in time: unavailable, not a protocol timeout
 	}
@@ -120,6 +167,10 @@ func (s *Server) callExtension(req *sip.Request, tx sip.ServerTransaction, ext, 
 	st := s.settings.Load()
 	if e, ok := st.Extensions[ext]; ok && e.DND {
 		s.respond(tx, req, 486, "Busy Here")
+		return
+	}
+	if seq := s.seqRingFor(req, ext); seq != nil {
+		s.sequentialRing(req, tx, ext, callerExt, extra, seq)
 		return
 	}
 	contacts := s.loc.Contacts(ext, time.Now())

@@ -34,6 +34,7 @@ type Extension struct {
 	Password string
 	Contact  string // static contact URI of a device that does not register ("" for none)
 	DND      bool
+	SeqRing  *SeqRing // enabled sequential ring, nil for none
 }
 
 // Settings is everything the SIP side is configured with. cmd builds it from

@@ -290,8 +290,16 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library)
 	for _, l := range cfg.Listeners() {
 		st.Listen = append(st.Listen, sip.Listener{Network: l.Network, Addr: l.Addr})
 	}
+	seq := cfg.SeqRingPlans()
 	for _, e := range cfg.Extensions {
-		st.Extensions[e.Number] = sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND}
+		x := sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND}
+		if p, ok := seq[e.Number]; ok {
+			x.SeqRing = &sip.SeqRing{RingBaseFirst: p.RingBaseFirst, BaseRingTime: p.BaseRingTime, Criteria: p.Criteria}
+			for _, n := range p.Numbers {
+				x.SeqRing.Numbers = append(x.SeqRing.Numbers, sip.SeqNumber{Number: n.Number, RingTime: time.Duration(n.RingTime) * time.Second})
+			}
+		}
+		st.Extensions[e.Number] = x
 	}
 	for _, t := range []engine.DestType{engine.DestExternalNum, engine.DestExtVM, engine.DestGroupVM, engine.DestIVR, engine.DestCallFlow, engine.DestQueue} {
 		if tpl := cfg.Services.Template(t); tpl != "" {

@@ -92,6 +92,8 @@ func (l *Live) compose(base *config.Config, data *store.Data) (*config.Config, *
 	cfg.ExtensionGroups = data.ExtensionGroups
 	cfg.RingGroups = data.RingGroups
 	cfg.Schedules = data.Schedules
+	cfg.SequentialRings = data.SequentialRings
+	cfg.Criteria = data.Criteria
 	snap, err := cfg.Compile(l.snap)
 	if err != nil {
 		var ps config.Problems
