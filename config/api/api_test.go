@@ -3,9 +3,11 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -388,6 +390,22 @@ func TestOtherResources(t *testing.T) {
 	}
 	if code, _ := f.do("GET", "/api/v1/extensions/1001/sequential_ring/criteria/"+cid, nil); code != 404 {
 		t.Errorf("deleted criterion: %d", code)
+	}
+	// A schedule a criterion uses cannot be deleted (409 naming it); once
+	// the criterion is gone, it can.
+	_, sch := f.do("GET", "/api/v1/schedules?filter=name%20eq%20%27office%27", nil)
+	sid := strconv.Itoa(int(sch["items"].([]any)[0].(map[string]any)["id"].(float64)))
+	code, c = f.do("POST", "/api/v1/extensions/1001/sequential_ring/criteria", map[string]any{"calls_from": "ANY_PHONE_NUMBER",
+		"schedule_name": "office", "schedule_type": "business_hours", "ring_enabled": true})
+	if code != 201 {
+		t.Fatalf("criterion with a schedule: %d %v", code, c)
+	}
+	if code, p := f.do("DELETE", "/api/v1/schedules/"+sid, nil); code != 409 || !strings.Contains(fmt.Sprint(p["detail"]), "sequential ring criterion") {
+		t.Errorf("delete a schedule a criterion uses: %d %v", code, p)
+	}
+	f.do("DELETE", "/api/v1/extensions/1001/sequential_ring/criteria/"+strconv.Itoa(int(c["id"].(float64))), nil)
+	if code, _ := f.do("DELETE", "/api/v1/schedules/"+sid, nil); code != 204 {
+		t.Errorf("delete an unused schedule: %d", code)
 	}
 }
 

@@ -70,7 +70,13 @@ var (
 			return ""
 		},
 		users: func(d *store.Data, v config.Schedule) []string {
-			return groupsWhere(d, 0, func(g config.RingGroup) bool { return g.Schedule == v.Name })
+			users := groupsWhere(d, 0, func(g config.RingGroup) bool { return g.Schedule == v.Name })
+			for _, c := range d.Criteria {
+				if c.ScheduleName == v.Name {
+					users = append(users, "sequential ring criterion "+itoa(c.ID)+" of extension "+c.Extension)
+				}
+			}
+			return users
 		},
 	}
 )
