@@ -368,6 +368,12 @@ func TestOtherResources(t *testing.T) {
 		map[string]any{"number": "x", "ring_time": 0}}}); code != 422 || len(fields(p)) != 2 {
 		t.Errorf("bad sequential ring: %d %v", code, p)
 	}
+	// Numbers are extension numbers or E.164.
+	if code, p := f.do("PUT", "/api/v1/extensions/1001/sequential_ring", map[string]any{"enabled": true, "numbers": []any{
+		map[string]any{"number": "0612345678", "ring_time": 10}, map[string]any{"number": "+33612345678", "ring_time": 10},
+		map[string]any{"number": "1002", "ring_time": 10}}}); code != 422 || strings.Join(fields(p), " ") != "numbers[0].number" {
+		t.Errorf("national number: %d %v", code, p)
+	}
 	if code, _ := f.do("GET", "/api/v1/extensions/9999/sequential_ring", nil); code != 404 {
 		t.Errorf("unknown extension: %d", code)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ringd/ringd/config"
 	"github.com/ringd/ringd/config/store"
@@ -64,13 +65,12 @@ func (s *Server) putSequentialRing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.Extension = number
-	if errs := checkSequentialRing(in); len(errs) > 0 {
-		writeProblem(w, problem(http.StatusUnprocessableEntity, "validation failed", errs...))
-		return
-	}
 	err := s.live.Mutate(r.Context(), func(d *store.Data) ([]store.Change, error) {
 		if !extensionExists(d, number) {
 			return nil, noExtension(number)
+		}
+		if errs := checkSequentialRing(d, in); len(errs) > 0 {
+			return nil, problem(http.StatusUnprocessableEntity, "validation failed", errs...)
 		}
 		return []store.Change{storeSequentialRing(d, &in)}, nil
 	})
@@ -94,8 +94,9 @@ func storeSequentialRing(d *store.Data, in *config.SequentialRing) store.Change 
 	return store.Change{Kind: store.KindSequentialRing, ID: in.ID, Doc: *in}
 }
 
-// checkSequentialRing applies SPEC §5: at most 5 numbers, ring times 1-600 s.
-func checkSequentialRing(in config.SequentialRing) []FieldError {
+// checkSequentialRing applies SPEC §5: at most 5 numbers, each an
+// extension number or an E.164 number, ring times 1-600 s.
+func checkSequentialRing(d *store.Data, in config.SequentialRing) []FieldError {
 	var errs []FieldError
 	if in.BaseRingTime < 0 || in.BaseRingTime > 600 {
 		errs = append(errs, FieldError{"base_ring_time", "must be 0-600 s"})
@@ -105,8 +106,8 @@ func checkSequentialRing(in config.SequentialRing) []FieldError {
 	}
 	for i, n := range in.Numbers {
 		at := "numbers[" + strconv.Itoa(i) + "]"
-		if !dialable(n.Number) {
-			errs = append(errs, FieldError{at + ".number", "must be a number (digits, + * #), got " + strconv.Quote(n.Number)})
+		if !phoneNumber(d, n.Number) {
+			errs = append(errs, FieldError{at + ".number", "must be an extension number or an E.164 number like +33123456789, got " + strconv.Quote(n.Number)})
 		}
 		if n.RingTime < 1 || n.RingTime > 600 {
 			errs = append(errs, FieldError{at + ".ring_time", "must be 1-600 s"})
@@ -115,12 +116,18 @@ func checkSequentialRing(in config.SequentialRing) []FieldError {
 	return errs
 }
 
-func dialable(s string) bool {
-	if s == "" || len(s) > 64 {
+// phoneNumber reports whether s is an extension's number or an E.164
+// number (+, a country code not starting with 0, at most 15 digits).
+func phoneNumber(d *store.Data, s string) bool {
+	if extensionExists(d, s) {
+		return true
+	}
+	digits, ok := strings.CutPrefix(s, "+")
+	if !ok || len(digits) < 2 || len(digits) > 15 || digits[0] == '0' {
 		return false
 	}
-	for _, c := range s {
-		if (c < '0' || c > '9') && c != '+' && c != '*' && c != '#' {
+	for _, c := range digits {
+		if c < '0' || c > '9' {
 			return false
 		}
 	}
@@ -257,8 +264,8 @@ func checkCriterion(d *store.Data, c config.Criterion) []FieldError {
 		errs = append(errs, FieldError{"schedule_level", "must be GROUP"})
 	}
 	for i, n := range c.PhoneNumbers {
-		if !dialable(n) {
-			errs = append(errs, FieldError{"phone_numbers[" + strconv.Itoa(i) + "]", "must be a number (digits, + * #)"})
+		if !phoneNumber(d, n) {
+			errs = append(errs, FieldError{"phone_numbers[" + strconv.Itoa(i) + "]", "must be an extension number or an E.164 number like +33123456789"})
 		}
 	}
 	return errs

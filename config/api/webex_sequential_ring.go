@@ -42,7 +42,7 @@ func (s *Server) webexPutSequentialRing(w http.ResponseWriter, r *http.Request) 
 		}
 		cur, _ := sequentialRingOf(d, number)
 		in, errs := compat.WebexSequentialRingUpdate(cur, body)
-		if p := webexInvalid(errs, checkSequentialRing(in)); p != nil {
+		if p := webexInvalid(errs, checkSequentialRing(d, in)); p != nil {
 			return nil, p
 		}
 		in.Extension = number

@@ -197,9 +197,9 @@ func TestWebexErrors(t *testing.T) {
 			map[string]any{"phoneNumber": "1003", "numberOfRings": 101}}}, 422,
 			[]string{"phoneNumbers[0].phoneNumber", "phoneNumbers[1].numberOfRings", "phoneNumbers[2].numberOfRings"}},
 		{"six numbers", "PUT", "1001/sequentialRing", map[string]any{"phoneNumbers": []any{
-			map[string]any{"phoneNumber": "1", "numberOfRings": 2}, map[string]any{"phoneNumber": "2", "numberOfRings": 2},
-			map[string]any{"phoneNumber": "3", "numberOfRings": 2}, map[string]any{"phoneNumber": "4", "numberOfRings": 2},
-			map[string]any{"phoneNumber": "5", "numberOfRings": 2}, map[string]any{"phoneNumber": "6", "numberOfRings": 2}}}, 422,
+			map[string]any{"phoneNumber": "+3312345671", "numberOfRings": 2}, map[string]any{"phoneNumber": "+3312345672", "numberOfRings": 2},
+			map[string]any{"phoneNumber": "+3312345673", "numberOfRings": 2}, map[string]any{"phoneNumber": "+3312345674", "numberOfRings": 2},
+			map[string]any{"phoneNumber": "+3312345675", "numberOfRings": 2}, map[string]any{"phoneNumber": "+3312345676", "numberOfRings": 2}}}, 422,
 			[]string{"phoneNumbers"}},
 	}
 	for _, c := range cases {
