@@ -303,3 +303,46 @@ func TestEveryAcknowledgedWriteSurvivesSIGKILL(t *testing.T) {
 		t.Errorf("the phone's registration did not survive the restart: %d %v", code, l)
 	}
 }
+
+// TestSequentialRingSetThroughTheAPIRings: settings and a criterion PUT and
+// POSTed through the admin API change how the next call to the extension
+// rings: the extension for base_ring_time, then the next number.
+func TestSequentialRingSetThroughTheAPIRings(t *testing.T) {
+	cfg, sipAddr, apiURL := e2eConfig(t, filepath.Join(t.TempDir(), "ringd.db"))
+	p := start(t, cfg)
+	p.sip, p.api = sipAddr, apiURL
+	if code, out := p.call("POST", "/api/v1/extensions", map[string]any{"number": "1002", "name": "Bob", "password": "secret3"}); code != 201 {
+		t.Fatalf("create 1002: %d %v", code, out)
+	}
+	if code, out := p.call("PUT", "/api/v1/extensions/1001/sequential_ring", map[string]any{"enabled": true, "ring_base_first": true,
+		"base_ring_time": 1, "numbers": []any{map[string]any{"number": "1002", "ring_time": 5}}}); code != 200 {
+		t.Fatalf("sequential ring: %d %v", code, out)
+	}
+	if code, out := p.call("POST", "/api/v1/extensions/1001/sequential_ring/criteria", map[string]any{"calls_from": "ANY_PHONE_NUMBER", "ring_enabled": true}); code != 201 {
+		t.Fatalf("criterion: %d %v", code, out)
+	}
+	alice, bob := siptest.NewAgent(t, "1001"), siptest.NewAgent(t, "1002")
+	for _, m := range []struct {
+		a  *siptest.Agent
+		pw string
+	}{{alice, "secret1"}, {bob, "secret3"}} {
+		if res := m.a.Register(p.sip, m.pw, 600); res.StatusCode != 200 {
+			t.Fatalf("register %s: %d", m.a.Ext, res.StatusCode)
+		}
+	}
+	alice.SetBehaviour(siptest.RingForever)
+	start := time.Now()
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), p.sip, "1001")
+	alice.WaitInvite(3 * time.Second)
+	bob.WaitInvite(3 * time.Second)
+	if d := time.Since(start); d < 900*time.Millisecond {
+		t.Errorf("1002 rang %v after the call came, before 1001's base_ring_time (1 s) was over", d)
+	}
+	if code := call.Wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d, want 1002's 200", code)
+	}
+	if _, cancels, _, _ := alice.Counts(); cancels != 1 {
+		t.Errorf("1001 got %d CANCELs, want 1", cancels)
+	}
+	call.AckAndBye(t)
+}
