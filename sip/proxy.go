@@ -174,11 +174,36 @@ func (s *Server) callExtension(req *sip.Request, tx sip.ServerTransaction, ext, 
 		return
 	}
 	contacts := s.loc.Contacts(ext, time.Now())
+	if _, vm := voicemail(st, ext); vm {
+		// With a voicemail service, a call nobody takes (no contact, no
+		// answer in time, every device refusing) goes there.
+		if len(contacts) > 0 && s.startProxy(req, tx, contacts, extra, ext, callerExt, st.ExtensionRingTime, true).waitStep() {
+			return
+		}
+		s.toVoicemail(req, tx, ext, callerExt, extra)
+		return
+	}
 	if len(contacts) == 0 {
 		s.respond(tx, req, 480, "Temporarily Unavailable")
 		return
 	}
 	s.proxyTo(req, tx, contacts, extra, ext, callerExt, st.ExtensionRingTime).wait()
+}
+
+// voicemail is the extension's voicemail URI (services.ext_vm with
+// {value} = the extension number), if the service is configured.
+func voicemail(st *Settings, ext string) (sip.Uri, bool) {
+	return expand(st.Services["ext_vm"], "{value}", ext)
+}
+
+// toVoicemail proxies an unanswered call to the extension's voicemail,
+// with Diversion naming the extension (reason no-answer) before any
+// Diversion the call already had.
+func (s *Server) toVoicemail(req *sip.Request, tx sip.ServerTransaction, ext, callerExt string, extra []sip.Header) {
+	st := s.settings.Load()
+	vm, _ := voicemail(st, ext)
+	hs := append([]sip.Header{sip.NewHeader(engine.HeaderDiversion, "<sip:"+ext+"@"+st.Domain+">;reason=no-answer")}, extra...)
+	s.proxyTo(req, tx, []sip.Uri{vm}, hs, "", callerExt, st.ExtensionRingTime).wait()
 }
 
 // failover carries out a destination the engine hands over (Dest.Proxied):

@@ -14,7 +14,8 @@ import (
 // first (with RingBaseFirst, for BaseRingTime), then each number in turn
 // for its ring time. Extension numbers ring all their contacts; other
 // numbers go out through the trunk. The first answer wins; when nobody
-// answers, the caller gets 480.
+// answers, the call goes to the extension's voicemail (services.ext_vm),
+// or the caller gets 480.
 type SeqRing struct {
 	RingBaseFirst bool
 	BaseRingTime  time.Duration // 0: ExtensionRingTime
@@ -100,6 +101,10 @@ func (s *Server) sequentialRing(req *sip.Request, tx sip.ServerTransaction, ext,
 		if p.waitStep() {
 			return
 		}
+	}
+	if _, vm := voicemail(st, ext); vm {
+		s.toVoicemail(req, tx, ext, callerExt, extra)
+		return
 	}
 	s.respond(tx, req, 480, "Temporarily Unavailable")
 }

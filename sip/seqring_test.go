@@ -92,3 +92,43 @@ func TestSequentialRingCriteriaDecide(t *testing.T) {
 		t.Errorf("the trunk rang for an anonymous caller")
 	}
 }
+
+func TestUnansweredExtensionCallsGoToVoicemail(t *testing.T) {
+	t.Parallel()
+	vm := siptest.NewAgent(t, "vm")
+	trunk := siptest.NewAgent(t, "trunk")
+	trunk.SetBehaviour(siptest.Refuse(486))
+	r := startRingd(t, engine.Spec{Extensions: exts("1001", "1002", "1003", "2000")}, func(s *Settings) {
+		s.ExtensionRingTime = 300 * time.Millisecond
+		s.Services = map[string]string{"ext_vm": "sip:vm-{value}@127.0.0.1:" + itoa(vm.Port), "trunk": "sip:{number}@127.0.0.1:" + itoa(trunk.Port)}
+		e := s.Extensions["1003"]
+		e.SeqRing = &SeqRing{Criteria: []engine.SeqCriterion{{AnyCaller: true, Ring: true}},
+			Numbers: []SeqNumber{{"1002", 300 * time.Millisecond}, {"5550123", time.Second}}}
+		s.Extensions["1003"] = e
+	})
+	ms := registered(t, r, "1001", "1002")
+	for _, m := range ms {
+		m.SetBehaviour(siptest.RingForever)
+	}
+	caller := siptest.NewAgent(t, "2000")
+	for _, c := range []struct{ name, ext string }{
+		{"no answer in time", "1001"},
+		{"a sequential ring nobody takes", "1003"},
+	} {
+		call := caller.Dial(context.Background(), r.addr, c.ext)
+		inv := vm.WaitInvite(3 * time.Second)
+		if inv.Recipient.User != "vm-"+c.ext {
+			t.Errorf("%s: voicemail got %s, want vm-%s", c.name, inv.Recipient.String(), c.ext)
+		}
+		if d := inv.GetHeader("Diversion"); d == nil || d.Value() != "<sip:"+c.ext+"@ringd.local>;reason=no-answer" {
+			t.Errorf("%s: Diversion %v", c.name, d)
+		}
+		if code := call.Wait(t, 3*time.Second); code != 200 {
+			t.Fatalf("%s: caller got %d, want the voicemail's 200", c.name, code)
+		}
+		call.AckAndBye(t)
+	}
+	if n, _, _, _ := trunk.Counts(); n != 1 {
+		t.Errorf("the trunk rang %d times, want once (the sequential ring's last number)", n)
+	}
+}
