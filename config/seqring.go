@@ -74,11 +74,21 @@ func (c *Config) SeqRingPlans() map[string]SeqRingPlan {
 				if !ok {
 					continue
 				}
-				sc.Schedule, sc.Holidays = cal, cr.ScheduleType == "holidays"
+				sc.Schedule, sc.Holidays = cal, c.scheduleType(cr.ScheduleName) == "holidays"
 			}
 			p.Criteria = append(p.Criteria, sc)
 		}
 		out[s.Extension] = p
 	}
 	return out
+}
+
+// scheduleType is the type of the schedule named name ("" if none).
+func (c *Config) scheduleType(name string) string {
+	for _, s := range c.Schedules {
+		if s.Name == name {
+			return s.Type
+		}
+	}
+	return ""
 }

@@ -401,6 +401,10 @@ func TestOtherResources(t *testing.T) {
 	// the criterion is gone, it can.
 	_, sch := f.do("GET", "/api/v1/schedules?filter=name%20eq%20%27office%27", nil)
 	sid := strconv.Itoa(int(sch["items"].([]any)[0].(map[string]any)["id"].(float64)))
+	if code, p := f.do("POST", "/api/v1/extensions/1001/sequential_ring/criteria", map[string]any{"calls_from": "ANY_PHONE_NUMBER",
+		"schedule_name": "office", "schedule_type": "holidays", "ring_enabled": true}); code != 422 || strings.Join(fields(p), " ") != "schedule_type" {
+		t.Errorf("criterion with the wrong schedule type: %d %v", code, p)
+	}
 	code, c = f.do("POST", "/api/v1/extensions/1001/sequential_ring/criteria", map[string]any{"calls_from": "ANY_PHONE_NUMBER",
 		"schedule_name": "office", "schedule_type": "business_hours", "ring_enabled": true})
 	if code != 201 {

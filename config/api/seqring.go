@@ -254,8 +254,10 @@ func checkCriterion(d *store.Data, c config.Criterion) []FieldError {
 	default:
 		errs = append(errs, FieldError{"calls_from", "must be ANY_PHONE_NUMBER or SELECT_PHONE_NUMBERS"})
 	}
-	if c.ScheduleName != "" && !slices.ContainsFunc(d.Schedules, func(s config.Schedule) bool { return s.Name == c.ScheduleName }) {
+	if i := slices.IndexFunc(d.Schedules, func(s config.Schedule) bool { return s.Name == c.ScheduleName }); c.ScheduleName != "" && i < 0 {
 		errs = append(errs, FieldError{"schedule_name", "unknown schedule " + strconv.Quote(c.ScheduleName)})
+	} else if c.ScheduleName != "" && c.ScheduleType != "" && d.Schedules[i].Type != c.ScheduleType {
+		errs = append(errs, FieldError{"schedule_type", "schedule " + strconv.Quote(c.ScheduleName) + " is a " + d.Schedules[i].Type + " schedule"})
 	}
 	if c.ScheduleType != "" && c.ScheduleType != "business_hours" && c.ScheduleType != "holidays" {
 		errs = append(errs, FieldError{"schedule_type", "must be business_hours or holidays"})
