@@ -14,8 +14,14 @@ test: ## vet, then every test with the race detector (the one test command)
 bench: ## hot-path benchmarks with allocation counts
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./strategy/ ./engine/
 
-fuzz: ## fuzz the engine with random event sequences (bounded by FUZZTIME)
-	$(GO) test -run '^$$' -fuzz '^FuzzEngine$$' -fuzztime $(FUZZTIME) ./engine/
+FUZZ_TARGETS = ./engine/:FuzzEngine ./sip/:FuzzRequestHandling ./config/:FuzzParse \
+	./config/:FuzzScheduleParsers ./config/api/:FuzzJSONBodies
+
+fuzz: ## every fuzz target in turn, FUZZTIME each (engine events, SIP requests, config file, schedules, API bodies)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
 
 verify: ## gofmt, vet and go.mod tidiness
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }

@@ -1,0 +1,110 @@
+package sip
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+	"go.uber.org/zap"
+
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/strategy"
+)
+
+// torture is where the RFC 4475 messages live (read, never copied here).
+const torture = "../../shared/testdata/rfc4475"
+
+// FuzzRequestHandling parses arbitrary bytes as sipgo does and runs what
+// ringd does with a request before it touches the network: the checks of
+// SPEC §2, then (for a request they let through) building the copy it
+// would forward, its CANCEL, a response back upstream, the caller
+// classification of sequential ring. None of it may panic, and a request
+// the checks refuse is never turned into a forwarded one.
+func FuzzRequestHandling(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join(torture, "*.dat"))
+	for _, p := range seeds {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, m := range []string{
+		"INVITE sip:6000@ringd.local SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\nMax-Forwards: 70\r\n" +
+			"From: <sip:2000@ringd.local>;tag=a\r\nTo: <sip:6000@ringd.local>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n" +
+			"Contact: <sip:2000@127.0.0.1:5070>\r\nContent-Type: application/sdp\r\nContent-Length: 0\r\n\r\n",
+		"BYE sip:1001@127.0.0.1:5072 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-2\r\nRoute: <sip:127.0.0.1:5060;lr>\r\n" +
+			"From: <sip:2000@ringd.local>;tag=a\r\nTo: <sip:6000@ringd.local>;tag=b\r\nCall-ID: c1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n",
+		"REGISTER sip:ringd.local SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bK-3\r\nFrom: <sip:1001@ringd.local>;tag=r\r\n" +
+			"To: <sip:1001@ringd.local>\r\nCall-ID: r1\r\nCSeq: 1 REGISTER\r\nContact: *\r\nExpires: 0\r\nContent-Length: 0\r\n\r\n",
+	} {
+		f.Add([]byte(m))
+	}
+	s := fuzzServer(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		msg, err := sip.ParseMessage(data)
+		if err != nil {
+			return
+		}
+		req, ok := msg.(*sip.Request)
+		if !ok {
+			return
+		}
+		if rej := s.checkRequest(req); rej != nil {
+			if rej.code < 400 || rej.code > 699 {
+				t.Fatalf("a refused request got %d", rej.code)
+			}
+			return
+		}
+		out := s.forward(req, req.Recipient, true, nil, nil)
+		if mf := out.MaxForwards(); mf == nil || (req.MaxForwards() != nil && mf.Val() != req.MaxForwards().Val()-1) {
+			t.Fatalf("forwarded Max-Forwards %v from %v", mf, req.MaxForwards())
+		}
+		if out.Via() == nil || !strings.Contains(out.Via().Value(), "127.0.0.1") {
+			t.Fatalf("forwarded without ringd's Via: %v", out.Via())
+		}
+		if req.IsInvite() {
+			_ = cancelFor(out, "SIP;cause=200")
+			res := sip.NewResponseFromRequest(out, 180, "Ringing", nil)
+			_ = upstream(res, req, true)
+		}
+		var user, privacy string
+		if from := req.From(); from != nil {
+			user = from.Address.User
+		}
+		if h := req.GetHeader("Privacy"); h != nil {
+			privacy = h.Value()
+		}
+		_ = engine.ClassifyCaller(user, privacy)
+		_ = callerName(req)
+		_, _ = toTag(req), fromTag(req)
+	})
+}
+
+// fuzzServer is a ringd that is built but never started: its checks and
+// message builders work without sockets.
+func fuzzServer(f *testing.F) *Server {
+	spec := engine.Spec{Domain: "ringd.local", Extensions: exts("1001", "2000"),
+		Groups: []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001")}}
+	snap, err := engine.Compile(spec, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	s, err := New(Settings{Domain: "ringd.local", Listen: []Listener{{Network: "udp", Addr: "127.0.0.1:5060"}}, Snapshot: snap}, zap.NewNop())
+	if err != nil {
+		f.Fatal(err)
+	}
+	s.keep(nopCloser{}, "udp", fakeAddr("127.0.0.1:5060"))
+	f.Cleanup(s.Close)
+	return s
+}
+
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }
+
+type fakeAddr string
+
+func (a fakeAddr) Network() string { return "udp" }
+func (a fakeAddr) String() string  { return string(a) }
