@@ -35,7 +35,7 @@ func FuzzJSONBodies(f *testing.F) {
 		f.Add(uint8(i), []byte(`{"enabled":true,"numbers":[{"number":"1002","ring_time":5}],"calls_from":"ANY_PHONE_NUMBER","ring_enabled":true}`))
 		f.Add(uint8(i), []byte(`{"name":"office","type":"business_hours","timezone":"Europe/Paris","weekly":["mon-fri 22:00-06:00"]}`))
 		f.Add(uint8(i), []byte(`[1,2,3]`))
-		f.Add(uint8(i), []byte(`{"number":` + strings.Repeat("[", 50)))
+		f.Add(uint8(i), []byte(`{"number":`+strings.Repeat("[", 50)))
 	}
 	file, err := config.Parse([]byte(baseConfig))
 	if err != nil {
