@@ -107,6 +107,17 @@ write_config() {
 	} >"$DIR/ringd.yaml"
 }
 
+# wait_listening PORT PID: up to 5 s for PORT to be bound, while PID lives.
+wait_listening() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		port_busy "$1" && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
 # start_ringd: write_config (YAML on stdin), check it, serve it, wait until it
 # listens.
 start_ringd() {
@@ -117,12 +128,7 @@ start_ringd() {
 	fi
 	"$RINGD" serve -config "$DIR/ringd.yaml" 2>"$DIR/ringd.log" &
 	RINGD_PID=$!
-	local i
-	for ((i = 0; i < 100; i++)); do
-		port_busy "$RINGD_PORT" && return 0
-		kill -0 "$RINGD_PID" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_listening "$RINGD_PORT" "$RINGD_PID" && return 0
 	fail "ringd did not start listening on udp 127.0.0.1:$RINGD_PORT"
 	return 1
 }
@@ -265,12 +271,7 @@ start_rtp() {
 	"$RINGBENCH" rtp-listen -addr "127.0.0.1:$RTP_PORT" -for "${SIPP_TIMEOUT_S}s" -idle "${RTP_IDLE_MS}ms" "$@" \
 		>"$DIR/rtp.out" 2>&1 &
 	UAS_PID[rtp]=$!
-	local i
-	for ((i = 0; i < 100; i++)); do
-		port_busy "$RTP_PORT" && return 0
-		kill -0 "${UAS_PID[rtp]}" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_listening "$RTP_PORT" "${UAS_PID[rtp]}" && return 0
 	fail "rtp-listen did not start listening on udp 127.0.0.1:$RTP_PORT: $(head -c 300 "$DIR/rtp.out")"
 	return 1
 }
