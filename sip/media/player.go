@@ -36,8 +36,10 @@ type Player struct {
 // Stop.
 //
 // onSeqEnd (may be nil) is called once, from the player goroutine, right
-// after the last packet of seq has been sent — at once when seq is empty —
-// and not at all when playback is stopped or fails before that.
+// after the last packet of seq has been sent (at once when seq is empty),
+// or when sending fails before that: whoever waits for the prompts to end
+// must not wait for audio that cannot be sent. It is not called when
+// playback is stopped.
 //
 // Playback ends with Stop, with a send error (see Err), or after the last
 // packet of seq when loop is nil; Done is closed when the goroutine has
@@ -72,6 +74,9 @@ func (p *Player) run(conn *net.UDPConn, to netip.AddrPort, c Codec, seq []*Promp
 	for _, pr := range seq {
 		if pr != nil && !s.sendAll(pr.Frames(c)) {
 			p.err = s.err
+			if s.err != nil && onSeqEnd != nil {
+				onSeqEnd()
+			}
 			return
 		}
 	}

@@ -188,7 +188,8 @@ func TestPlayerEmpty(t *testing.T) {
 func TestPlayerSendError(t *testing.T) {
 	rx, tx := listen(t), listen(t)
 	tx.Close()
-	pl := Play(tx, addrOf(rx), PCMU, []*Prompt{promptOf(t, sine(800))}, nil, nil)
+	called := make(chan struct{}, 1)
+	pl := Play(tx, addrOf(rx), PCMU, []*Prompt{promptOf(t, sine(800))}, nil, func() { called <- struct{}{} })
 	select {
 	case <-pl.Done():
 	case <-time.After(time.Second):
@@ -196,5 +197,12 @@ func TestPlayerSendError(t *testing.T) {
 	}
 	if pl.Err() == nil {
 		t.Error("no error")
+	}
+	// Whoever waits for the prompts (members of a play_full_join_prompt
+	// group) goes on: the sequence is over, if unheard.
+	select {
+	case <-called:
+	default:
+		t.Error("onSeqEnd not called when sending failed")
 	}
 }
