@@ -186,10 +186,7 @@ func (d *driver) arrive(gc *groupCall, number string) {
 func (d *driver) admit(gc *groupCall, snap *engine.Snapshot, gid engine.GroupID, number string, held bool) {
 	gc.snap = snap
 	var id engine.CallID
-	wall := time.Now()
-	if clock := d.s.settings.Load().Clock; clock != nil {
-		wall = clock()
-	}
+	wall := d.s.settings.Load().now()
 	t0 := time.Now()
 	if held {
 		id, d.out = d.eng.Hold(d.now(), wall.UnixNano(), gid, callerName(gc.req), d.out[:0])

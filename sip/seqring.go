@@ -37,10 +37,7 @@ func (s *Server) seqRingFor(req *sip.Request, ext string) *SeqRing {
 	if !ok || e.SeqRing == nil {
 		return nil
 	}
-	wall := time.Now()
-	if st.Clock != nil {
-		wall = st.Clock()
-	}
+	wall := st.now()
 	var user, privacy string
 	if f := req.From(); f != nil {
 		user = f.Address.User
@@ -76,13 +73,14 @@ func (s *Server) sequentialRing(req *sip.Request, tx sip.ServerTransaction, ext,
 		steps = append(steps, seqStep{ext: ext, ringFor: orDefault(seq.BaseRingTime)})
 	}
 	for _, n := range seq.Numbers {
-		steps = append(steps, seqStep{ext: n.Number, ringFor: orDefault(n.RingTime)})
-		if _, isExt := st.Extensions[n.Number]; !isExt {
-			steps[len(steps)-1].ext = ""
+		step := seqStep{ext: n.Number, ringFor: orDefault(n.RingTime)}
+		if _, isExt := st.Extensions[n.Number]; !isExt { // an outside number: through the trunk
+			step.ext = ""
 			if u, ok := expand(st.Services["trunk"], "{number}", n.Number); ok {
-				steps[len(steps)-1].targets = []sip.Uri{u}
+				step.targets = []sip.Uri{u}
 			}
 		}
+		steps = append(steps, step)
 	}
 	for i, step := range steps {
 		targets := step.targets

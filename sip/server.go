@@ -68,6 +68,14 @@ type Settings struct {
 	ShutdownRetryAfter int           // Retry-After seconds on 503 while draining; default 30
 }
 
+// now reads the wall clock: Clock when a test set one, else time.Now.
+func (s *Settings) now() time.Time {
+	if s.Clock != nil {
+		return s.Clock()
+	}
+	return time.Now()
+}
+
 func (s *Settings) defaults() {
 	if s.RegisterMaxExpires == 0 {
 		s.RegisterMaxExpires = time.Hour
