@@ -51,18 +51,13 @@ func (d *driver) playGreeting(gc *groupCall, a *engine.Action) {
 	}
 	m.stopPlayer()
 	gc.media = nil // the greeting owns it from here
-	res := d.s.localResponse(gc.req, 200, "OK", m.tag, d.s.mediaSDP(m, gc.req.Transport(), "sendonly"))
-	if d.s.reply(gc.tx, res) != nil {
-		m.close()
-		gc.finish()
-		return
-	}
-	gc.finish()
 	id := callID(gc.req)
 	seq := make([]*media.Prompt, a.Dest.Repeat)
 	for i := range seq {
 		seq[i] = p
 	}
+	// Known before the 200 leaves: the caller's ACK may come back before
+	// this function returns, and onAck looks the dialog up in s.local.
 	g := &greeting{gc: gc, m: m, seq: seq}
 	d.greets[id] = g
 	d.s.local.Store(id, struct{}{})
@@ -73,6 +68,11 @@ func (d *driver) playGreeting(gc *groupCall, a *engine.Action) {
 			}
 		})
 	})
+	res := d.s.localResponse(gc.req, 200, "OK", m.tag, d.s.mediaSDP(m, gc.req.Transport(), "sendonly"))
+	if d.s.reply(gc.tx, res) != nil {
+		d.endGreeting(g, false)
+	}
+	gc.finish()
 }
 
 // localAck is the caller's ACK of a 200 ringd sent itself: the greeting

@@ -21,11 +21,12 @@ func (d *driver) answerLocal(gc *groupCall) {
 		return
 	}
 	m := gc.media
+	// Known before the 200 leaves, as the caller's BYE may follow at once.
+	d.pages[callID(gc.req)] = gc
+	d.s.local.Store(callID(gc.req), struct{}{})
 	res := d.s.localResponse(gc.req, 200, "OK", m.tag, d.s.mediaSDP(m, gc.req.Transport(), "recvonly"))
 	_ = d.s.reply(gc.tx, res)
 	gc.finish()
-	d.pages[callID(gc.req)] = gc
-	d.s.local.Store(callID(gc.req), struct{}{})
 }
 
 // pageOffer makes a member leg of a page ringd's own: its SDP offer and
