@@ -151,6 +151,12 @@ func (d *decoder) value(path string, n *yaml.Node, v reflect.Value) {
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		return // an empty value leaves the default
 	}
+	for v.Kind() == reflect.Pointer { // an optional value: set, even to zero or []
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		v = v.Elem()
+	}
 	switch v.Kind() {
 	case reflect.Struct:
 		d.mapping(path, n, v)

@@ -74,6 +74,10 @@ type SIPConfig struct {
 	Listen  []string `yaml:"listen" json:"listen"`                       // "udp://127.0.0.1:5060", "tcp://...", "tls://..."
 	Domain  string   `yaml:"domain" json:"domain"`                       // the one SIP domain ringd serves
 	Trusted []string `yaml:"trusted,omitempty" json:"trusted,omitempty"` // CIDRs whose INVITEs need no auth
+	// Aliases are more host names (or IPs) served as domain.
+	Aliases []string `yaml:"aliases,omitempty" json:"aliases,omitempty"`
+	// Protection tunes the flood and scanner protection (on by default).
+	Protection Protection `yaml:"protection,omitempty" json:"protection,omitempty"`
 }
 
 // HTTPConfig is the http section (admin API). An empty Listen turns the API off.

@@ -21,6 +21,7 @@ func (c *Config) Validate() error { return c.validate().finish(c.written).err() 
 func (c *Config) validate() Problems {
 	var ps Problems
 	c.checkSIP(&ps)
+	c.checkProtection(&ps)
 	c.checkHTTP(&ps)
 	checkStore(&ps, c.Store)
 	c.Services.check(&ps)

@@ -32,22 +32,32 @@ type gracefulTx interface{ TerminateGracefully() }
 // group, which the driver holds (and lets go once the caller has its final
 // response): no goroutine waits through the ringing of a group call.
 func (s *Server) dispatch(req *sip.Request, stx *sip.ServerTx) {
-	s.metrics.request(string(req.Method))
 	var tx sip.ServerTransaction
 	if stx != nil { // an ACK of a 2xx has no transaction
 		tx = stx
 	}
 	held := false
-	if req.Method == sip.INVITE {
-		held = s.onInvite(req, tx)
-	} else if h, ok := s.handlers[req.Method]; ok {
-		h(req, tx)
-	} else {
-		s.onOther(req, tx)
+	if s.admitStream(req) { // else dropped without a reply: banned, flooding or a scanner
+		held = s.handle(req, tx)
 	}
 	if stx != nil && !held {
 		stx.TerminateGracefully()
 	}
+}
+
+// handle counts a request and runs its method's handler; it reports
+// whether the driver holds the transaction.
+func (s *Server) handle(req *sip.Request, tx sip.ServerTransaction) bool {
+	s.metrics.request(string(req.Method))
+	if req.Method == sip.INVITE {
+		return s.onInvite(req, tx)
+	}
+	if h, ok := s.handlers[req.Method]; ok {
+		h(req, tx)
+	} else {
+		s.onOther(req, tx)
+	}
+	return false
 }
 
 // checked applies the request checks and answers a refused request; it
@@ -128,6 +138,9 @@ func (s *Server) authenticateCaller(req *sip.Request, tx sip.ServerTransaction) 
 	user, res := s.auth.check(cred, string(req.Method), s.password, now)
 	if res == authOK {
 		return user, true
+	}
+	if res == authBad {
+		s.authFailed(req)
 	}
 	s.respond(tx, req, 407, "Proxy Authentication Required",
 		sip.NewHeader("Proxy-Authenticate", s.auth.challenge(now, res == authStale)))

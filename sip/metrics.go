@@ -26,6 +26,7 @@ type Metrics struct {
 	responses     *prometheus.CounterVec // code
 	rejected      *prometheus.CounterVec // reason
 	decision      prometheus.Histogram
+	protectionMetrics
 
 	mu    sync.Mutex
 	codes map[int]prometheus.Counter // responses by code, resolved once
@@ -60,14 +61,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		responses: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "sip_responses_total",
 			Help: "SIP responses sent (ringd's own and relayed) by status code."}, []string{"code"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "sip_rejected_total",
-			Help: "Requests refused by the checks before routing, by reason."}, []string{"reason"}),
+			Help: "Requests refused by the checks before routing, or dropped by the flood and scanner protection (banned, flood, scanner, oversize), by reason."}, []string{"reason"}),
 		decision: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Name: "route_decision_seconds",
 			Help:    "Time the engine takes to decide how a new call rings (plan and first legs).",
 			Buckets: decisionBuckets}),
-		codes: map[int]prometheus.Counter{},
+		protectionMetrics: newProtectionMetrics(),
+		codes:             map[int]prometheus.Counter{},
 	}
 	reg.MustRegister(m.calls, m.answerSeconds, m.legs, m.activeCalls, m.ringingLegs, m.members,
-		m.failovers, m.requests, m.responses, m.rejected, m.decision)
+		m.failovers, m.requests, m.responses, m.rejected, m.decision, m.bans, m.authFailures)
 	return m
 }
 
@@ -201,4 +203,39 @@ func (m *Metrics) memberStates(snap *engine.Snapshot, state func(ext int32) stra
 			m.members.WithLabelValues(g.Number, name).Set(counts[i])
 		}
 	}
+}
+
+// Protection metrics (sip.protection): bans started, failed digest checks,
+// sources banned now. Requests the protection drops are counted in
+// ringd_sip_rejected_total (banned, flood, scanner, oversize).
+type protectionMetrics struct {
+	bans         *prometheus.CounterVec // reason
+	authFailures prometheus.Counter
+}
+
+func newProtectionMetrics() protectionMetrics {
+	return protectionMetrics{
+		bans: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "ringd", Name: "bans_total",
+			Help: "Source addresses banned, by reason (flood, auth_failures)."}, []string{"reason"}),
+		authFailures: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "ringd", Name: "sip_auth_failures_total",
+			Help: "Digest authentications that failed (wrong password, unknown user or bad nonce) from untrusted sources."}),
+	}
+}
+
+func (m *Metrics) banned(reason string) {
+	if m != nil {
+		m.bans.WithLabelValues(reason).Inc()
+	}
+}
+
+func (m *Metrics) authFailure() {
+	if m != nil {
+		m.authFailures.Inc()
+	}
+}
+
+// bannedGauge exposes the number of sources banned now, read at scrape time.
+func bannedGauge(s *Server) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "ringd", Name: "banned_sources",
+		Help: "Source addresses banned now."}, func() float64 { return float64(s.guard.bannedCount(time.Now().UnixNano())) })
 }

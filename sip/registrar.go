@@ -19,6 +19,9 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 		cred = h.Value()
 	}
 	user, res := s.auth.check(cred, string(sip.REGISTER), s.password, now)
+	if res == authBad {
+		s.authFailed(req)
+	}
 	if res != authOK {
 		// The same challenge whether or not the extension exists: no enumeration.
 		s.respond(tx, req, 401, "Unauthorized", sip.NewHeader("WWW-Authenticate", s.auth.challenge(now, res == authStale)))

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"go.uber.org/zap/exp/zapslog"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip/media"
@@ -40,7 +41,10 @@ type Extension struct {
 // Settings is everything the SIP side is configured with. cmd builds it from
 // the config file; Apply swaps it at run time.
 type Settings struct {
-	Domain     string
+	Domain string
+	// Aliases are more hosts served as Domain (a Request-URI or Route
+	// naming one is local), like Kamailio's alias.
+	Aliases    []string
 	Listen     []Listener
 	Trusted    []netip.Prefix
 	Extensions map[string]Extension // by number
@@ -59,6 +63,10 @@ type Settings struct {
 	// RTPPortMin and RTPPortMax bound ringd's own RTP ports (read at New;
 	// default 10000-20000).
 	RTPPortMin, RTPPortMax int
+	// Protection is the flood and scanner protection; its zero value turns
+	// all of it off (cmd sets DefaultProtection unless configured).
+	// MaxMessage is read at New.
+	Protection Protection
 
 	// Optional tuning (zero means the default).
 	RegisterMaxExpires time.Duration // default 3600 s
@@ -130,12 +138,14 @@ type Server struct {
 	trim     memTrim
 	gc       gcTune
 	dialogs  *dialogs
+	guard    *guard
 	local    sync.Map     // Call-IDs of dialogs ringd itself ends (pages, greetings)
 	rtp      *media.Ports // ringd's own RTP ports; nil until Start
 	drv      *driver
 
 	mu        sync.Mutex
-	listeners []closer // bound sockets, closed by Close
+	listeners []closer                  // bound sockets, closed by Close
+	udp       map[string]net.PacketConn // UDP listeners by local address
 	bound     []Listener
 	host      string         // advertised host for Via and Record-Route
 	ports     map[string]int // advertised port by network
@@ -148,7 +158,11 @@ type closer interface{ Close() error }
 // RouteLibraryLogs sends sipgo's own log output (log/slog) into zap. It sets
 // a process-wide default, so the program calls it once at start.
 func RouteLibraryLogs(log *zap.Logger) {
-	sip.SetDefaultLogger(slog.New(zapslog.NewHandler(log.Named("sipgo").Core())))
+	// Sampled: sipgo logs every datagram it cannot parse at error level, and
+	// a flood of garbage must not become a flood of log lines (the first 10
+	// of a message each second, then none until the next second).
+	core := zapcore.NewSamplerWithOptions(log.Named("sipgo").Core(), time.Second, 10, 0)
+	sip.SetDefaultLogger(slog.New(zapslog.NewHandler(core)))
 }
 
 // New builds a server; Start binds and serves.
@@ -160,8 +174,15 @@ func New(s Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 		return nil, errors.New("sip: no listen address")
 	}
 	s.defaults()
-	sv := &Server{log: log, auth: newDigestAuth(s.Domain), loc: NewLocation(), ports: map[string]int{}}
+	sv := &Server{log: log, auth: newDigestAuth(s.Domain), loc: NewLocation(), ports: map[string]int{},
+		guard: newGuard(), udp: map[string]net.PacketConn{}}
+	parser := sip.NewParser()
+	if s.Protection.MaxMessage > 0 {
+		parser.MaxMessageLength = s.Protection.MaxMessage
+	}
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("ringd"), sipgo.WithUserAgentHostname(s.Domain),
+		sipgo.WithUserAgentParser(parser),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerReadFilter(sv.readFilter)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerUnhandledResponseHandler(sv.onUnmatchedResponse)))
 	if err != nil {
 		return nil, err
@@ -180,7 +201,7 @@ func New(s Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 	}
 	if reg := sv.hooks.Metrics; reg != nil {
 		sv.metrics = NewMetrics(reg)
-		reg.MustRegister(registrationsGauge(sv))
+		reg.MustRegister(registrationsGauge(sv), bannedGauge(sv))
 	}
 	sv.dialogs = newDialogs()
 	sv.settings.Store(&s)
@@ -232,6 +253,9 @@ func (s *Server) listen(l Listener) error {
 		}
 		addr = conn.LocalAddr()
 		s.keep(conn, l.Network, addr)
+		s.mu.Lock()
+		s.udp[addr.String()] = conn
+		s.mu.Unlock()
 		for range udpReaders() {
 			go func() { _ = s.srv.ServeUDP(conn) }()
 		}
@@ -350,6 +374,11 @@ func (s *Server) isLocal(host string, port int) bool {
 	if strings.EqualFold(host, st.Domain) {
 		return true
 	}
+	for _, a := range st.Aliases {
+		if strings.EqualFold(host, a) {
+			return true
+		}
+	}
 	if port == 0 {
 		port = 5060
 	}
@@ -374,15 +403,7 @@ func (s *Server) isLocalDomain(host string, port int) bool { return s.isLocal(ho
 // trusted reports whether a request's source address is in sip.trusted.
 func (s *Server) trusted(source string) bool {
 	ap, err := netip.ParseAddrPort(source)
-	if err != nil {
-		return false
-	}
-	for _, p := range s.settings.Load().Trusted {
-		if p.Contains(ap.Addr().Unmap()) {
-			return true
-		}
-	}
-	return false
+	return err == nil && s.settings.Load().trustedIP(ap.Addr().Unmap())
 }
 
 // password looks up an extension's digest password.
@@ -410,6 +431,8 @@ func (s *Server) housekeeping(ctx context.Context) {
 			}
 			s.gc.tick()
 			prev = now
+			p := s.settings.Load().Protection
+			s.guard.sweep(now.UnixNano(), max(p.Window, p.AuthWindow))
 			for _, ext := range s.loc.Expire(now) {
 				s.memberChanged(ext)
 			}

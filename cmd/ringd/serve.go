@@ -268,6 +268,16 @@ func (r runtime) Registrations() []api.Registration {
 	return out
 }
 
+func (r runtime) Bans() []api.Ban {
+	var out []api.Ban
+	for _, b := range r.srv.Bans() {
+		out = append(out, api.Ban{Source: b.Source, Reason: b.Reason, Until: b.Until})
+	}
+	return out
+}
+
+func (r runtime) Unban(source string) (bool, error) { return r.srv.Unban(source) }
+
 // settings translates the config file into what the SIP side needs.
 func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library) sip.Settings {
 	st := sip.Settings{
@@ -280,6 +290,8 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library)
 		GroupMedia: map[string]sip.GroupMedia{},
 	}
 	st.RTPPortMin, st.RTPPortMax = cfg.Media.RTPPorts()
+	st.Aliases = cfg.SIP.Aliases
+	st.Protection = protection(cfg.SIP.Protection)
 	for _, g := range cfg.RingGroups {
 		gm := sip.GroupMedia{Welcome: prompts.Get(g.WelcomePrompt), Join: prompts.Get(g.JoinPrompt),
 			MOH: prompts.Get(g.MOH), FullJoin: g.PlayFullJoinPrompt}

@@ -60,6 +60,8 @@ type noRuntime struct{}
 
 func (noRuntime) Calls() []engine.CallView      { return nil }
 func (noRuntime) Registrations() []Registration { return nil }
+func (noRuntime) Bans() []Ban                   { return nil }
+func (noRuntime) Unban(string) (bool, error)    { return false, nil }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()

@@ -18,6 +18,18 @@ import (
 type Runtime interface {
 	Calls() []engine.CallView
 	Registrations() []Registration
+	// Bans lists the source addresses the SIP side's flood protection
+	// bans now; Unban lifts one (false: it was not banned; an error: not
+	// an IP address).
+	Bans() []Ban
+	Unban(source string) (bool, error)
+}
+
+// Ban is a banned source address (GET /bans).
+type Ban struct {
+	Source string    `json:"source"`
+	Reason string    `json:"reason"` // flood | auth_failures
+	Until  time.Time `json:"until"`
 }
 
 // Registration is one registered contact (GET /registrations).

@@ -36,6 +36,24 @@ func (s *Server) viewRoutes() {
 		})
 		writeJSON(w, http.StatusOK, map[string]any{"count": len(regs), "items": regs})
 	})
+	s.handle("GET /api/v1/bans", "Source addresses banned by the flood and scanner protection", "", "List", func(w http.ResponseWriter, r *http.Request) {
+		bans := s.rt.Bans()
+		if bans == nil {
+			bans = []Ban{}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"count": len(bans), "items": bans})
+	})
+	s.handle("DELETE /api/v1/bans/{source}", "Lift the ban of a source address", "", "", func(w http.ResponseWriter, r *http.Request) {
+		ok, err := s.rt.Unban(r.PathValue("source"))
+		switch {
+		case err != nil:
+			writeProblem(w, problem(http.StatusBadRequest, "not an IP address", FieldError{"source", "must be an IP address like 192.0.2.7"}))
+		case !ok:
+			writeProblem(w, problem(http.StatusNotFound, r.PathValue("source")+" is not banned"))
+		default:
+			w.WriteHeader(http.StatusNoContent)
+		}
+	})
 	s.handle("GET /api/v1/cdr", "Call records (group, outcome, since, until, skip, top)", "", "List", s.listRecords)
 	s.handle("GET /api/v1/extensions/{number}/missed_calls", "An extension's missed calls (record_missed)", "", "List", s.listMissed)
 }
