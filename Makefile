@@ -33,8 +33,12 @@ SIPP_INSTALL = command -v sipp >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sud
 
 .PHONY: e2e load
 
-e2e: ## SIPp interop suite against the built ringd (installs sip-tester when sipp is missing)
+# SIPVicious (Debian package sipvicious) for the scanner cases of make e2e.
+SIPVICIOUS_INSTALL = command -v svmap >/dev/null || command -v sipvicious_svmap >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y sipvicious; }
+
+e2e: ## SIPp interop suite against the built ringd (installs sip-tester and sipvicious when missing)
 	@$(SIPP_INSTALL)
+	@$(SIPVICIOUS_INSTALL)
 	bench/sipp/run.sh
 
 load: ## 1,000 calls at 50/s through ringd with SIPp

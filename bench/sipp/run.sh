@@ -3,6 +3,7 @@
 #
 #   bench/sipp/run.sh          every functional case, one line each, then "N passed, N failed"
 #   bench/sipp/run.sh load     1,000 calls at 50 calls/s into a 3-member ring_all group
+#   bench/sipp/run.sh soak     load + faults, ~9 min: soak_faults soak_changes soak_shutdown soak_kill9
 #   bench/sipp/run.sh CASE...  only the named cases (see CASES below)
 #
 # Each case gets its own ringd (built once from this tree), its own config
@@ -17,7 +18,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
 CASES=(ring_all prioritized_hunt busy busy_ack failover cancel max_forwards nobody_there
-	early_media full_join_prompt play_greeting greeting_hangup bad_prompt)
+	early_media full_join_prompt play_greeting greeting_hangup bad_prompt
+	sipvicious_blocked sipvicious_unblocked)
 
 # Timing knobs, in milliseconds unless named _S (seconds).
 ANSWER_MS=300     # ring time of an answering member (uas_answer.xml -d)
@@ -748,6 +750,438 @@ case_load() {
 	summary
 }
 
+# --- scanners (bench/sipp/scanners.sh) -------------------------------------------
+# shellcheck source=bench/sipp/scanners.sh
+source "$HERE/scanners.sh"
+
+# --- soak (run.sh soak) ----------------------------------------------------------
+# Long runs with faults, only when named (`run.sh soak`, `make soak`, ~9 min).
+# Each case has its own ringd with a SQLite store in the case dir
+# ($DIR/ringd.db) and the admin API on a port of its own (token soak-token);
+# the SIP cases ring group 6000 (ring_all, ring_time 20, skip_busy false)
+# of m1 (uas_load_member.xml: 180, answers after its ring time), m2 (a
+# black hole: `ringbench udp-sink` reads and never answers, so ringd's
+# INVITE transactions to it run to Timer B) and m3 (uas_unavailable.xml:
+# 503 at once).
+#   soak_faults    SOAK_RATE calls/s for SOAK_SECONDS, the caller talks
+#                  SOAK_TALK_MS: 0 failed calls; answered records ==
+#                  ringd_calls_total{answered} == successful calls;
+#                  go_goroutines back within baseline + 5 once m2's INVITE
+#                  transactions have timed out (polled up to 60 s).
+#   soak_changes   the same with a PUT of the group every second (ring_time
+#                  20/25, pai on/off) and a SIGHUP every 10 s: every PUT 2xx,
+#                  every SIGHUP reloaded, and the checks of soak_faults.
+#   soak_shutdown  m1 rings SOAK_SHUT_RING_MS; SIGTERM SOAK_SHUT_AFTER_S into
+#                  the load (which goes on 1 s more): exit 0 within the 30 s
+#                  grace, every INVITE sent between SIGTERM and the exit gets
+#                  503 with Retry-After, every call ringing at SIGTERM is
+#                  answered; restarted on the same store, the answered
+#                  records are exactly the calls the caller completed.
+#   soak_kill9     no SIP: POST /api/v1/extensions every 20 ms for
+#                  SOAK_KILL9_MS, kill -9 halfway; restarted, every
+#                  extension whose POST got 201 is there.
+SOAK_CASES=(soak_faults soak_changes soak_shutdown soak_kill9)
+SOAK_RATE=${SOAK_RATE:-100}
+SOAK_SECONDS=${SOAK_SECONDS:-180}
+SOAK_LIMIT=${SOAK_LIMIT:-2000}       # at most this many calls at once (sipp -l)
+SOAK_TALK_MS=${SOAK_TALK_MS:-1000}
+SOAK_RING_MS=${SOAK_RING_MS:-200}    # m1's ring time before it answers
+SOAK_SHUT_RING_MS=${SOAK_SHUT_RING_MS:-2000}
+SOAK_SHUT_AFTER_S=${SOAK_SHUT_AFTER_S:-20}
+SOAK_KILL9_MS=${SOAK_KILL9_MS:-5000}
+SOAK_GOROUTINE_SLACK=5
+SOAK_TOKEN=soak-token
+
+# now_us: the wall clock, Unix microseconds.
+now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
+
+# sleep_until US: sleep until the wall clock reaches US (Unix microseconds).
+sleep_until() {
+	local d=$(($1 - $(now_us)))
+	((d > 0)) && sleep "$((d / 1000000)).$(printf '%06d' $((d % 1000000)))"
+	return 0
+}
+
+# soak_config: $DIR/ringd.yaml for a soak case: SIP on RINGD_PORT, the admin
+# API on API_PORT (API is its base URL), store $DIR/ringd.db, group 6000 of
+# m1-m3 at their static contacts (ports reserved with `member`; unused in
+# soak_kill9). `ringd check` must accept it.
+soak_config() {
+	alloc_ports 1
+	RINGD_PORT=$PORT
+	alloc_ports 1
+	API_PORT=$PORT
+	API=http://127.0.0.1:$API_PORT
+	local i
+	for i in 1 2 3; do [[ -n ${UAS_PORT[m$i]:-} ]] || UAS_PORT[m$i]=9; done
+	cat >"$DIR/ringd.yaml" <<-EOF
+		sip:
+		  listen: ["udp://127.0.0.1:$RINGD_PORT"]
+		  domain: ringd.local
+		  trusted: ["127.0.0.0/8"]
+		http: { listen: "127.0.0.1:$API_PORT", tokens: [$SOAK_TOKEN] }
+		store: "sqlite:$DIR/ringd.db"
+		log: { level: info, format: text }
+		extensions:
+		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
+		  - { number: "1002", name: M2, password: p1002, contact: "sip:1002@127.0.0.1:${UAS_PORT[m2]}" }
+		  - { number: "1003", name: M3, password: p1003, contact: "sip:1003@127.0.0.1:${UAS_PORT[m3]}" }
+		ring_groups:
+		  - number: "6000"
+		    name: Soak
+		    strategy: ring_all
+		    ring_time: 20
+		    skip_busy: false
+		    members: [{ extension: "1001" }, { extension: "1002" }, { extension: "1003" }]
+	EOF
+	"$RINGD" check -config "$DIR/ringd.yaml" >"$DIR/check.out" 2>&1 && return 0
+	fail "ringd check rejected the config: $(tr '\n' ' ' <"$DIR/check.out")"
+	return 1
+}
+
+# soak_serve: serve $DIR/ringd.yaml (log appended to $DIR/ringd.log, so a
+# restart keeps the first run's lines); waits up to 10 s until SIP is bound
+# and GET /healthz answers 200.
+soak_serve() {
+	echo "--- run.sh: ringd serve at $(date +%T.%3N)" >>"$DIR/ringd.log"
+	"$RINGD" serve -config "$DIR/ringd.yaml" 2>>"$DIR/ringd.log" &
+	RINGD_PID=$!
+	local i
+	for ((i = 0; i < 200; i++)); do
+		port_busy "$RINGD_PORT" && curl -sf -o /dev/null --max-time 1 "$API/healthz" && return 0
+		kill -0 "$RINGD_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	fail "ringd did not come up (SIP udp 127.0.0.1:$RINGD_PORT, API $API/healthz)"
+	return 1
+}
+
+# api METHOD PATH [BODY]: an admin API request with the soak token; prints
+# the HTTP status (000: no answer), the body goes to API_OUT ($DIR/api.out).
+api() {
+	local body=()
+	[[ -n ${3:-} ]] && body=(--data-binary "$3")
+	curl -s -o "${API_OUT:-$DIR/api.out}" -w "%{http_code}${API_TIMING:+ %{time_connect} %{time_total}}" --max-time 10 -X "$1" \
+		-H "Authorization: Bearer $SOAK_TOKEN" -H 'Content-Type: application/json' "${body[@]}" "$API$2" || true
+}
+
+# metric SERIES: the value of one series of ringd's /metrics, as exposed
+# (labels in name order), as a whole number; empty when absent.
+metric() {
+	curl -s --max-time 10 "$API/metrics" | awk -v s="$1" '$1 == s {printf "%.0f\n", $2; exit}'
+}
+
+# cdr_count: the count of GET /api/v1/cdr?group=6000&outcome=answered.
+cdr_count() {
+	API_OUT=$DIR/cdr.out api GET "/api/v1/cdr?group=6000&outcome=answered&top=1" >/dev/null
+	sed -nE 's/.*"count": *([0-9]+).*/\1/p' "$DIR/cdr.out"
+}
+
+# wait_cdr WANT: polls cdr_count for up to 10 s until it is WANT (records
+# are written in batches); CDR is the last count read.
+wait_cdr() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		CDR=$(cdr_count)
+		[[ $CDR == "$1" ]] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# proc_usage PID: "CPU_SECONDS MAX_RSS_MB" of a live process (utime + stime
+# of /proc/PID/stat, VmHWM of /proc/PID/status).
+proc_usage() {
+	local tck
+	tck=$(getconf CLK_TCK)
+	{
+		awk -v t="$tck" '{sub(/^.*\) /, ""); printf "%.2f ", ($12 + $13) / t}' "/proc/$1/stat"
+		awk '/^VmHWM:/ {printf "%.1f\n", $2 / 1024}' "/proc/$1/status"
+	} 2>/dev/null
+}
+
+# start_sink NAME: `ringbench udp-sink` on the port `member NAME` reserved: a
+# black-holed phone. stop_sink NAME stops it; SINK is its summary line.
+start_sink() {
+	"$RINGBENCH" udp-sink -addr "127.0.0.1:${UAS_PORT[$1]}" -for "$((SIPP_TIMEOUT_S + 300))s" >"$DIR/$1.out" 2>&1 &
+	UAS_PID[$1]=$!
+	wait_listening "${UAS_PORT[$1]}" "${UAS_PID[$1]}" && return 0
+	fail "$1: udp-sink did not start listening: $(head -c 300 "$DIR/$1.out")"
+	return 1
+}
+stop_sink() {
+	local rc=0
+	kill -TERM "${UAS_PID[$1]}" 2>/dev/null || true
+	wait "${UAS_PID[$1]}" || rc=$?
+	unset "UAS_PID[$1]"
+	SINK=$(head -1 "$DIR/$1.out")
+	((rc == 0)) || fail "$1: udp-sink exited $rc: $(head -c 300 "$DIR/$1.out")"
+}
+sink_field() { sed -nE "s/.* $1=([^ ]+).*/\1/p" <<<"$SINK"; }
+
+# stop_proc NAME: end a background process of the case that may still run
+# (a SIPp member whose calls ringd's exit left hanging).
+stop_proc() {
+	kill -TERM "${UAS_PID[$1]}" 2>/dev/null || true
+	wait "${UAS_PID[$1]}" 2>/dev/null || true
+	unset "UAS_PID[$1]"
+}
+
+# soak_changer ID: one PUT of ring group ID a second (ring_time 20/25, pai
+# on/off, all 3 members kept) and a SIGHUP to ringd every 10th second,
+# until $DIR/changes.stop exists. One line per change on stdout.
+soak_changer() {
+	local id=$1 i=0 t0 rt pai code body
+	t0=$(now_us)
+	while [[ ! -e $DIR/changes.stop ]]; do
+		i=$((i + 1))
+		rt=$((i % 2 ? 25 : 20))
+		pai=false
+		((i / 2 % 2)) && pai=true
+		body='{"number":"6000","name":"Soak","strategy":"ring_all","ring_time":'$rt',"skip_busy":false,"pai":'$pai
+		body+=',"members":[{"extension":"1001"},{"extension":"1002"},{"extension":"1003"}]}'
+		code=$(API_OUT=$DIR/changer.out api PUT "/api/v1/ring_groups/$id" "$body")
+		echo "$(date +%T.%3N) PUT ring_time=$rt pai=$pai -> $code"
+		[[ $code == 2?? ]] || echo "  answer: $(head -c 300 "$DIR/changer.out")"
+		if ((i % 10 == 0)); then
+			kill -HUP "$RINGD_PID" && echo "$(date +%T.%3N) SIGHUP"
+		fi
+		sleep_until $((t0 + i * 1000000))
+	done
+}
+
+start_changer() {
+	local id
+	API_OUT=$DIR/groups.out api GET "/api/v1/ring_groups?filter=number+eq+6000" >/dev/null
+	id=$(sed -nE 's/^\{"count":1,"items":\[\{"id":([0-9]+),.*/\1/p' "$DIR/groups.out")
+	[[ -n $id ]] || { fail "ring group 6000 not found through the API: $(head -c 300 "$DIR/groups.out")"; return 1; }
+	rm -f "$DIR/changes.stop"
+	soak_changer "$id" >"$DIR/changes.log" 2>&1 &
+	UAS_PID[changer]=$!
+}
+
+# stop_changer: ends soak_changer; CHANGES is the figures of its run. Every
+# PUT must have got 2xx, every SIGHUP a "config reloaded" from ringd.
+stop_changer() {
+	touch "$DIR/changes.stop"
+	wait "${UAS_PID[changer]}" || true
+	unset "UAS_PID[changer]"
+	local puts bad hups reloads refused
+	puts=$(grep -c ' PUT ' "$DIR/changes.log" || true)
+	bad=$(grep ' PUT ' "$DIR/changes.log" | grep -vc ' -> 2[0-9][0-9]$' || true)
+	hups=$(grep -c ' SIGHUP$' "$DIR/changes.log" || true)
+	reloads=$(grep -c 'config reloaded' "$DIR/ringd.log" || true)
+	refused=$(grep -c 'reload refused' "$DIR/ringd.log" || true)
+	((puts > 0)) || fail "no ring group PUT was made"
+	((bad == 0)) || fail "$bad of $puts ring group PUTs did not get 2xx: $(grep -m1 -A1 ' PUT .* -> [^2]' "$DIR/changes.log" | paste -sd' ')"
+	((reloads == hups && refused == 0)) || fail "$hups SIGHUPs sent, ringd logged $reloads 'config reloaded' and $refused 'reload refused'"
+	CHANGES="$puts PUTs all 2xx, $hups SIGHUPs all reloaded"
+}
+
+# soak_load faults|changes: the soak_faults / soak_changes run.
+soak_load() {
+	local mode=$1 calls=$((SOAK_RATE * SOAK_SECONDS)) g0 g1 g_s t_end
+	local total ok failed retrans unexp answered usage
+	member m1; member m2; member m3
+	soak_config && soak_serve || return
+	sleep 1 # idle
+	g0=$(metric go_goroutines)
+	SIPP_TIMEOUT_S=$((SOAK_SECONDS + 90))
+	start_uas m1 uas_load_member.xml "$calls" -recv_timeout "$SOAK_RING_MS"
+	start_uas m3 uas_unavailable.xml "$calls"
+	start_sink m2 || return
+	CHANGES=""
+	if [[ $mode == changes ]]; then start_changer || return; fi
+	run_uac uac_call.xml "$calls" -r "$SOAK_RATE" -l "$SOAK_LIMIT" -d "$SOAK_TALK_MS" \
+		-trace_stat -stf "$DIR/uac.csv" -fd 5
+	t_end=$(now_us)
+	[[ $mode == changes ]] && stop_changer
+	check_uac
+	wait_uas m1; wait_uas m3
+	read -r total ok failed retrans unexp < <(csv "$DIR/uac.csv" TotalCallCreated "SuccessfulCall(C)" \
+		"FailedCall(C)" "Retransmissions(C)" "FailedUnexpectedMessage(C)")
+	((${failed:-1} == 0 && ${ok:-0} == calls)) ||
+		fail "caller: ${ok:-?} of $calls calls successful, ${failed:-?} failed (${unexp:-?} on an unexpected message)"
+	wait_cdr "$ok" || fail "$CDR answered call records (GET /api/v1/cdr), the caller completed $ok calls"
+	answered=$(metric 'ringd_calls_total{group="6000",outcome="answered"}')
+	[[ $answered == "$ok" ]] || fail "ringd_calls_total{group=\"6000\",outcome=\"answered\"} is ${answered:-absent}, the caller completed $ok calls"
+	# go_goroutines, until back near the baseline or 60 s after the load.
+	while :; do
+		g1=$(metric go_goroutines)
+		g_s=$((($(now_us) - t_end) / 1000000))
+		((${g1:-999999} <= g0 + SOAK_GOROUTINE_SLACK || g_s >= 60)) && break
+		sleep 1
+	done
+	((${g1:-999999} <= g0 + SOAK_GOROUTINE_SLACK)) ||
+		fail "go_goroutines ${g1:-?} 60 s after the load, baseline $g0 (+$SOAK_GOROUTINE_SLACK allowed)"
+	usage=$(proc_usage "$RINGD_PID")
+	stop_sink m2
+	NOTE="calls $total attempted, $ok successful, $failed failed; answered records $CDR, ringd_calls_total{answered} $answered"
+	NOTE+="; go_goroutines $g0 before, $g1 ${g_s} s after the load; ringd CPU ${usage% *} s, max RSS ${usage#* } MB"
+	NOTE+="; SIPp retransmissions $retrans; m2 (black hole) got $(sink_field invites) INVITEs for $(sink_field invite_calls) legs"
+	NOTE+=", $(sink_field cancels) CANCELs${CHANGES:+; $CHANGES}"
+}
+
+case_soak_faults() { soak_load faults; }
+case_soak_changes() { soak_load changes; }
+
+# shutdown_calls: one line per call of the caller's message trace ($DIR/uac.msg):
+# CALL-ID INVITE_US FINAL_CODE FINAL_US RETRY_AFTER(0/1) BYE_SENT(0/1) BYE_OK(0/1)
+# (Unix microseconds; FINAL_CODE 0: no final response).
+shutdown_calls() {
+	awk '
+		function us(d, t,   p, mid) {
+			if (!(d in midnight)) { split(d, p, "-"); midnight[d] = mktime(p[1] " " p[2] " " p[3] " 00 00 00") }
+			split(t, p, ":")
+			return sprintf("%.0f", (midnight[d] + p[1] * 3600 + p[2] * 60 + p[3]) * 1000000)
+		}
+		function done() {
+			if (first == "") return
+			if (!(cid in inv)) { order[++n] = cid; inv[cid] = 0; code[cid] = 0; when[cid] = 0; ra[cid] = 0; bye[cid] = 0; byeok[cid] = 0 }
+			if (dir == "sent" && first ~ /^INVITE / && inv[cid] == 0) inv[cid] = ts
+			if (dir == "sent" && first ~ /^BYE /) bye[cid] = 1
+			if (dir == "received" && first ~ /^SIP\/2.0 [2-6][0-9][0-9] / && cseq ~ /INVITE/ && code[cid] == 0) {
+				split(first, w, " "); code[cid] = w[2]; when[cid] = ts; ra[cid] = retry
+			}
+			if (dir == "received" && first ~ /^SIP\/2.0 200 / && cseq ~ /BYE/) byeok[cid] = 1
+		}
+		/^-+ [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / { done(); ts = us($2, $3); dir = first = cid = cseq = ""; retry = 0; next }
+		{ sub(/\r$/, "") }
+		dir == "" { dir = ($0 ~ /received/) ? "received" : "sent"; next }
+		first == "" && $0 == "" { next }
+		first == "" { first = $0; next }
+		/^(Call-ID|i) *:/ { sub(/^[^:]*: */, ""); cid = $0 }
+		/^CSeq *:/ { cseq = $0 }
+		/^Retry-After *: *[0-9]/ { retry = 1 }
+		END {
+			done()
+			for (i = 1; i <= n; i++) { c = order[i]; print c, inv[c], code[c], when[c], ra[c], bye[c], byeok[c] }
+		}' "$DIR/uac.msg"
+}
+
+# soak_shutdown: see the top of this section.
+case_soak_shutdown() {
+	local calls=$((SOAK_RATE * (SOAK_SHUT_AFTER_S + 1))) t0 t_term t_exit rc=0 i live usage
+	member m1; member m2; member m3
+	soak_config && soak_serve || return
+	SIPP_TIMEOUT_S=$((SOAK_SHUT_AFTER_S + 60))
+	# Members see fewer calls than -m (503s, ringd's exit): stopped at the end.
+	NO_TIMEOUT_ERROR=1 start_uas m1 uas_load_member.xml "$calls" -recv_timeout "$SOAK_SHUT_RING_MS"
+	NO_TIMEOUT_ERROR=1 start_uas m3 uas_unavailable.xml "$calls"
+	start_sink m2 || return
+	# The caller, in the background: -trace_msg tells each call's fate; few
+	# retransmissions, so calls that ringd's exit leaves hanging end soon.
+	alloc_ports 6
+	UAS_PORT[uac]=$PORT
+	sipp_common uac
+	local cmd=(sipp "127.0.0.1:$RINGD_PORT" -sf "$HERE/uac_soak_call.xml" -s 6000 -m "$calls" -r "$SOAK_RATE"
+		-l "$SOAK_LIMIT" -d "$SOAK_TALK_MS" -timeout "${SIPP_TIMEOUT_S}s" -max_invite_retrans 3
+		-max_non_invite_retrans 3 "${COMMON[@]}" -trace_stat -stf "$DIR/uac.csv" -fd 5)
+	echo "${cmd[*]}" >"$DIR/uac.cmd"
+	t0=$(now_us)
+	(cd "$DIR" && exec "${cmd[@]}") >"$DIR/uac.out" 2>&1 &
+	UAS_PID[uac]=$!
+	sleep_until $((t0 + SOAK_SHUT_AFTER_S * 1000000))
+	API_OUT=$DIR/calls.out api GET /api/v1/calls >/dev/null
+	live=$(sed -nE 's/^\{"count":([0-9]+).*/\1/p' "$DIR/calls.out")
+	usage=$(proc_usage "$RINGD_PID")
+	kill -TERM "$RINGD_PID"
+	t_term=$(now_us)
+	echo "--- run.sh: SIGTERM at $(date +%T.%6N)" >>"$DIR/ringd.log"
+	for ((i = 0; i < 700; i++)); do # 35 s: the 30 s grace and some
+		kill -0 "$RINGD_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	t_exit=$(now_us)
+	if kill -0 "$RINGD_PID" 2>/dev/null; then
+		fail "ringd still running 35 s after SIGTERM (grace 30 s)"
+		kill -KILL "$RINGD_PID" 2>/dev/null || true
+	fi
+	wait "$RINGD_PID" || rc=$?
+	RINGD_PID=""
+	((rc == 0)) || fail "ringd exited $rc after SIGTERM (want 0)"
+	local exit_ms=$(((t_exit - t_term) / 1000))
+	# The caller ends by itself (hanging calls time out); then the members.
+	wait "${UAS_PID[uac]}" || true
+	unset "UAS_PID[uac]"
+	stop_proc m1
+	stop_proc m3
+	stop_sink m2
+	# Each call's fate. Within 50 ms of SIGTERM an INVITE may have been read
+	# before or after ringd began draining: either answer is right.
+	shutdown_calls >"$DIR/calls.txt"
+	local before ringing answered rejected rej_ok window after_exit completed bad
+	read -r before ringing answered rejected rej_ok window after_exit completed < <(awk -v term="$t_term" -v ex="$t_exit" '
+		$2 == 0 { next }
+		$2 < term - 50000 { b++; if ($3 == 200) a++; if ($4 > term || $3 == 0) r++ }
+		$2 >= term - 50000 && $2 <= term + 50000 { w++ }
+		$2 > term + 50000 && $2 < ex - 50000 { j++; if ($3 == 503 && $5 == 1) ok503++ }
+		$2 >= ex - 50000 { x++ }
+		$7 == 1 { c++ }
+		END { printf "%d %d %d %d %d %d %d %d\n", b, r, a, j, ok503, w, x, c }' "$DIR/calls.txt")
+	bad=$(awk -v term="$t_term" '$2 != 0 && $2 < term - 50000 && $3 != 200' "$DIR/calls.txt")
+	[[ -z $bad ]] || fail "$(wc -l <<<"$bad") calls sent before SIGTERM were not answered 200 (call-id invite_us final final_us ...: $(head -3 <<<"$bad" | paste -sd';'))"
+	((rej_ok == rejected)) || fail "$((rejected - rej_ok)) of $rejected INVITEs between SIGTERM and ringd's exit got no 503 with Retry-After: $(awk -v term="$t_term" -v ex="$t_exit" '$2 > term + 50000 && $2 < ex - 50000 && !($3 == 503 && $5 == 1)' "$DIR/calls.txt" | head -3 | paste -sd';')"
+	((rejected > 0)) || fail "no INVITE was sent between SIGTERM and ringd's exit (${exit_ms} ms): nothing shows the 503"
+	# Restarted on the same store: the answered records are the calls the
+	# caller completed (BYE answered 200), Call-ID by Call-ID.
+	soak_serve || return
+	CDR=$(cdr_count)
+	local ids skip missing extra
+	: >"$DIR/cdr_ids.txt"
+	for ((skip = 0; skip < ${CDR:-0}; skip += 100)); do
+		API_OUT=$DIR/cdr_page.out api GET "/api/v1/cdr?group=6000&outcome=answered&top=100&skip=$skip" >/dev/null
+		grep -oE '"call_id":"[^"]*"' "$DIR/cdr_page.out" | cut -d'"' -f4 >>"$DIR/cdr_ids.txt"
+	done
+	awk '$7 == 1 {print $1}' "$DIR/calls.txt" | sort >"$DIR/completed_ids.txt"
+	sort -o "$DIR/cdr_ids.txt" "$DIR/cdr_ids.txt"
+	missing=$(comm -23 "$DIR/completed_ids.txt" "$DIR/cdr_ids.txt" | wc -l)
+	extra=$(comm -13 "$DIR/completed_ids.txt" "$DIR/cdr_ids.txt" | wc -l)
+	[[ $CDR == "$completed" ]] || fail "after the restart $CDR answered records, the caller completed $completed calls"
+	((missing == 0)) || fail "$missing completed calls have no record: $(comm -23 "$DIR/completed_ids.txt" "$DIR/cdr_ids.txt" | head -3 | paste -sd' ')"
+	((extra == 0)) || fail "$extra records of calls the caller did not complete: $(comm -13 "$DIR/completed_ids.txt" "$DIR/cdr_ids.txt" | head -3 | paste -sd' ')"
+	NOTE="$before calls before SIGTERM (t=${SOAK_SHUT_AFTER_S} s, $live live), all answered, $ringing of them still ringing at SIGTERM"
+	NOTE+="; exit 0 ${exit_ms} ms after SIGTERM; $rejected INVITEs in between all 503 + Retry-After ($window within 50 ms of SIGTERM, $after_exit after the exit)"
+	NOTE+="; $completed calls completed, $CDR answered records after restart ($missing missing, $extra extra)"
+	NOTE+="; ringd CPU ${usage% *} s, max RSS ${usage#* } MB at SIGTERM; m2 got $(sink_field invites) INVITEs"
+}
+
+# soak_kill9: see the top of this section.
+case_soak_kill9() {
+	local n=$((SOAK_KILL9_MS / 20)) i num code t0 t_kill acked=0 others=0 present=0 missing=() rc=0
+	soak_config && soak_serve || return
+	: >"$DIR/writes.log"
+	t0=$(now_us)
+	# kill -9 halfway, from the side, so a POST may well be in flight.
+	(sleep_until $((t0 + SOAK_KILL9_MS * 500)) && kill -KILL "$RINGD_PID" && echo "$(now_us)" >"$DIR/kill.us") &
+	UAS_PID[killer]=$!
+	for ((i = 0; i < n; i++)); do
+		num=$((30000 + i))
+		code=$(API_TIMING=1 API_OUT=$DIR/post.out api POST /api/v1/extensions "{\"number\":\"$num\",\"name\":\"Soak $num\",\"password\":\"p$num\"}")
+		echo "$num $code $(now_us)" >>"$DIR/writes.log"
+		sleep_until $((t0 + (i + 1) * 20000))
+	done
+	wait "${UAS_PID[killer]}" || fail "the kill -9 of ringd failed"
+	unset "UAS_PID[killer]"
+	wait "$RINGD_PID" || rc=$?
+	RINGD_PID=""
+	((rc == 137)) || fail "ringd exited $rc, want 137 (kill -9)"
+	t_kill=$(cat "$DIR/kill.us" 2>/dev/null || echo 0)
+	acked=$(awk '$2 == 201' "$DIR/writes.log" | wc -l)
+	others=$(awk '$2 != 201 && $2 != "000"' "$DIR/writes.log" | wc -l)
+	soak_serve || return
+	for num in $(awk '$2 == 201 {print $1}' "$DIR/writes.log"); do
+		code=$(API_OUT=$DIR/get.out api GET "/api/v1/extensions/$num")
+		if [[ $code == 200 ]]; then present=$((present + 1)); else missing+=("$num:$code"); fi
+	done
+	((acked > 0)) || fail "no POST got 201"
+	((${#missing[@]} == 0)) || fail "${#missing[@]} of $acked acknowledged extensions missing after the restart: ${missing[*]:0:5}"
+	((others == 0)) || fail "$others POSTs got an answer other than 201: $(awk '$2 != 201 && $2 != "000"' "$DIR/writes.log" | head -3 | paste -sd';')"
+	local span_ms=$((($(tail -1 "$DIR/writes.log" | cut -d' ' -f3) - t0) / 1000))
+	NOTE="$n POSTs in $span_ms ms, kill -9 at $(((t_kill - t0) / 1000)) ms; $acked acknowledged (201), $((n - acked - others)) unanswered (ringd down)"
+	NOTE+="; after the restart $present of $acked present"
+}
+
 # csv NAME COLUMN...: the last row's values of these columns of a SIPp -trace_stat file.
 csv() {
 	local f=$1
@@ -793,13 +1227,15 @@ summary() {
 # --- main --------------------------------------------------------------------
 if [[ ${1:-} == load ]]; then
 	selected=(load)
+elif [[ ${1:-} == soak ]]; then
+	selected=("${SOAK_CASES[@]}")
 elif (($# > 0)); then
 	selected=("$@")
 else
 	selected=("${CASES[@]}")
 fi
 for c in "${selected[@]}"; do
-	declare -F "case_$c" >/dev/null || { echo "unknown case $c (cases: ${CASES[*]} load)" >&2; exit 2; }
+	declare -F "case_$c" >/dev/null || { echo "unknown case $c (cases: ${CASES[*]} load soak ${SOAK_CASES[*]})" >&2; exit 2; }
 done
 
 for c in "${selected[@]}"; do
