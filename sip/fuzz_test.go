@@ -1,8 +1,10 @@
 package sip
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,8 +19,10 @@ import (
 // torture is where the RFC 4475 messages live (read, never copied here).
 const torture = "../../shared/testdata/rfc4475"
 
-// FuzzRequestHandling parses arbitrary bytes as sipgo does and runs what
-// ringd does with a request before it touches the network: the checks of
+// FuzzRequestHandling runs ringd's raw screening of a datagram (scanner
+// User-Agents, the request line sipgo cannot parse and the stateless reply
+// to it), then parses the bytes as sipgo does and runs what ringd does with
+// a request before it touches the network: the checks of
 // SPEC §2, then (for a request they let through) building the copy it
 // would forward, its CANCEL, a response back upstream, the caller
 // classification of sequential ring. None of it may panic, and a request
@@ -42,7 +46,21 @@ func FuzzRequestHandling(f *testing.F) {
 		f.Add([]byte(m))
 	}
 	s := fuzzServer(f)
+	needles := DefaultProtection().Scanners
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// What the read filter does before sipgo parses a datagram.
+		_ = scanner(userAgent(data), needles)
+		if !isResponse(data) {
+			if code, reason := startLineRefusal(data); code != 0 {
+				if code != 400 && code != 416 {
+					t.Fatalf("start line refused with %d", code)
+				}
+				if out := statelessReply(data, code, reason); out != nil &&
+					(!bytes.HasPrefix(out, []byte("SIP/2.0 "+strconv.Itoa(code)+" ")) || !bytes.HasSuffix(out, []byte("\r\n\r\n"))) {
+					t.Fatalf("stateless reply %q", out)
+				}
+			}
+		}
 		msg, err := sip.ParseMessage(data)
 		if err != nil {
 			return

@@ -298,7 +298,6 @@ func counterValue(reg *prometheus.Registry, name string, labels map[string]strin
 
 func gaugeValue(reg *prometheus.Registry, name string) float64 { return counterValue(reg, name, nil) }
 
-
 // Over TCP the requests are screened once parsed; a banned source's
 // connection is closed.
 func TestProtectionOverTCP(t *testing.T) {

@@ -313,6 +313,17 @@ func TestRequestChecksRefuseBeforeRouting(t *testing.T) {
 	if code := send(func(r *sip.Request) { r.Recipient.User = "9999" }); code != 404 {
 		t.Errorf("unknown number: %d, want 404", code)
 	}
+	// The classic open-relay probes: the member's own address as the
+	// Request-URI, or as a preloaded Route. Neither may reach the member.
+	member := ms[0].Contact()
+	if code := send(func(r *sip.Request) { r.Recipient = member }); code != 403 {
+		t.Errorf("Request-URI naming the member's address: %d, want 403", code)
+	}
+	if code := send(func(r *sip.Request) {
+		r.AppendHeader(&sip.RouteHeader{Address: sip.Uri{Scheme: "sip", Host: member.Host, Port: member.Port, UriParams: sip.HeaderParams{{K: "lr"}}}})
+	}); code != 403 {
+		t.Errorf("preloaded Route to the member: %d, want 403", code)
+	}
 	ms[0].NoInvite(100 * time.Millisecond)
 }
 
