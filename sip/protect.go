@@ -1,7 +1,6 @@
 package sip
 
 import (
-	"bytes"
 	"errors"
 	"net"
 	"net/netip"
@@ -45,7 +44,7 @@ func (s *Server) readFilter(props sip.TransportReadProps, data []byte) ([]byte, 
 		s.metrics.reject("oversize")
 		return nil, nil
 	}
-	if len(bytes.Trim(data, "\r\n")) == 0 { // a keep-alive (RFC 5626)
+	if len(data) <= 4 && len(trimEOL(data)) == 0 { // a keep-alive (RFC 5626), as sipgo tells them
 		return data, nil
 	}
 	if isResponse(data) {
@@ -55,7 +54,7 @@ func (s *Server) readFilter(props sip.TransportReadProps, data []byte) ([]byte, 
 		}
 		return data, nil
 	}
-	if !s.admitted(ip, now, p, userAgent(data)) {
+	if !s.admitted(ip, now, p, func() []byte { return userAgent(data) }) {
 		return nil, nil
 	}
 	if code, reason := startLineRefusal(data); code != 0 {
@@ -66,8 +65,9 @@ func (s *Server) readFilter(props sip.TransportReadProps, data []byte) ([]byte, 
 }
 
 // admitted counts a request from ip and reports whether it may be served:
-// not from a banned source, not over the rate, not from a scanner.
-func (s *Server) admitted(ip netip.Addr, now int64, p *Protection, ua []byte) bool {
+// not from a banned source, not over the rate, not from a scanner (ua
+// gives its User-Agent, read only when needed).
+func (s *Server) admitted(ip netip.Addr, now int64, p *Protection, ua func() []byte) bool {
 	switch s.guard.request(ip, now, p) {
 	case isBanned:
 		s.metrics.reject("banned")
@@ -77,7 +77,7 @@ func (s *Server) admitted(ip netip.Addr, now int64, p *Protection, ua []byte) bo
 		s.banStarted(ip, banFlood, p.Ban)
 		return false
 	}
-	if len(p.Scanners) > 0 && scanner(ua, p.Scanners) {
+	if len(p.Scanners) > 0 && scanner(ua(), p.Scanners) {
 		s.metrics.reject("scanner")
 		return false
 	}
@@ -95,9 +95,11 @@ func (s *Server) admitStream(req *sip.Request) bool {
 	if err != nil || st.trustedIP(ap.Addr().Unmap()) {
 		return true
 	}
-	var ua []byte
-	if h := req.GetHeader("User-Agent"); h != nil {
-		ua = []byte(h.Value())
+	ua := func() []byte {
+		if h := req.GetHeader("User-Agent"); h != nil {
+			return []byte(h.Value())
+		}
+		return nil
 	}
 	return s.admitted(ap.Addr().Unmap(), time.Now().UnixNano(), &st.Protection, ua)
 }

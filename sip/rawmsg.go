@@ -21,22 +21,34 @@ func eachHeader(data []byte, fn func(name, line []byte) bool) {
 	i := lineEnd(data) // past the start line
 	for i < len(data) {
 		start, end := i, i+lineEnd(data[i:])
-		if len(bytes.TrimRight(data[start:end], "\r\n")) == 0 {
+		if len(trimEOL(data[start:end])) == 0 {
 			return // the blank line: the body follows
 		}
 		for end < len(data) && (data[end] == ' ' || data[end] == '\t') { // folded
 			end += lineEnd(data[end:])
 		}
 		i = end
-		line := bytes.TrimRight(data[start:end], "\r\n")
+		line := trimEOL(data[start:end])
 		colon := bytes.IndexByte(line, ':')
 		if colon <= 0 {
 			continue
 		}
-		if !fn(bytes.TrimRight(line[:colon], " \t"), line) {
+		name := line[:colon]
+		for len(name) > 0 && (name[len(name)-1] == ' ' || name[len(name)-1] == '\t') {
+			name = name[:len(name)-1]
+		}
+		if !fn(name, line) {
 			return
 		}
 	}
+}
+
+// trimEOL cuts the line end (CR and LF) off a line.
+func trimEOL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // lineEnd is the length of the first line of b, its '\n' included.
