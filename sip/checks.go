@@ -37,7 +37,10 @@ func (s *Server) checkRequest(req *sip.Request) *rejection {
 			return &rejection{400, "Duplicate " + name, "malformed", nil}
 		}
 	}
-	if req.CSeq().MethodName != req.Method {
+	// sipgo upper-cases the request line's method but not CSeq's, so a
+	// method the peer wrote in lower case (they are case-sensitive, and
+	// RFC 4475's intmeth.dat has one) compares without case.
+	if !strings.EqualFold(string(req.CSeq().MethodName), string(req.Method)) {
 		return &rejection{400, "CSeq Method Mismatch", "malformed", nil}
 	}
 	if mf := req.MaxForwards(); mf != nil && mf.Val() == 0 {
@@ -117,6 +120,7 @@ func toTagOf(res *sip.Response) string {
 // retransmit or has given up).
 func (s *Server) respond(tx sip.ServerTransaction, req *sip.Request, code int, reason string, hdrs ...sip.Header) {
 	res := sip.NewResponseFromRequest(req, code, reason, nil)
+	res.SipVersion = "SIP/2.0" // sipgo copies the request's, even SIP/7.0 when it answers 505
 	for _, h := range hdrs {
 		if h != nil {
 			res.AppendHeader(h)

@@ -194,8 +194,15 @@ func (s *Server) onCancel(req *sip.Request, tx sip.ServerTransaction) {
 	s.respond(tx, req, 481, "Call/Transaction Does Not Exist")
 }
 
+// onOther answers the methods ringd does not serve outside a dialog: 405
+// with Allow for a SIP method it knows, 501 for one it does not (RFC 3261
+// §8.2.1, §21.5.2).
 func (s *Server) onOther(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.outOfDialog(req, tx) {
+		return
+	}
+	if !knownMethods[string(req.Method)] {
+		s.respond(tx, req, 501, "Not Implemented", sip.NewHeader("Allow", allow))
 		return
 	}
 	s.respond(tx, req, 405, "Method Not Allowed", sip.NewHeader("Allow", allow))

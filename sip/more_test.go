@@ -95,10 +95,19 @@ func TestMalformedRequestsAreRefused(t *testing.T) {
 		{"no Call-ID", head("INVITE sip:6000@ringd.local SIP/2.0", std[0], std[1], std[3], std[4]), "400"},
 		{"two Call-IDs", head("INVITE sip:6000@ringd.local SIP/2.0", append(std, "Call-ID: raw-2@test")...), "400"},
 		{"CSeq method", head("INVITE sip:6000@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 BYE", std[4]), "400"},
+		// Methods: one ringd knows but does not serve out of a dialog, and
+		// one it does not know (written in lower case in CSeq: sipgo
+		// upper-cases only the request line's, and methods are compared
+		// without case for that).
+		{"SUBSCRIBE", head("SUBSCRIBE sip:1001@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 SUBSCRIBE", std[4]), "405"},
+		{"unknown method", head("Frobnicate sip:1001@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 Frobnicate", std[4]), "501"},
+		// A request line sipgo cannot parse, answered before parsing.
+		{"two spaces", head("INVITE  sip:6000@ringd.local SIP/2.0", std...), "400"},
 	}
 	for _, c := range cases {
-		if got := rawRequest(t, r.addr, c.msg); !strings.Contains(got, " "+c.want+" ") {
-			t.Errorf("%s: answered %q, want %s", c.name, got, c.want)
+		got := rawRequest(t, r.addr, c.msg)
+		if !strings.HasPrefix(got, "SIP/2.0 "+c.want+" ") { // SIP/2.0 even to a SIP/3.0 request
+			t.Errorf("%s: answered %q, want SIP/2.0 %s", c.name, got, c.want)
 		}
 	}
 	// A stray ACK is absorbed, never answered.

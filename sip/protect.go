@@ -14,11 +14,12 @@ import (
 // Flood and scanner protection at the door (Settings.Protection). A UDP
 // datagram is judged before sipgo parses it, so that a flood or a banned
 // source costs a map lookup, not a parse: banned sources, oversize
-// datagrams and scanners are dropped without a reply, every request counts
-// against its source's rate, and a request line sipgo could not parse gets
-// a stateless 400 (416 for a foreign URI scheme). TCP is a byte stream, so
-// its requests are counted and screened once parsed (admitStream); a banned
-// source's connection is closed at its next read.
+// datagrams and scanners are dropped without a reply, and every request
+// counts against its source's rate - except from sip.trusted. From any
+// source, a request line sipgo could not parse gets a stateless 400 (416
+// for a foreign URI scheme). TCP is a byte stream, so its requests are
+// counted and screened once parsed (admitStream); a banned source's
+// connection is closed at its next read.
 
 // errBanned ends a banned source's TCP connection (sipgo closes it when its
 // read filter fails).
@@ -28,12 +29,10 @@ var errBanned = errors.New("source banned")
 func (s *Server) readFilter(props sip.TransportReadProps, data []byte) ([]byte, error) {
 	ip, ok := addrIP(props.RemoteAddr)
 	st := s.settings.Load()
-	if !ok || st.trustedIP(ip) {
-		return data, nil
-	}
-	now := time.Now().UnixNano()
-	if !strings.EqualFold(props.Transport, "udp") {
-		if s.guard.banned(ip, now) {
+	trusted := !ok || st.trustedIP(ip)
+	udp := strings.EqualFold(props.Transport, "udp")
+	if !udp {
+		if !trusted && s.guard.banned(ip, time.Now().UnixNano()) {
 			s.metrics.reject("banned")
 			return nil, errBanned
 		}
@@ -47,15 +46,19 @@ func (s *Server) readFilter(props sip.TransportReadProps, data []byte) ([]byte, 
 	if len(data) <= 4 && len(trimEOL(data)) == 0 { // a keep-alive (RFC 5626), as sipgo tells them
 		return data, nil
 	}
-	if isResponse(data) {
-		if s.guard.banned(ip, now) {
+	response := isResponse(data)
+	if !trusted {
+		now := time.Now().UnixNano()
+		if response && s.guard.banned(ip, now) {
 			s.metrics.reject("banned")
 			return nil, nil
 		}
-		return data, nil
+		if !response && !s.admitted(ip, now, p, func() []byte { return userAgent(data) }) {
+			return nil, nil
+		}
 	}
-	if !s.admitted(ip, now, p, func() []byte { return userAgent(data) }) {
-		return nil, nil
+	if response {
+		return data, nil
 	}
 	if code, reason := startLineRefusal(data); code != 0 {
 		s.refuseRaw(props, data, code, reason)
