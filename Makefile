@@ -31,7 +31,7 @@ verify: ## gofmt, vet and go.mod tidiness
 # SIPp (Debian package sip-tester) for the interop suite, installed when missing.
 SIPP_INSTALL = command -v sipp >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y sip-tester; }
 
-.PHONY: e2e load
+.PHONY: e2e load soak
 
 # SIPVicious (Debian package sipvicious) for the scanner cases of make e2e.
 SIPVICIOUS_INSTALL = command -v svmap >/dev/null || command -v sipvicious_svmap >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y sipvicious; }
@@ -44,6 +44,10 @@ e2e: ## SIPp interop suite against the built ringd (installs sip-tester and sipv
 load: ## 1,000 calls at 50/s through ringd with SIPp
 	@$(SIPP_INSTALL)
 	bench/sipp/run.sh load
+
+soak: ## ~9 min of SIPp load with faults: black-holed and 503 members, API changes, SIGTERM, kill -9
+	@$(SIPP_INSTALL)
+	bench/sipp/run.sh soak
 
 .PHONY: compare
 

@@ -83,7 +83,7 @@
 //
 // # Tools
 //
-// Two subcommands serve the SIPp suite's media cases (bench/sipp/run.sh),
+// Subcommands serve the SIPp suite's cases (bench/sipp/run.sh),
 // dispatched by LookupTool on the first argument (the load generator's
 // command line never starts with one of their names):
 //
@@ -96,4 +96,14 @@
 //     failed.
 //   - ringbench tone: a sine tone written as a WAV prompt file (Tone: mono
 //     16-bit PCM, 8000 Hz unless told otherwise).
+//   - ringbench udp-sink: a black-holed phone for the soak cases: a UDP
+//     socket that reads every datagram, never answers, and counts them
+//     (SinkStats: INVITEs, their Call-IDs, CANCELs, ACKs, BYEs).
+//   - ringbench torture: RunTorture sends the RFC 4475 torture messages
+//     (LoadTorture reads them where they are, MANIFEST.tsv and the .dat
+//     files) to a running ringd over UDP and TCP, each request to
+//     sip:user@ once more to ring group 6000 (whose member is the runner's
+//     agent), checks ringd's answers, its health (an OPTIONS after each)
+//     and what reached the member, and holds every answer to TortureTable,
+//     which says where ringd differs from the RFC and why.
 package bench

@@ -14,6 +14,7 @@ const usageHead = `ringbench - SIP load generator for ringd
 Usage: ringbench [flags]
        ringbench rtp-listen [flags]   receive and check RTP (the SIPp suite's media cases)
        ringbench tone [flags]         write a sine tone as a WAV prompt file
+       ringbench udp-sink [flags]     a black-holed phone: read UDP, never answer (run.sh soak)
 
 Member agents (sipgo, one UDP port each on -local-ip) play the extensions
 of -members and answer ringd's INVITEs as -profile says; one caller places

@@ -99,6 +99,14 @@ func startRingd(t *testing.T, sipExtra, body string) (addr string, pid int) {
 	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return addr, serveRingd(t, cfg)
+}
+
+// serveRingd runs ringd serve on the config file until it has started
+// and returns its pid; it stops (SIGTERM) with the test, and its log is
+// printed when the test failed.
+func serveRingd(t *testing.T, cfg string) (pid int) {
+	t.Helper()
 	logs := &lockedBuffer{}
 	cmd := exec.Command(buildRingd(t), "serve", "-config", cfg)
 	cmd.Stderr = logs
@@ -128,7 +136,7 @@ func startRingd(t *testing.T, sipExtra, body string) (addr string, pid int) {
 			t.Fatalf("ringd did not start:\n%s", logs.String())
 		}
 	}
-	return addr, cmd.Process.Pid
+	return cmd.Process.Pid
 }
 
 // groupConfig is a ring_all group 6000 over members with static contacts

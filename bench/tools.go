@@ -11,13 +11,15 @@ import (
 )
 
 // Tools are ringbench's subcommands besides the load generator, for the
-// SIPp suite's media cases: `ringbench NAME [flags]`. Each returns the
-// process's exit status.
+// SIPp suite's cases (media, soak, the RFC 4475 torture run):
+// `ringbench NAME [flags]`. Each returns the process's exit status.
 type Tool func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 var tools = map[string]Tool{
 	"rtp-listen": rtpListenMain,
 	"tone":       toneMain,
+	"torture":    tortureMain,
+	"udp-sink":   udpSinkMain,
 }
 
 // LookupTool is the tool called name, if there is one. The load

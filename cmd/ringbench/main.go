@@ -2,7 +2,7 @@
 // a caller places calls to a ring group at a fixed rate or on a ramp, and
 // the run ends with a summary (and -json). Everything lives in package
 // bench; this file maps the command line to bench.Run, or to one of the
-// tools (ringbench rtp-listen, ringbench tone). See ringbench -h.
+// tools (ringbench rtp-listen, tone, torture, ...). See ringbench -h.
 package main
 
 import (
