@@ -1,6 +1,7 @@
 package sip
 
 import (
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -28,12 +29,17 @@ type driver struct {
 	out     []engine.Action
 	later   []func() // engine events raised while actions are carried out
 
+	started  atomic.Bool   // run was started (Start)
+	quitting bool          // stop's shutdown ran: return once it is done
+	exited   chan struct{} // closed when run returns
+
 	gaugesDirty bool // member states changed: refresh ringd_members once this event is done
 }
 
 func newDriver(s *Server, snap *engine.Snapshot) *driver {
 	d := &driver{s: s, eng: engine.New(snap), events: make(chan func(), 4096), base: time.Now(),
-		calls: map[engine.CallID]*groupCall{}, pages: map[string]*groupCall{}, talking: map[string]*groupCall{}, greets: map[string]*greeting{}, out: make([]engine.Action, 0, 64)}
+		calls: map[engine.CallID]*groupCall{}, pages: map[string]*groupCall{}, talking: map[string]*groupCall{}, greets: map[string]*greeting{},
+		out: make([]engine.Action, 0, 64), exited: make(chan struct{})}
 	d.timer = time.NewTimer(time.Hour)
 	d.timer.Stop()
 	return d
@@ -42,8 +48,36 @@ func newDriver(s *Server, snap *engine.Snapshot) *driver {
 // now is engine time: monotonic nanoseconds since the driver started.
 func (d *driver) now() int64 { return int64(time.Since(d.base)) }
 
-// post runs f on the driver goroutine. It must not be called from it.
-func (d *driver) post(f func()) { d.events <- f }
+// post runs f on the driver goroutine, unless the driver has stopped
+// (then f is dropped: it reports false). It must not be called from it.
+func (d *driver) post(f func()) bool {
+	select {
+	case d.events <- f:
+		return true
+	case <-d.exited:
+		return false
+	}
+}
+
+// wait runs f on the driver goroutine and returns once it has run; false
+// when the driver stopped first and f never ran.
+func (d *driver) wait(f func()) bool {
+	ran := make(chan struct{})
+	if !d.post(func() { f(); close(ran) }) {
+		return false
+	}
+	select {
+	case <-ran:
+		return true
+	case <-d.exited:
+		select {
+		case <-ran: // it ran just before the driver stopped
+			return true
+		default:
+			return false
+		}
+	}
+}
 
 // postAsync posts f without ever blocking the caller (sipgo's transaction
 // callbacks must not wait): when the queue is full a goroutine waits.
@@ -51,11 +85,12 @@ func (d *driver) postAsync(f func()) {
 	select {
 	case d.events <- f:
 	default:
-		go d.post(f)
+		go func() { _ = d.post(f) }()
 	}
 }
 
 func (d *driver) run(done <-chan struct{}) {
+	defer close(d.exited)
 	d.refreshAll()
 	d.memberGauges() // scrapes before the first call see every member
 	for {
@@ -77,7 +112,56 @@ func (d *driver) run(done <-chan struct{}) {
 			d.gaugesDirty = false
 			d.memberGauges()
 		}
+		if d.quitting {
+			return
+		}
 		d.rearm()
+	}
+}
+
+// stop ends every call the driver still carries (shutdown) and waits until
+// the driver goroutine has returned: after it, no hook is called again.
+// A driver that was never started, or has stopped already, returns at once.
+func (d *driver) stop() {
+	if !d.started.Load() {
+		return
+	}
+	d.post(func() {
+		d.shutdown()
+		d.quitting = true
+	})
+	<-d.exited
+}
+
+// shutdown ends the calls ringd still carries as it stops, so that each
+// leaves its record: a call still ringing (the grace period is over) is
+// aborted - its legs cancelled, the caller answered 503 - and a connected
+// one, whose BYE ringd will not see, ends now; pages and greetings hang up.
+func (d *driver) shutdown() {
+	for _, g := range d.greets {
+		d.endGreeting(g, true)
+	}
+	for id := range d.pages {
+		d.endPage(id)
+	}
+	ids := make([]engine.CallID, 0, len(d.calls))
+	for id := range d.calls {
+		ids = append(ids, id)
+	}
+	clear(d.talking)
+	ringing, connected := 0, 0
+	for _, id := range ids {
+		if gc := d.calls[id]; gc != nil && !gc.over {
+			if gc.final {
+				connected++
+			} else {
+				ringing++
+			}
+			d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.Abort(now, id, 503, out) })
+		}
+	}
+	if ringing+connected > 0 {
+		d.s.log.Info("calls ended at shutdown", zap.Int("ringing", ringing), zap.Int("connected", connected))
 	}
 }
 

@@ -135,7 +135,10 @@ func (d *driver) ringGroup(req *sip.Request, tx sip.ServerTransaction, number, c
 	if !tx.OnTerminate(func(string, error) { d.postAsync(gone) }) {
 		return false // over already (the transport failed)
 	}
-	d.post(func() { d.arrive(gc, number) })
+	if !d.post(func() { d.arrive(gc, number) }) {
+		d.s.respond(tx, req, 503, "Service Unavailable") // ringd is stopping
+		return false
+	}
 	return true
 }
 

@@ -171,9 +171,8 @@ func (s *Server) onBye(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	if _, local := s.local.Load(callID(req)); local && toTag(req) != "" {
-		ended := make(chan bool, 1)
-		s.drv.post(func() { ended <- s.drv.localBye(req) })
-		if <-ended {
+		ended := false
+		if s.drv.wait(func() { ended = s.drv.localBye(req) }) && ended {
 			s.respond(tx, req, 200, "OK")
 			return
 		}

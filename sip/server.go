@@ -238,6 +238,7 @@ func (s *Server) Start(ctx context.Context) error {
 		s.Close()
 		return err
 	}
+	s.drv.started.Store(true)
 	go s.drv.run(ctx.Done())
 	go s.housekeeping(ctx)
 	return nil
@@ -302,9 +303,12 @@ func (s *Server) Bound() []Listener {
 	return append([]Listener(nil), s.bound...)
 }
 
-// Close stops listening. Calls in progress are dropped; use Drain first
-// for a graceful stop.
+// Close ends the calls still in progress - each writes its record: a
+// ringing one is aborted (its legs cancelled, 503 to the caller), a
+// connected one ends now - then stops listening. No hook is called after
+// it returns. Drain first for a graceful stop.
 func (s *Server) Close() {
+	s.drv.stop()
 	s.mu.Lock()
 	ls := s.listeners
 	s.listeners = nil
@@ -333,14 +337,8 @@ func (s *Server) Drain(ctx context.Context) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		ringing := make(chan int, 1)
-		s.drv.post(func() { ringing <- s.drv.ringing() })
-		select {
-		case n := <-ringing:
-			if n == 0 {
-				return
-			}
-		case <-ctx.Done():
+		n := 0
+		if !s.drv.wait(func() { n = s.drv.ringing() }) || n == 0 {
 			return
 		}
 		select {
@@ -464,20 +462,16 @@ func (s *Server) memberChanged(exts ...string) {
 // ActiveCalls is the number of group calls the engine has in progress
 // (ringing or connected).
 func (s *Server) ActiveCalls() int {
-	n := make(chan int, 1)
-	s.drv.post(func() { n <- s.drv.eng.ActiveCalls() })
-	return <-n
+	n := 0
+	s.drv.wait(func() { n = s.drv.eng.ActiveCalls() })
+	return n
 }
 
 // Calls returns the group calls in progress (GET /calls).
 func (s *Server) Calls() []engine.CallView {
-	out := make(chan []engine.CallView, 1)
-	s.drv.post(func() {
-		var vs []engine.CallView
-		s.drv.eng.Calls(func(v engine.CallView) { vs = append(vs, v) })
-		out <- vs
-	})
-	return <-out
+	var vs []engine.CallView
+	s.drv.wait(func() { s.drv.eng.Calls(func(v engine.CallView) { vs = append(vs, v) }) })
+	return vs
 }
 
 // Registrations returns every live registered contact.

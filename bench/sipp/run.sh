@@ -1179,10 +1179,11 @@ case_soak_shutdown() {
 	((rejected > 0)) || fail "no INVITE was sent between SIGTERM and ringd's exit (${exit_ms} ms): nothing shows the 503"
 	NOTE="$before calls before SIGTERM (t=${SOAK_SHUT_AFTER_S} s, $live live), $answered answered 200, $ringing of them still ringing at SIGTERM"
 	NOTE+="; exit $rc ${exit_ms} ms after SIGTERM; $rej_ok of $rejected INVITEs in between got 503 + Retry-After ($window within 50 ms of SIGTERM, $after_exit after the exit)"
-	NOTE+="; $talking answered calls still connected at the exit (their BYE unanswered, no record)"
+	NOTE+="; $talking answered calls still connected at the exit (ringd ends them as it stops, with their records; their later BYE goes unanswered)"
 	NOTE+="; ringd CPU ${usage% *} s, max RSS ${usage#* } MB at SIGTERM; m2 got $(sink_field invites) INVITEs"
-	# Restarted on the same store: the answered records are the calls the
-	# caller completed (BYE answered 200), Call-ID by Call-ID.
+	# Restarted on the same store: every call answered 200 has one answered
+	# record, Call-ID by Call-ID: those the caller completed (BYE answered
+	# 200) and those ringd ended as it stopped.
 	soak_serve || return
 	CDR=$(cdr_count)
 	local skip missing extra
@@ -1191,14 +1192,14 @@ case_soak_shutdown() {
 		API_OUT=$DIR/cdr_page.out api GET "/api/v1/cdr?group=6000&outcome=answered&top=100&skip=$skip" >/dev/null
 		grep -oE '"call_id":"[^"]*"' "$DIR/cdr_page.out" | cut -d'"' -f4 >>"$DIR/cdr_ids.txt"
 	done
-	awk '$7 == 1 {print $1}' "$DIR/calls.txt" | sort >"$DIR/completed_ids.txt"
+	awk '$3 == 200 {print $1}' "$DIR/calls.txt" | sort >"$DIR/answered_ids.txt"
 	sort -o "$DIR/cdr_ids.txt" "$DIR/cdr_ids.txt"
-	missing=$(comm -23 "$DIR/completed_ids.txt" "$DIR/cdr_ids.txt" | wc -l)
-	extra=$(comm -13 "$DIR/completed_ids.txt" "$DIR/cdr_ids.txt" | wc -l)
-	[[ $CDR == "$completed" ]] || fail "after the restart $CDR answered records, the caller completed $completed calls"
-	((missing == 0)) || fail "$missing completed calls have no record: $(comm -23 "$DIR/completed_ids.txt" "$DIR/cdr_ids.txt" | head -3 | paste -sd' ')"
-	((extra == 0)) || fail "$extra records of calls the caller did not complete: $(comm -13 "$DIR/completed_ids.txt" "$DIR/cdr_ids.txt" | head -3 | paste -sd' ')"
-	NOTE+="; $completed calls completed, $CDR answered records after the restart ($missing missing, $extra extra)"
+	missing=$(comm -23 "$DIR/answered_ids.txt" "$DIR/cdr_ids.txt" | wc -l)
+	extra=$(comm -13 "$DIR/answered_ids.txt" "$DIR/cdr_ids.txt" | wc -l)
+	[[ $CDR == "$((completed + talking))" ]] || fail "after the restart $CDR answered records, want $((completed + talking)): $completed calls completed, $talking connected at the exit"
+	((missing == 0)) || fail "$missing answered calls have no record: $(comm -23 "$DIR/answered_ids.txt" "$DIR/cdr_ids.txt" | head -3 | paste -sd' ')"
+	((extra == 0)) || fail "$extra records of calls that were not answered: $(comm -13 "$DIR/answered_ids.txt" "$DIR/cdr_ids.txt" | head -3 | paste -sd' ')"
+	NOTE+="; $completed calls completed + $talking connected at the exit = $CDR answered records after the restart ($missing missing, $extra extra)"
 }
 
 # soak_kill9: see the top of this section. One curl process makes the POSTs

@@ -207,7 +207,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			_ = web.Shutdown(grace)
 		}
 		cancel()
-		srv.Close()
+		srv.Close()     // the calls left end and write their records; no hook runs after it
+		persist.Close() // every record and registration change queued is written
 		log.Info("stopped")
 		return 0
 	}

@@ -151,3 +151,21 @@ func TestPersisterWritesRecordsAndBindingsInOrder(t *testing.T) {
 		t.Errorf("bindings %+v", bs)
 	}
 }
+
+// What comes after Close (a call ended by a request still in flight at
+// shutdown) is reported, not written, and does not take ringd down.
+func TestPersisterAfterClose(t *testing.T) {
+	st := store.NewMemory()
+	var errs []error
+	p := NewPersister(st, func(err error) { errs = append(errs, err) })
+	p.Close()
+	p.Record(engine.CDR{CallID: "late", Group: "6000", Outcome: "answered", Legs: []engine.CDRLeg{}})
+	p.Binding(store.Binding{Extension: "1001", Contact: "sip:1001@127.0.0.1:5071"}, false)
+	p.Close() // twice is harmless
+	if len(errs) != 2 || !errors.Is(errs[0], errClosed) {
+		t.Errorf("errors %v, want 2 of errClosed", errs)
+	}
+	if _, n, _ := st.Records(context.Background(), store.RecordQuery{}); n != 0 {
+		t.Errorf("%d records written after Close", n)
+	}
+}

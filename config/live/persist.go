@@ -2,6 +2,8 @@ package live
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/ringd/ringd/config/store"
@@ -10,12 +12,16 @@ import (
 
 // Persister writes what the SIP side produces - call records and
 // registration changes - to the store off the call path: callers enqueue
-// and return; one goroutine writes, records in batches. Close drains it.
+// and return; one goroutine writes, records in batches. Close drains it;
+// what comes after Close is reported to onError, never written.
 type Persister struct {
 	st   store.Store
 	ops  chan op
 	done chan struct{}
 	errs func(error)
+
+	mu     sync.RWMutex // held to read closed and send on ops; Close takes it to close ops
+	closed bool
 }
 
 type op struct {
@@ -40,16 +46,34 @@ func NewPersister(st store.Store, onError func(error)) *Persister {
 }
 
 // Record queues a call record.
-func (p *Persister) Record(r engine.CDR) { p.ops <- op{record: &r} }
+func (p *Persister) Record(r engine.CDR) { p.queue(op{record: &r}) }
 
 // Binding queues a registration change.
 func (p *Persister) Binding(b store.Binding, removed bool) {
-	p.ops <- op{binding: &b, removed: removed}
+	p.queue(op{binding: &b, removed: removed})
+}
+
+// errClosed is what a write after Close is reported as.
+var errClosed = errors.New("persister closed: a call record or registration change came after shutdown and was not written")
+
+func (p *Persister) queue(o op) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		p.report(errClosed)
+		return
+	}
+	p.ops <- o
 }
 
 // Close writes what is queued and stops.
 func (p *Persister) Close() {
-	close(p.ops)
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.ops)
+	}
+	p.mu.Unlock()
 	<-p.done
 }
 
