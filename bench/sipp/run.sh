@@ -92,21 +92,40 @@ sipp_common() {
 		-trace_screen -screen_file "$DIR/$1.screen")
 }
 
-# write_config: $DIR/ringd.yaml = the sip header (a new port) + the YAML on stdin.
+# write_config: $DIR/ringd.yaml = the sip section (SIP on a new port,
+# RINGD_PORT; trusted CFG_TRUSTED, default 127.0.0.0/8, none when empty;
+# CFG_SIP: more keys of the section), the admin API when CFG_API=1 (on a
+# new port; API is its base URL, SOAK_TOKEN its token), the store CFG_STORE
+# (default memory:), the log (RINGD_LOG_LEVEL, default debug), then the
+# YAML on stdin.
 write_config() {
 	alloc_ports 1
 	RINGD_PORT=$PORT
+	local trusted=${CFG_TRUSTED-127.0.0.0/8} http=""
+	if [[ ${CFG_API:-} == 1 ]]; then
+		alloc_ports 1
+		API_PORT=$PORT
+		API=http://127.0.0.1:$API_PORT
+		http="http: { listen: \"127.0.0.1:$API_PORT\", tokens: [$SOAK_TOKEN] }"
+	fi
 	{
-		cat <<-EOF
-			sip:
-			  listen: ["udp://127.0.0.1:$RINGD_PORT"]
-			  domain: ringd.local
-			  trusted: ["127.0.0.0/8"]
-			store: "memory:"
-			log: { level: ${RINGD_LOG_LEVEL:-debug}, format: text }
-		EOF
+		echo "sip:"
+		echo "  listen: [\"udp://127.0.0.1:$RINGD_PORT\"]"
+		echo "  domain: ringd.local"
+		[[ -n $trusted ]] && echo "  trusted: [\"$trusted\"]"
+		[[ -n ${CFG_SIP:-} ]] && echo "  $CFG_SIP"
+		[[ -n $http ]] && echo "$http"
+		echo "store: \"${CFG_STORE:-memory:}\""
+		echo "log: { level: ${RINGD_LOG_LEVEL:-debug}, format: text }"
 		cat
 	} >"$DIR/ringd.yaml"
+}
+
+# check_config: `ringd check` accepts $DIR/ringd.yaml.
+check_config() {
+	"$RINGD" check -config "$DIR/ringd.yaml" >"$DIR/check.out" 2>&1 && return 0
+	fail "ringd check rejected the config: $(tr '\n' ' ' <"$DIR/check.out")"
+	return 1
 }
 
 # wait_listening PORT PID: up to 5 s for PORT to be bound, while PID lives.
@@ -124,10 +143,7 @@ wait_listening() {
 # listens.
 start_ringd() {
 	write_config
-	if ! "$RINGD" check -config "$DIR/ringd.yaml" >"$DIR/check.out" 2>&1; then
-		fail "ringd check rejected the config: $(tr '\n' ' ' <"$DIR/check.out")"
-		return 1
-	fi
+	check_config || return 1
 	"$RINGD" serve -config "$DIR/ringd.yaml" 2>"$DIR/ringd.log" &
 	RINGD_PID=$!
 	wait_listening "$RINGD_PORT" "$RINGD_PID" && return 0
@@ -850,21 +866,9 @@ sleep_until() {
 # m1-m3 at their static contacts (ports reserved with `member`; unused in
 # soak_kill9). `ringd check` must accept it.
 soak_config() {
-	alloc_ports 1
-	RINGD_PORT=$PORT
-	alloc_ports 1
-	API_PORT=$PORT
-	API=http://127.0.0.1:$API_PORT
 	local i
 	for i in 1 2 3; do [[ -n ${UAS_PORT[m$i]:-} ]] || UAS_PORT[m$i]=9; done
-	cat >"$DIR/ringd.yaml" <<-EOF
-		sip:
-		  listen: ["udp://127.0.0.1:$RINGD_PORT"]
-		  domain: ringd.local
-		  trusted: ["127.0.0.0/8"]
-		http: { listen: "127.0.0.1:$API_PORT", tokens: [$SOAK_TOKEN] }
-		store: "sqlite:$DIR/ringd.db"
-		log: { level: info, format: text }
+	CFG_API=1 CFG_STORE="sqlite:$DIR/ringd.db" RINGD_LOG_LEVEL=info write_config <<-EOF
 		extensions:
 		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
 		  - { number: "1002", name: M2, password: p1002, contact: "sip:1002@127.0.0.1:${UAS_PORT[m2]}" }
@@ -877,15 +881,13 @@ soak_config() {
 		    skip_busy: false
 		    members: [{ extension: "1001" }, { extension: "1002" }, { extension: "1003" }]
 	EOF
-	"$RINGD" check -config "$DIR/ringd.yaml" >"$DIR/check.out" 2>&1 && return 0
-	fail "ringd check rejected the config: $(tr '\n' ' ' <"$DIR/check.out")"
-	return 1
+	check_config
 }
 
-# soak_serve: serve $DIR/ringd.yaml (log appended to $DIR/ringd.log, so a
+# serve_api: serve $DIR/ringd.yaml (log appended to $DIR/ringd.log, so a
 # restart keeps the first run's lines); waits up to 10 s until SIP is bound
 # and GET /healthz answers 200.
-soak_serve() {
+serve_api() {
 	echo "--- run.sh: ringd serve at $(date +%T.%3N)" >>"$DIR/ringd.log"
 	"$RINGD" serve -config "$DIR/ringd.yaml" >>"$DIR/ringd.log" 2>&1 &
 	RINGD_PID=$!
@@ -1026,7 +1028,7 @@ soak_load() {
 	local mode=$1 calls=$((SOAK_RATE * SOAK_SECONDS)) g0 g_end g1 g_s t_end
 	local total ok failed retrans unexp answered usage
 	member m1; member m2; member m3
-	soak_config && soak_serve || return
+	soak_config && serve_api || return
 	sleep 1 # idle
 	g0=$(metric go_goroutines)
 	local SIPP_TIMEOUT_S=$((SOAK_SECONDS + 90))
@@ -1115,7 +1117,7 @@ shutdown_calls() {
 case_soak_shutdown() {
 	local calls=$((SOAK_RATE * (SOAK_SHUT_AFTER_S + 1))) t0 t_term t_exit rc=0 i live usage
 	member m1; member m2; member m3
-	soak_config && soak_serve || return
+	soak_config && serve_api || return
 	local SIPP_TIMEOUT_S=$((SOAK_SHUT_AFTER_S + 60))
 	# Members see fewer calls than -m (503s, ringd's exit): stopped at the end.
 	NO_TIMEOUT_ERROR=1 start_uas m1 uas_load_member.xml "$calls" -recv_timeout "$SOAK_SHUT_RING_MS"
@@ -1184,7 +1186,7 @@ case_soak_shutdown() {
 	# Restarted on the same store: every call answered 200 has one answered
 	# record, Call-ID by Call-ID: those the caller completed (BYE answered
 	# 200) and those ringd ended as it stopped.
-	soak_serve || return
+	serve_api || return
 	CDR=$(cdr_count)
 	local skip missing extra
 	: >"$DIR/cdr_ids.txt"
@@ -1208,7 +1210,7 @@ case_soak_shutdown() {
 # kill -9 comes from the side, so a POST may well be in flight.
 case_soak_kill9() {
 	local n=$((SOAK_KILL9_MS / 20)) i num t0 t1 t_kill acked unanswered others present=0 missing=() rc=0 code
-	soak_config && soak_serve || return
+	soak_config && serve_api || return
 	for ((i = 0; i < n; i++)); do
 		num=$((30000 + i))
 		((i == 0)) || echo next
@@ -1238,7 +1240,7 @@ case_soak_kill9() {
 	acked=$(awk '$2 == 201' "$DIR/writes.log" | wc -l)
 	unanswered=$(awk '$2 == "000"' "$DIR/writes.log" | wc -l)
 	others=$(awk '$2 != 201 && $2 != "000"' "$DIR/writes.log" | wc -l)
-	soak_serve || return
+	serve_api || return
 	for num in $(awk '$2 == 201 {print $1}' "$DIR/writes.log"); do
 		code=$(API_OUT=$DIR/get.out api GET "/api/v1/extensions/$num")
 		if [[ $code == 200 ]]; then present=$((present + 1)); else missing+=("$num:$code"); fi

@@ -49,25 +49,12 @@ sv_found_nothing() {
 # scan_ringd [SIP_EXTRA_YAML]: ringd with no trusted network, two
 # extensions, the admin API; the argument goes under sip:.
 scan_ringd() {
-	alloc_ports 1
-	RINGD_PORT=$PORT
-	alloc_ports 1
-	API=http://127.0.0.1:$PORT
-	cat >"$DIR/ringd.yaml" <<-EOF
-		sip:
-		  listen: ["udp://127.0.0.1:$RINGD_PORT"]
-		  domain: ringd.local
-		  ${1:-}
-		http: { listen: "127.0.0.1:$PORT", tokens: [$SOAK_TOKEN] }
-		store: "memory:"
-		log: { level: info, format: text }
+	CFG_API=1 CFG_TRUSTED="" CFG_SIP="${1:-}" RINGD_LOG_LEVEL=info write_config <<-EOF
 		extensions:
 		  - { number: "1001", name: Alice, password: s3cret-1001 }
 		  - { number: "1005", name: Bob, password: s3cret-1005 }
 	EOF
-	"$RINGD" check -config "$DIR/ringd.yaml" >"$DIR/check.out" 2>&1 ||
-		{ fail "ringd check rejected the config: $(tr '\n' ' ' <"$DIR/check.out")"; return 1; }
-	soak_serve
+	check_config && serve_api
 }
 
 # words: svcrack's dictionary, $DIR/words.txt.
