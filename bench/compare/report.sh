@@ -19,7 +19,7 @@ Both proxies ran on the same machine, one after the other, against the same
 SIPp scenarios; every figure below comes from this one run.
 
 - Machine: $(nproc) CPUs ($cpu_model), ${mem_gib} GiB, Linux $(uname -r)
-- ringd $rev, $(go version | cut -d' ' -f3), GOMAXPROCS default ($(nproc))
+- ringd $rev, $(go version | cut -d' ' -f3), GOMAXPROCS ${RINGD_GOMAXPROCS:-default ($(nproc))} (the load generator shares the CPUs; see RINGD_GOMAXPROCS in run.sh)
 - $(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //; s/ *$//'), children=${KAMAILIO_CHILDREN:-4}, shm ${KAMAILIO_SHM_MB:-1024} MB, pkg 16 MB
 - $(sipp -v 2>/dev/null | grep -o 'SIPp v[0-9.]*' | head -1) for the caller (127.0.0.1) and the members (127.0.0.3, 127.0.0.4); proxy on 127.0.0.2, UDP
 - Ramp steps: ${RATES:-} calls/s, ${STEP_S:-6} s each, on a freshly started proxy; members ring ${RING_MS:-100} ms before answering, callers talk ${TALK_MS:-1000} ms
