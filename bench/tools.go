@@ -55,9 +55,7 @@ Flags:
 
 func rtpListenMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	w := DefaultRTPWant
-	fs := flag.NewFlagSet("ringbench rtp-listen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, rtpListenUsage); fs.PrintDefaults() }
+	fs := toolFlags("rtp-listen", rtpListenUsage, stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "UDP `address` to receive on")
 	limit := fs.Duration("for", 10*time.Second, "receive at most this long")
 	idle := fs.Duration("idle", time.Second, "stop once nothing came for this long (after the first datagram)")
@@ -102,9 +100,7 @@ Flags:
 
 func toneMain(_ context.Context, args []string, _, stderr io.Writer) int {
 	t := Tone{}
-	fs := flag.NewFlagSet("ringbench tone", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, toneUsage); fs.PrintDefaults() }
+	fs := toolFlags("tone", toneUsage, stderr)
 	out := fs.String("o", "", "WAV `file` to write (required)")
 	msec := fs.Int("ms", 500, "length in milliseconds")
 	fs.Float64Var(&t.Hz, "hz", 440, "frequency (0: silence)")
@@ -123,6 +119,15 @@ func toneMain(_ context.Context, args []string, _, stderr io.Writer) int {
 		return 2
 	}
 	return 0
+}
+
+// toolFlags is the flag set of tool name: errors and -h (usage, then every
+// flag) go to stderr.
+func toolFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("ringbench "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	return fs
 }
 
 // parseTool parses a tool's flags; !ok means return code at once (0 for

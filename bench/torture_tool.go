@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -41,9 +40,7 @@ Flags:
 
 func tortureMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := DefaultTortureConfig
-	fs := flag.NewFlagSet("ringbench torture", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, tortureUsage); fs.PrintDefaults() }
+	fs := toolFlags("torture", tortureUsage, stderr)
 	fs.StringVar(&cfg.Dir, "dir", cfg.Dir, "`directory` of MANIFEST.tsv and the .dat files")
 	fs.StringVar(&cfg.Target, "target", "", "ringd's SIP `address` (UDP and TCP, 127.0.0.0/8; required)")
 	fs.StringVar(&cfg.Source, "source", cfg.Source, "`address` the messages come from (127.0.0.0/8)")

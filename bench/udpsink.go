@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -101,9 +100,7 @@ func sipHeader(msg []byte, long, short string) string {
 }
 
 func udpSinkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("ringbench udp-sink", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, udpSinkUsage); fs.PrintDefaults() }
+	fs := toolFlags("udp-sink", udpSinkUsage, stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "UDP `address` to bind")
 	limit := fs.Duration("for", time.Hour, "read at most this long")
 	if code, ok := parseTool(fs, args); !ok {
