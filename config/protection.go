@@ -21,7 +21,7 @@ type Protection struct {
 	MaxMessage   *int      `yaml:"max_message,omitempty" json:"max_message,omitempty"`     // bytes
 }
 
-// checkProtection checks sip.protection's ranges and sip.aliases.
+// checkProtection checks sip.protection's ranges.
 func (c *Config) checkProtection(ps *Problems) {
 	p := &c.SIP.Protection
 	for _, f := range []struct {
@@ -48,11 +48,6 @@ func (c *Config) checkProtection(ps *Problems) {
 	for i, s := range scanners {
 		if strings.TrimSpace(s) == "" {
 			ps.add(index("sip.protection.scanners", i), "must not be empty")
-		}
-	}
-	for i, a := range c.SIP.Aliases {
-		if !validHost(a) {
-			ps.add(index("sip.aliases", i), "must be a host name or an IP address, got "+strconv.Quote(a))
 		}
 	}
 }

@@ -55,6 +55,11 @@ func (c *Config) checkSIP(ps *Problems) {
 	} else if !validHost(c.SIP.Domain) {
 		ps.add("sip.domain", "must be a host name like ringd.local or an IP address, got "+strconv.Quote(c.SIP.Domain))
 	}
+	for i, a := range c.SIP.Aliases {
+		if !validHost(a) {
+			ps.add(index("sip.aliases", i), "must be a host name or an IP address, got "+strconv.Quote(a))
+		}
+	}
 	for i, s := range c.SIP.Trusted {
 		if _, ok := parsePrefix(s); !ok {
 			ps.add(index("sip.trusted", i), "must be a CIDR like 10.0.0.0/8 or an IP address, got "+strconv.Quote(s))

@@ -148,7 +148,6 @@ func (d *driver) shutdown() {
 	for id := range d.calls {
 		ids = append(ids, id)
 	}
-	clear(d.talking)
 	ringing, connected := 0, 0
 	for _, id := range ids {
 		if gc := d.calls[id]; gc != nil && !gc.over {

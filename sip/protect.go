@@ -93,9 +93,8 @@ func (s *Server) admitStream(req *sip.Request) bool {
 	if strings.EqualFold(req.Transport(), "udp") {
 		return true // judged by readFilter
 	}
-	ap, err := netip.ParseAddrPort(req.Source())
-	st := s.settings.Load()
-	if err != nil || st.trustedIP(ap.Addr().Unmap()) {
+	ip, st, ok := s.stranger(req)
+	if !ok {
 		return true
 	}
 	ua := func() []byte {
@@ -104,21 +103,29 @@ func (s *Server) admitStream(req *sip.Request) bool {
 		}
 		return nil
 	}
-	return s.admitted(ap.Addr().Unmap(), time.Now().UnixNano(), &st.Protection, ua)
+	return s.admitted(ip, time.Now().UnixNano(), &st.Protection, ua)
 }
 
 // authFailed counts a failed digest check from a request's source; the
 // tenth in a minute (by default) bans it.
 func (s *Server) authFailed(req *sip.Request) {
-	ap, err := netip.ParseAddrPort(req.Source())
-	st := s.settings.Load()
-	if err != nil || st.trustedIP(ap.Addr().Unmap()) {
+	ip, st, ok := s.stranger(req)
+	if !ok {
 		return
 	}
 	s.metrics.authFailure()
-	if s.guard.authFailed(ap.Addr().Unmap(), time.Now().UnixNano(), &st.Protection) {
-		s.banStarted(ap.Addr().Unmap(), banAuth, st.Protection.Ban)
+	if s.guard.authFailed(ip, time.Now().UnixNano(), &st.Protection) {
+		s.banStarted(ip, banAuth, st.Protection.Ban)
 	}
+}
+
+// stranger is a parsed request's source address and the settings, when
+// the source is not in sip.trusted (ok false: trusted, or no address).
+func (s *Server) stranger(req *sip.Request) (netip.Addr, *Settings, bool) {
+	st := s.settings.Load()
+	ap, err := netip.ParseAddrPort(req.Source())
+	ip := ap.Addr().Unmap()
+	return ip, st, err == nil && !st.trustedIP(ip)
 }
 
 func (s *Server) banStarted(ip netip.Addr, reason string, d time.Duration) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/fnv"
 	"strconv"
+	"strings"
 )
 
 // Reading a SIP message's raw bytes before sipgo parses it: what the read
@@ -174,7 +175,7 @@ func tokenChar(c byte) bool {
 	case alpha(c), '0' <= c && c <= '9':
 		return true
 	}
-	return bytes.IndexByte([]byte("-.!%*_+`'~"), c) >= 0
+	return strings.IndexByte("-.!%*_+`'~", c) >= 0
 }
 
 // statelessReply builds a response to a request from its raw bytes (RFC
