@@ -48,6 +48,7 @@ type branch struct {
 	provisional bool
 	final       bool
 	cancelSent  bool
+	cancelOwed  bool // cancelled before its first provisional: counted in Server.out
 	answer      *sip.Response
 }
 
@@ -116,6 +117,9 @@ func (f *fork) response(b *branch, res *sip.Response) {
 			reason := f.reason
 			f.mu.Unlock()
 			f.sendCancel(b, reason)
+			f.mu.Lock()
+			f.settleOwedLocked(b) // after goSend counted the CANCEL itself
+			f.mu.Unlock()
 			return
 		}
 		report := code > 100 && !f.reported && !f.cancelled
@@ -130,6 +134,7 @@ func (f *fork) response(b *branch, res *sip.Response) {
 			return
 		}
 		b.final, b.answer = true, res
+		f.settleOwedLocked(b)
 		f.open--
 		if f.winner != nil || f.cancelled {
 			f.mu.Unlock()
@@ -154,6 +159,7 @@ func (f *fork) final(b *branch, code int) {
 		return
 	}
 	b.final = true
+	f.settleOwedLocked(b)
 	f.open--
 	f.best = betterFailure(f.best, code)
 	fire := f.open == 0 && !f.reported && !f.cancelled
@@ -190,9 +196,14 @@ func (f *fork) cancelLocked(reason string) []*branch {
 	var now []*branch
 	for _, b := range f.branches {
 
-		if !b.final && b.provisional && !b.cancelSent {
+		switch {
+		case b.final || b.cancelSent:
+		case b.provisional:
 			b.cancelSent = true
 			now = append(now, b)
+		case !b.cancelOwed:
+			b.cancelOwed = true
+			f.s.out.add()
 		}
 	}
 	return now
@@ -211,7 +222,16 @@ func (f *fork) sendCancel(b *branch, reason string) {
 	if tx != nil {
 		tx.cancelled()
 	}
-	go f.s.send(cancelFor(b.req, reason))
+	f.s.goSend(cancelFor(b.req, reason))
+}
+
+// settleOwedLocked marks branch b's owed CANCEL as no longer owed (it is sent,
+// or b has its final response). The caller holds f.mu.
+func (f *fork) settleOwedLocked(b *branch) {
+	if b.cancelOwed {
+		b.cancelOwed = false
+		f.s.out.done()
+	}
 }
 
 // send runs a request ringd originates (CANCEL, BYE) as a client
@@ -242,7 +262,9 @@ func (f *fork) release(b *branch) {
 	}
 	ack := f.s.inDialogRequest(sip.ACK, b.req, res, b.req.CSeq().SeqNo)
 	bye := f.s.inDialogRequest(sip.BYE, b.req, res, b.req.CSeq().SeqNo+1)
+	f.s.out.add()
 	go func() {
+		defer f.s.out.done()
 		_ = f.s.client.WriteRequest(ack, prebuilt)
 		f.s.send(bye)
 	}()

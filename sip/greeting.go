@@ -109,6 +109,6 @@ func (d *driver) endGreeting(g *greeting, bye bool) {
 	g.m.close()
 	if bye {
 		req := d.s.uasBye(g.gc.req, g.m.tag)
-		go d.s.send(req)
+		d.s.goSend(req)
 	}
 }

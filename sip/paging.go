@@ -122,7 +122,7 @@ func (f *fork) ackWinner() {
 		return
 	}
 	ack := f.s.inDialogRequest(sip.ACK, w.req, w.answer, w.req.CSeq().SeqNo)
-	go func() { _ = f.s.client.WriteRequest(ack, prebuilt) }()
+	f.s.goWrite(ack)
 }
 
 // byeWinner hangs up an acknowledged winning branch.
@@ -132,5 +132,5 @@ func (f *fork) byeWinner() {
 		return
 	}
 	bye := f.s.inDialogRequest(sip.BYE, w.req, w.answer, w.req.CSeq().SeqNo+1)
-	go f.s.send(bye)
+	f.s.goSend(bye)
 }
