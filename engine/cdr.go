@@ -104,7 +104,7 @@ type CallView struct {
 // Calls calls f for every call in progress. Start is in wall-clock time.
 func (e *Engine) Calls(f func(CallView)) {
 	for _, c := range e.calls {
-		if c.phase == phaseFree {
+		if c == nil || c.phase == phaseFree {
 			continue
 		}
 		v := CallView{Call: c.id, Group: c.snap.Groups[c.first].Number, Caller: c.caller,

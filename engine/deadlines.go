@@ -20,6 +20,16 @@ func (d *deadlines) grow(n int) {
 	}
 }
 
+// shrink keeps room for slots [0, n) only; none of the others is armed.
+func (d *deadlines) shrink(n int) {
+	if n < len(d.pos) {
+		d.pos = append([]int32(nil), d.pos[:n]...)
+	}
+	if cap(d.heap) > 2*len(d.heap)+64 {
+		d.heap = append([]deadline(nil), d.heap...)
+	}
+}
+
 // set arms (or moves) slot's deadline to at.
 func (d *deadlines) set(slot int32, at int64) {
 	i := d.pos[slot]

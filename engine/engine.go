@@ -15,11 +15,12 @@ type Engine struct {
 	snap    *Snapshot
 	members []strategy.MemberState // by ExtID
 	states  []*strategy.State      // per-group memory, by GroupID
-	calls   []*call                // slots
+	calls   []*call                // slots; nil: a free slot whose call Shrink let go
 	free    []int32                // slots ready for reuse
 	freed   []int32                // slots ended during this engine call: reusable from the next one
 	timers  deadlines
 	seq     uint64 // orders rings and answers for cyclic / least-worked memory
+	gen     uint32 // generation of the newest call ID
 	active  int
 }
 
@@ -111,7 +112,7 @@ func (e *Engine) lookup(id CallID) *call {
 	if s < 0 || int(s) >= len(e.calls) {
 		return nil
 	}
-	if c := e.calls[s]; c.id == id && c.phase != phaseFree {
+	if c := e.calls[s]; c != nil && c.id == id && c.phase != phaseFree {
 		return c
 	}
 	return nil
@@ -121,14 +122,24 @@ func (e *Engine) lookup(id CallID) *call {
 func (e *Engine) alloc() *call {
 	var c *call
 	if n := len(e.free); n > 0 {
-		c = e.calls[e.free[n-1]]
+		slot := e.free[n-1]
 		e.free = e.free[:n-1]
+		if c = e.calls[slot]; c == nil {
+			c = &call{slot: slot}
+			e.calls[slot] = c
+		}
 	} else {
 		c = &call{slot: int32(len(e.calls))}
 		e.calls = append(e.calls, c)
 		e.timers.grow(len(e.calls))
 	}
-	c.gen++
+	// One generation counter for every slot: a slot whose call Shrink let
+	// go must not issue an ID it issued before.
+	e.gen++
+	if e.gen == 0 {
+		e.gen = 1
+	}
+	c.gen = e.gen
 	c.id = CallID(uint64(c.gen)<<32 | uint64(uint32(c.slot)))
 	e.active++
 	return c

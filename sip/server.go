@@ -430,6 +430,7 @@ func (s *Server) housekeeping(ctx context.Context) {
 			return
 		case now := <-t.C:
 			if s.trim.tick(now, now.Sub(prev)) {
+				s.drv.wait(s.drv.shrink)
 				debug.FreeOSMemory()
 			}
 			s.gc.tick()

@@ -108,14 +108,18 @@ for a in $CALLER $PROXY $M1 $M2; do
 done
 
 # --- proxies -----------------------------------------------------------------
+# ringd_config DIR: ringd's config; the store is kept in memory, or with
+# RINGD_STORE=sqlite in DIR/ringd.db.
 ringd_config() {
+	local store="memory:"
+	[[ ${RINGD_STORE:-memory} == sqlite ]] && store="sqlite:$1/ringd.db"
 	cat <<-EOF
 		sip:
 		  listen: ["udp://$PROXY:$PORT"]
 		  domain: ringd.local
 		  trusted: ["127.0.0.0/8"]
 		http: { listen: "$PROXY:$HTTP_PORT", tokens: [bench], pprof: true }
-		store: "memory:"
+		store: "$store"
 		log: { level: info, format: text }
 		extensions:
 		  - { number: "1001", name: M1, contact: "sip:1001@$M1:$PORT" }
@@ -137,7 +141,7 @@ start_proxy() {
 	local name=$1 dir=$2 i
 	case $name in
 	ringd)
-		ringd_config >"$dir/ringd.yaml"
+		ringd_config "$dir" >"$dir/ringd.yaml"
 		"$RINGD" check -config "$dir/ringd.yaml" >/dev/null
 		# RINGD_FLAGS: extra serve flags, e.g. "-cpuprofile FILE".
 		if [[ -n $RINGD_GOMAXPROCS ]]; then
@@ -327,7 +331,7 @@ step() {
 	c1=$(cpu_ticks)
 	# HEAP_PROFILE=1: ringd's heap profile at the end of the load (go tool pprof).
 	if [[ $proxy == ringd && ${HEAP_PROFILE:-} == 1 ]]; then
-		curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/heap.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/heap" || true
+		curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/heap.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/heap?gc=1" || true
 	fi
 	e1=$(rcvbuf_errors)
 	stop_sampler
@@ -385,7 +389,7 @@ inflight() {
 	sleep "$SETTLE_S"
 	stop_sampler
 	if [[ $proxy == ringd && ${HEAP_PROFILE:-} == 1 ]]; then # and what is left after the load
-		curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/heap-after.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/heap" || true
+		curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/heap-after.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/heap?gc=1" || true
 		curl -fsS -o "$DIR/metrics-after.txt" "http://$PROXY:$HTTP_PORT/metrics" || true
 	fi
 	local p99="-"
