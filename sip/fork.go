@@ -48,7 +48,7 @@ type branch struct {
 	provisional bool
 	final       bool
 	cancelSent  bool
-	cancelOwed  bool // cancelled before its first provisional: counted in Server.out
+	cancelOwed  bool // cancelled before its first provisional: counted in Server.owed
 	answer      *sip.Response
 }
 
@@ -203,7 +203,7 @@ func (f *fork) cancelLocked(reason string) []*branch {
 			now = append(now, b)
 		case !b.cancelOwed:
 			b.cancelOwed = true
-			f.s.out.add()
+			f.s.owed.add()
 		}
 	}
 	return now
@@ -230,14 +230,18 @@ func (f *fork) sendCancel(b *branch, reason string) {
 func (f *fork) settleOwedLocked(b *branch) {
 	if b.cancelOwed {
 		b.cancelOwed = false
-		f.s.out.done()
+		f.s.owed.done()
 	}
 }
 
 // send runs a request ringd originates (CANCEL, BYE) as a client
-// transaction to its final response, and discards the answer.
-func (s *Server) send(req *sip.Request) {
+// transaction to its final response, and discards the answer. sent, if not
+// nil, is called once the request has been written (or could not be).
+func (s *Server) send(req *sip.Request, sent func()) {
 	tx, err := s.client.TransactionRequest(context.Background(), req, prebuilt)
+	if sent != nil {
+		sent()
+	}
 	if err != nil {
 		return
 	}
@@ -262,11 +266,10 @@ func (f *fork) release(b *branch) {
 	}
 	ack := f.s.inDialogRequest(sip.ACK, b.req, res, b.req.CSeq().SeqNo)
 	bye := f.s.inDialogRequest(sip.BYE, b.req, res, b.req.CSeq().SeqNo+1)
-	f.s.out.add()
+	f.s.sending.add()
 	go func() {
-		defer f.s.out.done()
 		_ = f.s.client.WriteRequest(ack, prebuilt)
-		f.s.send(bye)
+		f.s.send(bye, f.s.sending.done)
 	}()
 }
 

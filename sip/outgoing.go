@@ -5,22 +5,24 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+	"go.uber.org/zap"
 )
 
-// outgoing counts what ringd still owes the network as it stops: requests
-// it originates (CANCEL, BYE, the ACK of an unwanted 2xx) that are on their
-// way, and CANCELs waiting for a branch's first provisional (RFC 3261 §9.1
-// forbids sending them earlier). Close lets them settle before it closes
-// the transports, so a member cancelled at shutdown stops ringing.
-type outgoing struct{ n atomic.Int64 }
+// pending counts things ringd still owes the network as it stops, so that
+// Close can let them finish before it closes the transports and a member
+// cancelled at shutdown stops ringing. Server has two: requests ringd
+// originates (CANCEL, BYE, the ACK of an unwanted 2xx) that are not written
+// yet, and CANCELs waiting for a branch's first provisional response (RFC
+// 3261 §9.1 forbids sending them earlier).
+type pending struct{ n atomic.Int64 }
 
-func (o *outgoing) add()  { o.n.Add(1) }
-func (o *outgoing) done() { o.n.Add(-1) }
+func (p *pending) add()  { p.n.Add(1) }
+func (p *pending) done() { p.n.Add(-1) }
 
-// settle waits until nothing is owed or the time is up; false if it is up.
-func (o *outgoing) settle(limit time.Duration) bool {
+// settle waits until nothing is pending or the time is up; false if it is up.
+func (p *pending) settle(limit time.Duration) bool {
 	deadline := time.Now().Add(limit)
-	for o.n.Load() > 0 {
+	for p.n.Load() > 0 {
 		if time.Now().After(deadline) {
 			return false
 		}
@@ -29,24 +31,37 @@ func (o *outgoing) settle(limit time.Duration) bool {
 	return true
 }
 
-// settleLimit bounds how long Close waits for what is owed: enough for a
-// member to answer a CANCEL, not the 32 s of a transaction timeout.
-const settleLimit = 2 * time.Second
+// Close waits this long for owed CANCELs: a member that answers at all sends
+// its 100 or 180 within T1 (500 ms). One that never answers (unplugged,
+// black-holed) keeps its CANCEL owed until its INVITE times out, so the
+// wait is short.
+const owedLimit = 500 * time.Millisecond
 
-// goSend runs send(req) on its own goroutine, counted as owed.
-func (s *Server) goSend(req *sip.Request) {
-	s.out.add()
-	go func() {
-		defer s.out.done()
-		s.send(req)
-	}()
+// sendLimit bounds Close's wait for requests to be written.
+const sendLimit = 2 * time.Second
+
+// settleOutgoing is Close's wait: first for owed CANCELs, as a provisional
+// arriving now sends one, then for every request to be written.
+func (s *Server) settleOutgoing() {
+	s.owed.settle(owedLimit)
+	if !s.sending.settle(sendLimit) {
+		s.log.Warn("closing with requests not yet written", zap.Int64("requests", s.sending.n.Load()))
+	}
 }
 
-// goWrite writes req (an ACK) once, without a transaction, counted as owed.
+// goSend runs send(req) on its own goroutine, pending until it has been
+// written: its retransmissions and its answer are not waited for at Close.
+func (s *Server) goSend(req *sip.Request) {
+	s.sending.add()
+	go s.send(req, s.sending.done)
+}
+
+// goWrite writes req (an ACK) once, without a transaction, pending until
+// it has been written.
 func (s *Server) goWrite(req *sip.Request) {
-	s.out.add()
+	s.sending.add()
 	go func() {
-		defer s.out.done()
+		defer s.sending.done()
 		_ = s.client.WriteRequest(req, prebuilt)
 	}()
 }

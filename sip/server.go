@@ -142,7 +142,8 @@ type Server struct {
 	local    sync.Map     // Call-IDs of dialogs ringd itself ends (pages, greetings)
 	rtp      *media.Ports // ringd's own RTP ports; nil until Start
 	drv      *driver
-	out      outgoing // CANCELs and BYEs still owed as ringd stops
+	sending  pending // requests ringd originates, not yet written
+	owed     pending // CANCELs waiting for a branch's first provisional
 
 	mu        sync.Mutex
 	listeners []closer                  // bound sockets, closed by Close
@@ -306,14 +307,12 @@ func (s *Server) Bound() []Listener {
 
 // Close ends the calls still in progress - each writes its record: a
 // ringing one is aborted (its legs cancelled, 503 to the caller), a
-// connected one ends now - lets the CANCELs and BYEs this sends reach the
-// members (up to settleLimit), then stops listening. No hook is called after
+// connected one ends now - lets the CANCELs and BYEs this sends go out
+// (settleOutgoing), then stops listening. No hook is called after
 // it returns. Drain first for a graceful stop.
 func (s *Server) Close() {
 	s.drv.stop()
-	if !s.out.settle(settleLimit) {
-		s.log.Warn("closing with requests still unsent or unanswered", zap.Int64("owed", s.out.n.Load()))
-	}
+	s.settleOutgoing()
 	s.mu.Lock()
 	ls := s.listeners
 	s.listeners = nil
