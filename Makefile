@@ -51,7 +51,7 @@ soak: ## ~9 min of SIPp load with faults: black-holed and 503 members, API chang
 
 .PHONY: compare
 
-compare: ## ringd vs Kamailio with SIPp, same scenarios; writes bench/RESULTS.md (~15 min; installs kamailio and sip-tester when missing)
+compare: ## ringd vs Kamailio with SIPp, same scenarios; writes bench/RESULTS.md (~35 min; installs kamailio and sip-tester when missing)
 	bench/compare/run.sh
 
 .PHONY: dashboard

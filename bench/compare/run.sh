@@ -30,7 +30,8 @@
 # UDP receive-buffer errors (/proc/net/snmp, whole machine) and, for ringd,
 # the p99 of ringd_route_decision_seconds.
 #
-# Then the in-flight test: INFLIGHT_CALLS calls at INFLIGHT_RATE calls/s to
+# Then CPU per call at CPU_RATE: CPU_REPEAT runs of CPU_STEP_S seconds per
+# scenario and proxy (the report takes the median). Then the in-flight test: INFLIGHT_CALLS calls at INFLIGHT_RATE calls/s to
 # 7001 that ring for INFLIGHT_HOLD_MS and are then cancelled by the caller;
 # memory per call in flight at the peak, and memory 60 s after the load.
 #
@@ -44,6 +45,8 @@ SIPP_DIR=$ROOT/bench/sipp
 RATES=${RATES:-"250 500 750 1000 1500 2000 2500 3000 4000"}
 STEP_S=${STEP_S:-6}
 CPU_RATE=${CPU_RATE:-500}
+CPU_STEP_S=${CPU_STEP_S:-20}
+CPU_REPEAT=${CPU_REPEAT:-3}
 RING_MS=${RING_MS:-100}
 TALK_MS=${TALK_MS:-1000}
 SCENARIOS=${SCENARIOS-"single ring_all_2 hunt_busy"}
@@ -321,11 +324,13 @@ number_of() { case $1 in single) echo 7001 ;; ring_all_2) echo 7002 ;; hunt_busy
 
 ROWS=$WORK/rows.tsv # proxy scenario rate calls ok failed unfinished cps cpu_us peak_kb rcvbuf p99 member_failed proxy_drops p99_after_1s
 : >"$ROWS"
+CPU_ROWS=$WORK/cpu.tsv # the same columns, for the CPU runs at CPU_RATE
+: >"$CPU_ROWS"
 
 # step PROXY SCENARIO RATE: one step of a ramp; appends a row, returns 0 when clean.
 step() {
 	local proxy=$1 scen=$2 rate=$3 calls=$(($3 * STEP_S))
-	DIR=$WORK/$proxy-$scen-$rate
+	DIR=$WORK/$proxy-$scen-$rate${STEP_TAG:+-$STEP_TAG}
 	mkdir -p "$DIR"
 	start_proxy "$proxy" "$DIR"
 	members_of "$scen" "$calls"
@@ -459,10 +464,20 @@ for scen in $SCENARIOS; do
 		done
 	done
 done
+# CPU per call at CPU_RATE: CPU_REPEAT runs of CPU_STEP_S seconds per
+# scenario and proxy, the proxies taking turns; the report takes the median.
+# A 6-second ramp step alone moves by 15% from run to run on this machine.
+for ((rep = 1; rep <= CPU_REPEAT; rep++)); do
+	for scen in $SCENARIOS; do
+		for proxy in $PROXIES; do
+			ROWS=$CPU_ROWS STEP_S=$CPU_STEP_S STEP_TAG=cpu$rep step "$proxy" "$scen" "$CPU_RATE" || true
+		done
+	done
+done
 if [[ $INFLIGHT == 1 ]]; then
 	for proxy in $PROXIES; do inflight "$proxy"; done
 fi
 
-export RATES STEP_S RING_MS TALK_MS RETRIES INFLIGHT_CALLS INFLIGHT_RATE INFLIGHT_HOLD_MS SETTLE_S KAMAILIO_CHILDREN KAMAILIO_SHM_MB RINGD_GOMAXPROCS
-"$HERE/report.sh" "$ROWS" "$INFLIGHT_ROWS" >"$OUT"
+export RATES STEP_S CPU_RATE CPU_STEP_S CPU_REPEAT RING_MS TALK_MS RETRIES INFLIGHT_CALLS INFLIGHT_RATE INFLIGHT_HOLD_MS SETTLE_S KAMAILIO_CHILDREN KAMAILIO_SHM_MB RINGD_GOMAXPROCS
+"$HERE/report.sh" "$ROWS" "$INFLIGHT_ROWS" "$CPU_ROWS" >"$OUT"
 echo "compare: wrote $OUT"
