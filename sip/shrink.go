@@ -10,8 +10,8 @@ const warmCallSlots = 256
 // shrink gives back what the driver and the engine kept for the busiest
 // moment: the engine's call slots beyond warmCallSlots, and the call maps,
 // which Go never shrinks (each is rebuilt at its present size; maps.Clone
-// would keep the old size). On the
-// driver goroutine; housekeeping runs it before it returns memory to the OS.
+// would keep the old size). On the driver goroutine; housekeeping runs it
+// before it returns memory to the OS.
 func (d *driver) shrink() {
 	d.eng.Shrink(warmCallSlots)
 	d.calls = resized(d.calls)
