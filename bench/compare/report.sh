@@ -113,15 +113,20 @@ if [[ -s $INFLIGHT_ROWS ]]; then
 	echo
 fi
 
+# step_table ROWS: the table of run.sh's step rows (ramp steps or CPU runs).
+step_table() {
+	echo "| proxy | scenario | rate | calls | ok | failed | unfinished | achieved calls/s | CPU us/call | peak kB | rcvbuf errors, machine | of them at the proxy | decision p99 (us) | after the first second | member-side failed |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $14, $12, $15, $13 }' "$1"
+}
+
 echo "## Every step"
 echo
 echo "CPU is utime+stime of every proxy process over the step, divided by the successful calls."
 echo "Decision p99 is the upper bound of the ringd_route_decision_seconds bucket holding the 99th percentile:"
 echo "of the whole step, and of the decisions after the step's first second (a freshly started ringd faults its memory in then)."
 echo
-echo "| proxy | scenario | rate | calls | ok | failed | unfinished | achieved calls/s | CPU us/call | peak kB | rcvbuf errors, machine | of them at the proxy | decision p99 (us) | after the first second | member-side failed |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $14, $12, $15, $13 }' "$ROWS"
+step_table "$ROWS"
 
 if [[ -s $CPU_ROWS ]]; then
 	echo
@@ -129,7 +134,5 @@ if [[ -s $CPU_ROWS ]]; then
 	echo
 	echo "${CPU_REPEAT:-3} runs of ${CPU_STEP_S:-20} s at $cpu_rate calls/s per scenario and proxy, the proxies taking turns, each on a freshly started proxy; the summary takes the median of the clean ones."
 	echo
-	echo "| proxy | scenario | rate | calls | ok | failed | unfinished | achieved calls/s | CPU us/call | peak kB | rcvbuf errors, machine | of them at the proxy | decision p99 (us) | after the first second | member-side failed |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-	awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $14, $12, $15, $13 }' "$CPU_ROWS"
+	step_table "$CPU_ROWS"
 fi
