@@ -118,11 +118,7 @@ func TestPlayGreetingPlaysThePromptAndHangsUp(t *testing.T) {
 	if n := len(caller.RTP.Packets()); n != 0 {
 		t.Errorf("%d packets before the ACK", n)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := call.Sess.Ack(ctx); err != nil {
-		t.Fatal(err)
-	}
+	call.Ack(t)
 	got := caller.RTP.WaitCount(50, 3*time.Second)
 	checkStream(t, got, 50, 0)
 
@@ -158,12 +154,10 @@ func TestGreetingStopsWhenTheCallerHangsUp(t *testing.T) {
 	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("caller got %d, want 200", code)
 	}
+	call.Ack(t)
+	caller.RTP.WaitCount(10, 2*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := call.Sess.Ack(ctx); err != nil {
-		t.Fatal(err)
-	}
-	caller.RTP.WaitCount(10, 2*time.Second)
 	if err := call.Sess.Bye(ctx); err != nil { // ringd answers it itself
 		t.Fatal(err)
 	}
@@ -338,11 +332,7 @@ func TestPagingRelaysTheCallersAudioToEveryMember(t *testing.T) {
 	if !ok {
 		t.Fatal("no SDP in ringd's 200")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := call.Sess.Ack(ctx); err != nil {
-		t.Fatal(err)
-	}
+	call.Ack(t)
 	// every member auto-answered before the pager speaks
 	for _, m := range ms {
 		eventually(t, func() bool { _, _, acks, _ := m.Counts(); return acks == 1 })
@@ -383,6 +373,8 @@ func TestPagingRelaysTheCallersAudioToEveryMember(t *testing.T) {
 	if n := ms[0].RTP.Quiet(50 * time.Millisecond); n != 50 {
 		t.Errorf("%s got %d packets after it hung up, want 50", ms[0].Ext, n)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	if err := call.Sess.Bye(ctx); err != nil {
 		t.Fatal(err)
 	}

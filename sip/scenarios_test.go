@@ -81,11 +81,7 @@ func TestBusyMemberIsSkipped(t *testing.T) {
 	if code := first.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("direct call got %d", code)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	if err := first.Sess.Ack(ctx); err != nil {
-		t.Fatal(err)
-	}
+	first.Ack(t)
 	ms[0].WaitInvite(time.Second)
 	// A call to the hunt group skips busy 1001 and rings 1002 first.
 	second := siptest.NewAgent(t, "2001").Dial(context.Background(), r.addr, "6001")
@@ -96,6 +92,8 @@ func TestBusyMemberIsSkipped(t *testing.T) {
 	ms[0].NoInvite(200 * time.Millisecond)
 	second.AckAndBye(t)
 	// Once 1001 hangs up it is free again: the next group call rings it first.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
 	if err := first.Sess.Bye(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -36,11 +36,7 @@ func TestCloseEndsEveryCallWithItsRecord(t *testing.T) {
 	if code := talking.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("first call: %d", code)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	if err := talking.Sess.Ack(ctx); err != nil {
-		t.Fatal(err)
-	}
+	talking.Ack(t)
 	ringing := siptest.NewAgent(t, "2001").Dial(context.Background(), r.addr, "7000")
 	ms[1].WaitInvite(2 * time.Second)
 	eventually(t, func() bool { return r.ActiveCalls() == 2 })

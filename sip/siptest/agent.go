@@ -342,14 +342,22 @@ func (c *Call) Wait(t testing.TB, d time.Duration) int {
 	return c.Final.StatusCode
 }
 
-// AckAndBye acknowledges the answer and hangs up through ringd.
-func (c *Call) AckAndBye(t testing.TB) {
+// Ack acknowledges the answer.
+func (c *Call) Ack(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := c.Sess.Ack(ctx); err != nil {
 		t.Fatalf("ACK: %v", err)
 	}
+}
+
+// AckAndBye acknowledges the answer and hangs up through ringd.
+func (c *Call) AckAndBye(t testing.TB) {
+	t.Helper()
+	c.Ack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	if err := c.Sess.Bye(ctx); err != nil {
 		t.Fatalf("BYE: %v", err)
 	}
