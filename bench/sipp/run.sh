@@ -83,6 +83,17 @@ member() {
 	UAS_PORT[$1]=$PORT
 }
 
+# member_extensions NAME...: the config's extension lines (YAML, under
+# "extensions:") of members NAME (m1 -> extension 1001, M1, password p1001)
+# at their static contacts.
+member_extensions() {
+	local m n
+	for m in "$@"; do
+		n=${m#m}
+		echo "  - { number: \"100$n\", name: M$n, password: p100$n, contact: \"sip:100$n@127.0.0.1:${UAS_PORT[$m]}\" }"
+	done
+}
+
 # sipp_common NAME: sets COMMON to the port and trace options of SIPp process
 # NAME: SIP on 127.0.0.1:P, control port P+1, media P+2; traces in $DIR/NAME.*.
 sipp_common() {
@@ -387,9 +398,7 @@ case_ring_all() {
 	member m1; member m2; member m3
 	start_ringd <<-EOF || return
 		extensions:
-		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
-		  - { number: "1002", name: M2, password: p1002, contact: "sip:1002@127.0.0.1:${UAS_PORT[m2]}" }
-		  - { number: "1003", name: M3, password: p1003, contact: "sip:1003@127.0.0.1:${UAS_PORT[m3]}" }
+		$(member_extensions m1 m2 m3)
 		ring_groups:
 		  - number: "6000"
 		    name: All
@@ -411,8 +420,7 @@ hunt_of_two() {
 	member m1; member m2
 	start_ringd <<-EOF
 		extensions:
-		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
-		  - { number: "1002", name: M2, password: p1002, contact: "sip:1002@127.0.0.1:${UAS_PORT[m2]}" }
+		$(member_extensions m1 m2)
 		ring_groups:
 		  - number: "6000"
 		    name: Hunt
@@ -468,7 +476,7 @@ case_failover() {
 	member m1; member fo
 	start_ringd <<-EOF || return
 		extensions:
-		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
+		$(member_extensions m1)
 		  - { number: "1009", name: Failover, password: p1009, contact: "sip:1009@127.0.0.1:${UAS_PORT[fo]}" }
 		ring_groups:
 		  - number: "6000"
@@ -491,8 +499,7 @@ case_cancel() {
 	member m1; member m2
 	start_ringd <<-EOF || return
 		extensions:
-		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
-		  - { number: "1002", name: M2, password: p1002, contact: "sip:1002@127.0.0.1:${UAS_PORT[m2]}" }
+		$(member_extensions m1 m2)
 		ring_groups:
 		  - number: "6000"
 		    name: All
@@ -513,7 +520,7 @@ case_max_forwards() {
 	member m1
 	start_ringd <<-EOF || return
 		extensions:
-		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
+		$(member_extensions m1)
 		ring_groups:
 		  - number: "6000"
 		    name: All
@@ -562,7 +569,7 @@ media_group() {
 		prompts_dir: "$DIR"
 		media: { rtp_port_min: $RTP_MIN, rtp_port_max: $RTP_MAX }
 		extensions:
-		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
+		$(member_extensions m1)
 		ring_groups:
 		  - number: "6000"
 		    name: $name
@@ -737,9 +744,7 @@ case_load() {
 	member m1; member m2; member m3
 	RINGD_LOG_LEVEL=info start_ringd <<-EOF || return
 		extensions:
-		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
-		  - { number: "1002", name: M2, password: p1002, contact: "sip:1002@127.0.0.1:${UAS_PORT[m2]}" }
-		  - { number: "1003", name: M3, password: p1003, contact: "sip:1003@127.0.0.1:${UAS_PORT[m3]}" }
+		$(member_extensions m1 m2 m3)
 		ring_groups:
 		  - number: "6000"
 		    name: Load
@@ -870,9 +875,7 @@ soak_config() {
 	for i in 1 2 3; do [[ -n ${UAS_PORT[m$i]:-} ]] || UAS_PORT[m$i]=9; done
 	CFG_API=1 CFG_STORE="sqlite:$DIR/ringd.db" RINGD_LOG_LEVEL=info write_config <<-EOF
 		extensions:
-		  - { number: "1001", name: M1, password: p1001, contact: "sip:1001@127.0.0.1:${UAS_PORT[m1]}" }
-		  - { number: "1002", name: M2, password: p1002, contact: "sip:1002@127.0.0.1:${UAS_PORT[m2]}" }
-		  - { number: "1003", name: M3, password: p1003, contact: "sip:1003@127.0.0.1:${UAS_PORT[m3]}" }
+		$(member_extensions m1 m2 m3)
 		ring_groups:
 		  - number: "6000"
 		    name: Soak
