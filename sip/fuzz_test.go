@@ -102,7 +102,7 @@ func FuzzRequestHandling(f *testing.F) {
 
 // fuzzServer is a ringd that is built but never started: its checks and
 // message builders work without sockets.
-func fuzzServer(f *testing.F) *Server {
+func fuzzServer(f testing.TB) *Server {
 	spec := engine.Spec{Domain: "ringd.local", Extensions: exts("1001", "2000"),
 		Groups: []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001")}}
 	snap, err := engine.Compile(spec, nil)

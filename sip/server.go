@@ -149,8 +149,9 @@ type Server struct {
 	listeners []closer                  // bound sockets, closed by Close
 	udp       map[string]net.PacketConn // UDP listeners by local address
 	bound     []Listener
-	host      string         // advertised host for Via and Record-Route
-	ports     map[string]int // advertised port by network
+	boundAt   atomic.Pointer[boundAddrs] // what isLocal compares with, replaced by keep
+	host      string                     // advertised host for Via and Record-Route
+	ports     map[string]int             // advertised port by network
 
 	draining atomic.Bool
 }
@@ -296,6 +297,19 @@ func (s *Server) keep(c closer, network string, addr net.Addr) {
 		}
 		s.host = ip.String()
 	}
+	b := &boundAddrs{host: netip.MustParseAddr(s.host)}
+	if prev := s.boundAt.Load(); prev != nil {
+		b.addrs = append(b.addrs, prev.addrs...)
+	}
+	b.addrs = append(b.addrs, ap)
+	s.boundAt.Store(b)
+}
+
+// boundAddrs are the addresses ringd listens on and the host it
+// advertises, parsed once for isLocal, which checks every request.
+type boundAddrs struct {
+	addrs []netip.AddrPort
+	host  netip.Addr
 }
 
 // Bound returns the addresses actually bound (useful with port 0).
@@ -384,12 +398,16 @@ func (s *Server) isLocal(host string, port int) bool {
 	if port == 0 {
 		port = 5060
 	}
-	for _, b := range s.Bound() {
-		ap, err := netip.ParseAddrPort(b.Addr)
-		if err != nil || int(ap.Port()) != port {
+	b := s.boundAt.Load()
+	if b == nil {
+		return false
+	}
+	ip, ipErr := netip.ParseAddr(host)
+	for _, ap := range b.addrs {
+		if int(ap.Port()) != port {
 			continue
 		}
-		if ip, err := netip.ParseAddr(host); err == nil && (ip == ap.Addr() || ap.Addr().IsUnspecified() && (ip.IsLoopback() || ip == netip.MustParseAddr(s.host))) {
+		if ipErr == nil && (ip == ap.Addr() || ap.Addr().IsUnspecified() && (ip.IsLoopback() || ip == b.host)) {
 			return true
 		}
 		if strings.EqualFold(host, "localhost") && ap.Addr().IsLoopback() {

@@ -35,6 +35,8 @@
 # 7001 that ring for INFLIGHT_HOLD_MS and are then cancelled by the caller;
 # memory per call in flight at the peak, and memory 60 s after the load.
 #
+# RINGD_BIN: run this ringd binary instead of building the tree's.
+#
 # Installs sip-tester (SIPp) and kamailio with apt-get when missing.
 set -euo pipefail
 
@@ -91,9 +93,14 @@ need_pkg ss iproute2
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ringd-compare.XXXXXX")
 echo "compare: logs in $WORK"
 RINGD=$WORK/ringd
-(cd "$ROOT" && go build -o "$RINGD" ./cmd/ringd)
-# the tree the binary was built from, for the report
-RINGD_REV=$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)
+if [[ -n ${RINGD_BIN:-} ]]; then # a ringd built elsewhere, e.g. to compare two revisions
+	cp "$RINGD_BIN" "$RINGD"
+	RINGD_REV=${RINGD_REV:-$RINGD_BIN}
+else
+	(cd "$ROOT" && go build -o "$RINGD" ./cmd/ringd)
+	# the tree the binary was built from, for the report
+	RINGD_REV=$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)
+fi
 export RINGD_REV
 
 PIDS=() # background processes to kill on exit

@@ -31,10 +31,15 @@ type op struct {
 }
 
 // batchMax and batchWait bound how many records one write carries and how
-// long a record may wait for others.
+// long a record may wait for others. Each write is a transaction the store
+// syncs to disk; under load, syncing ten times a second cost ringd more
+// CPU than the records themselves (the store's thread blocks in fsync, and
+// Go's scheduler moves the SIP work to another thread and back each time),
+// so a record may wait up to a second, and a thousand go in one write.
+// Close still writes everything queued.
 const (
-	batchMax  = 100
-	batchWait = 100 * time.Millisecond
+	batchMax  = 1000
+	batchWait = time.Second
 	queueSize = 10000
 )
 
