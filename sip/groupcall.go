@@ -189,12 +189,14 @@ func (d *driver) arrive(gc *groupCall, number string) {
 func (d *driver) admit(gc *groupCall, snap *engine.Snapshot, gid engine.GroupID, number string, held bool) {
 	gc.snap = snap
 	var id engine.CallID
-	wall := d.s.settings.Load().now()
-	t0 := time.Now()
+	wall := d.s.settings.Load().now().UnixNano()
+	caller := callerName(gc.req)
 	if held {
-		id, d.out = d.eng.Hold(d.now(), wall.UnixNano(), gid, callerName(gc.req), d.out[:0])
+		id, d.out = d.eng.Hold(d.now(), wall, gid, caller, d.out[:0])
 	} else {
-		id, d.out = d.eng.Arrive(d.now(), wall.UnixNano(), gid, callerName(gc.req), d.out[:0])
+		// The decision's time is the engine's alone: its arguments are ready.
+		t0 := time.Now()
+		id, d.out = d.eng.Arrive(int64(t0.Sub(d.base)), wall, gid, caller, d.out[:0])
 		d.s.metrics.decided(time.Since(t0))
 	}
 	if id == 0 {
@@ -215,7 +217,7 @@ func (d *driver) startHeld(gc *groupCall) {
 		return
 	}
 	t0 := time.Now()
-	d.out = d.eng.Start(d.now(), gc.id, d.out[:0])
+	d.out = d.eng.Start(int64(t0.Sub(d.base)), gc.id, d.out[:0])
 	d.s.metrics.decided(time.Since(t0))
 	snap := gc.snap
 	d.eng.Planned(gc.id, func(ext strategy.ExtID) { gc.planned = append(gc.planned, snap.Extensions[ext].Number) })

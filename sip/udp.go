@@ -28,7 +28,7 @@ func (s *Server) listenUDP(addr string) (net.PacketConn, error) {
 		s.log.Warn("the kernel granted a smaller UDP receive buffer than asked; bursts may drop datagrams: raise net.core.rmem_max",
 			zap.Stringer("addr", conn.LocalAddr()), zap.Int("asked", udpBuffer), zap.Int("granted", got))
 	}
-	return conn, nil
+	return newRawUDP(uc), nil
 }
 
 // udpReaders is how many goroutines read (and parse) each UDP listener's

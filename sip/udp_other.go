@@ -11,3 +11,6 @@ func growBuffers(c *net.UDPConn, n int) int {
 	_ = c.SetWriteBuffer(n)
 	return n
 }
+
+// newRawUDP is the listener itself outside Linux (see rawudp_linux.go).
+func newRawUDP(c *net.UDPConn) net.PacketConn { return c }
