@@ -134,7 +134,7 @@ ringd_config() {
 		  trusted: ["127.0.0.0/8"]
 		http: { listen: "$PROXY:$HTTP_PORT", tokens: [bench], pprof: true }
 		store: "$store"
-		log: { level: info, format: text }
+		log: { level: ${RINGD_LOG_LEVEL:-info}, format: text }
 		extensions:
 		  - { number: "1001", name: M1, contact: "sip:1001@$M1:$PORT" }
 		  - { number: "1002", name: M2, contact: "sip:1002@$M2:$PORT" }

@@ -87,12 +87,12 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s:\n%v\n", src, err)
 		return 1
 	}
-	log, level, err := newLogger(file.Log)
+	log, level, stopLog, err := newLogger(file.Log)
 	if err != nil {
 		fmt.Fprintln(stderr, "ringd: log:", err)
 		return 1
 	}
-	defer func() { _ = log.Sync() }()
+	defer stopLog()
 	sip.RouteLibraryLogs(log)
 	sip.SetTrace(log, file.Log.SIPTrace)
 	reg := prometheus.NewRegistry()

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Call lines wait in the buffer; a warning goes out at once, after them,
+// and Stop writes what is left.
+func TestLogLinesAreBufferedUntilAWarning(t *testing.T) {
+	var out lockedBuffer
+	ws := &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(&out), Size: logBuffer, FlushInterval: time.Hour}
+	enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
+	log := zap.New(flushFrom{zapcore.NewCore(enc, ws, zap.InfoLevel), zapcore.WarnLevel}).With(zap.String("node", "a"))
+
+	log.Info("call", zap.String("id", "1"))
+	log.Info("call", zap.String("id", "2"))
+	if got := out.String(); got != "" {
+		t.Fatalf("info lines written before a flush: %q", got)
+	}
+	log.Warn("member unreachable")
+	got := out.String()
+	if i1, i2, iw := strings.Index(got, `"id":"1"`), strings.Index(got, `"id":"2"`), strings.Index(got, "member unreachable"); i1 < 0 || i2 < i1 || iw < i2 {
+		t.Fatalf("after a warning the log holds %q; want both calls, then the warning", got)
+	}
+	if !strings.Contains(got, `"node":"a"`) {
+		t.Fatalf("fields of With lost: %q", got)
+	}
+	log.Info("call", zap.String("id", "3"))
+	if strings.Contains(out.String(), `"id":"3"`) {
+		t.Fatal("an info line after the warning was written at once")
+	}
+	_ = ws.Stop()
+	if !strings.Contains(out.String(), `"id":"3"`) {
+		t.Fatalf("Stop did not write the buffered line: %q", out.String())
+	}
+}
