@@ -36,6 +36,8 @@
 # memory per call in flight at the peak, and memory 60 s after the load.
 #
 # RINGD_BIN: run this ringd binary instead of building the tree's.
+# RINGD_LOG_LEVEL: ringd's log level (info, the default, logs a line per
+# call; Kamailio's config logs none).
 #
 # Installs sip-tester (SIPp) and kamailio with apt-get when missing.
 set -euo pipefail
