@@ -18,6 +18,9 @@ func (d *deadlines) grow(n int) {
 	for len(d.pos) < n {
 		d.pos = append(d.pos, -1)
 	}
+	if cap(d.heap) < n { // one deadline per slot at most: arming never grows the heap
+		d.heap = append(make([]deadline, 0, max(2*cap(d.heap), n)), d.heap...)
+	}
 }
 
 // shrink keeps room for slots [0, n) only; none of the others is armed.

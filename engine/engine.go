@@ -22,6 +22,9 @@ type Engine struct {
 	seq     uint64 // orders rings and answers for cyclic / least-worked memory
 	gen     uint32 // generation of the newest call ID
 	active  int
+
+	roomFor *Snapshot // the snapshot room was worked out for (legRoom)
+	room    int
 }
 
 // New returns an engine routing with snapshot s. Every member starts

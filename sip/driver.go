@@ -42,6 +42,7 @@ func newDriver(s *Server, snap *engine.Snapshot) *driver {
 		out: make([]engine.Action, 0, 64), exited: make(chan struct{})}
 	d.timer = time.NewTimer(time.Hour)
 	d.timer.Stop()
+	d.eng.Reserve(readyCallSlots)
 	return d
 }
 

@@ -209,6 +209,7 @@ func (d *driver) admit(gc *groupCall, snap *engine.Snapshot, gid engine.GroupID,
 	d.calls[id] = gc
 	d.s.metrics.callStarted(number)
 	d.exec(d.out)
+	d.eng.Reserve(readyCallSlots) // for the next arrival, outside its decision
 }
 
 // startHeld rings the members of a held call: its prompts are over.
