@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"time"
 
@@ -46,10 +47,16 @@ func newLogger(c config.LogConfig) (log *zap.Logger, level zap.AtomicLevel, stop
 		ec.EncodeTime = zapcore.ISO8601TimeEncoder
 		enc = zapcore.NewJSONEncoder(ec)
 	}
-	ws := &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(os.Stderr), Size: logBuffer, FlushInterval: logFlush}
+	// The buffer's flush syncs what it writes to; stderr is written, never
+	// fsynced (as before buffering): a sync of the log file ten times a
+	// second cost a tenth of ringd's CPU.
+	ws := &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(writeOnly{os.Stderr}), Size: logBuffer, FlushInterval: logFlush}
 	core := flushFrom{zapcore.NewCore(enc, ws, level), zapcore.WarnLevel}
 	return zap.New(core), level, func() { _ = ws.Stop() }, nil
 }
+
+// writeOnly hides a file's Sync (fsync) from zapcore.AddSync.
+type writeOnly struct{ io.Writer }
 
 // flushFrom writes a log entry of at least level out at once, with the
 // entries buffered before it.

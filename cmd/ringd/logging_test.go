@@ -58,3 +58,31 @@ func TestLogLinesAreBufferedUntilAWarning(t *testing.T) {
 		t.Fatalf("Stop did not write the buffered line: %q", out.String())
 	}
 }
+
+// syncCounter is a log destination that counts fsync-like Syncs.
+type syncCounter struct {
+	lockedBuffer
+	syncs int
+}
+
+func (s *syncCounter) Sync() error { s.syncs++; return nil }
+
+// Flushing the buffer writes to stderr but never syncs it to disk: the
+// periodic flush did, ten times a second.
+func TestLogFlushesDoNotSyncTheFile(t *testing.T) {
+	var out syncCounter
+	ws := &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(writeOnly{&out}), Size: logBuffer, FlushInterval: time.Hour}
+	log := zap.New(flushFrom{zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), ws, zap.InfoLevel), zapcore.WarnLevel})
+	log.Info("call")
+	log.Warn("member unreachable")
+	_ = log.Sync()
+	_ = ws.Stop()
+	if !strings.Contains(out.String(), "member unreachable") || out.syncs != 0 {
+		t.Fatalf("wrote %q with %d syncs; want the lines and no sync", out.String(), out.syncs)
+	}
+	out.syncs = 0
+	_ = zapcore.AddSync(&out).Sync()
+	if out.syncs != 1 {
+		t.Fatal("the counter does not count: the test measures nothing")
+	}
+}
