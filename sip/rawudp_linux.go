@@ -3,6 +3,7 @@ package sip
 import (
 	"net"
 	"os"
+	"strconv"
 	"sync"
 	"syscall"
 	"unsafe"
@@ -124,13 +125,28 @@ func udpAddrOf(sa *syscall.RawSockaddrAny) *net.UDPAddr {
 		a := &addrIP{ip: in.Addr}
 		a.IP, a.Port = a.ip[:], port(in.Port)
 		if in.Scope_id != 0 {
-			if ifi, err := net.InterfaceByIndex(int(in.Scope_id)); err == nil {
-				a.Zone = ifi.Name
-			}
+			a.Zone = zoneName(in.Scope_id)
 		}
 		return &a.UDPAddr
 	}
 	return nil
+}
+
+// zones caches interface names by index: a link-local peer's datagrams
+// would otherwise cost a netlink query each.
+var zones sync.Map // uint32 -> string
+
+// zoneName is the name of interface index i (its number when it has none).
+func zoneName(i uint32) string {
+	if z, ok := zones.Load(i); ok {
+		return z.(string)
+	}
+	z := strconv.FormatUint(uint64(i), 10)
+	if ifi, err := net.InterfaceByIndex(int(i)); err == nil {
+		z = ifi.Name
+	}
+	zones.Store(i, z)
+	return z
 }
 
 // port reads a port in network byte order.

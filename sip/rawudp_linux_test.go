@@ -113,3 +113,20 @@ func TestRawUDPDestinations(t *testing.T) {
 		t.Fatal("IPv6 peer accepted for an IPv4 socket")
 	}
 }
+
+// A link-local peer's zone is its interface's name, looked up once.
+func TestRawUDPZoneNames(t *testing.T) {
+	lo, err := net.InterfaceByName("lo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z := zoneName(uint32(lo.Index)); z != "lo" {
+		t.Fatalf("zone of index %d = %q, want lo", lo.Index, z)
+	}
+	if z, ok := zones.Load(uint32(lo.Index)); !ok || z != "lo" {
+		t.Fatalf("zone not cached: %v %v", z, ok)
+	}
+	if z := zoneName(1 << 30); z != "1073741824" {
+		t.Fatalf("zone of an unknown index = %q, want its number", z)
+	}
+}
