@@ -63,7 +63,7 @@ func TestForwardAndRelayLeaveTheReceivedMessagesAlone(t *testing.T) {
 	if v := up.Via(); v == nil || param(v.Params, "branch") != "z9hG4bK-caller" || len(up.GetHeaders("Via")) != 1 {
 		t.Errorf("relayed response's Vias %v; want only the caller's", up.GetHeaders("Via"))
 	}
-	if to := up.To(); to == nil || to.Address.User != "6000" || param(to.Params, "tag") != "callee" {
+	if to := up.To(); to == nil || to.Address.User != "6000" || toTagOf(up) != "callee" {
 		t.Errorf("relayed To %v; want the caller's own To with the callee's tag", up.To())
 	}
 	if req.String() != before {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,27 +9,10 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // Call lines wait in the buffer; a warning goes out at once, after them,
 // and Stop writes what is left.
 func TestLogLinesAreBufferedUntilAWarning(t *testing.T) {
-	var out lockedBuffer
+	var out syncBuffer
 	ws := &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(&out), Size: logBuffer, FlushInterval: time.Hour}
 	enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
 	log := zap.New(flushFrom{zapcore.NewCore(enc, ws, zap.InfoLevel), zapcore.WarnLevel}).With(zap.String("node", "a"))
@@ -61,7 +42,7 @@ func TestLogLinesAreBufferedUntilAWarning(t *testing.T) {
 
 // syncCounter is a log destination that counts fsync-like Syncs.
 type syncCounter struct {
-	lockedBuffer
+	syncBuffer
 	syncs int
 }
 
