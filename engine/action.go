@@ -10,9 +10,11 @@ import (
 type ActionKind uint8
 
 const (
-	// ActStartLeg: send an INVITE to member Ext of group Group (to every
-	// contact of the extension), adding Headers, Diversion (when set) and,
-	// when To is set, using it as the To header value.
+	// ActStartLeg: send an INVITE to extension Ext (to every contact of
+	// it) or, when Ext is -1, to URI; adding Headers, then Diversion (when
+	// set) and, when To is set, using it as the To header value. Group is
+	// the ring group whose member Ext is, or -1 for a leg outside a group
+	// (a call to an extension, a failover leg).
 	ActStartLeg ActionKind = iota + 1
 	// ActCancelLeg: CANCEL leg Leg (RFC 3261 §9.1) with the Reason header
 	// Cancel.Header(), when not empty. The engine considers the leg ended; a
@@ -35,19 +37,25 @@ const (
 	// ActRespondCaller: send the final response Code (480, 487, ...) to the caller.
 	ActRespondCaller
 	// ActFailover: the group's failover stage chose Dest for Reason.
-	// Diversion is the header every leg toward the destination carries. For
-	// destinations where Dest.Type.Proxied() is true the driver now proxies
-	// the caller there and the engine is done with the call; end_call and
-	// ring_group are carried out by the engine itself (480, or new legs).
+	// Diversion is the header every leg toward the destination carries.
+	// The engine carries every destination out with its own actions (480,
+	// new legs), but play_greeting: for that one the driver answers the
+	// caller and plays the prompt; the call ends in the engine at once.
 	ActFailover
-	// ActRecord: the call is over; Record describes it.
+	// ActRecord: the call's record (a group call's, written when its group
+	// stage ends: when the call ends, or when it fails over to an
+	// extension or a service).
 	ActRecord
+	// ActEnd: the call is over; the engine has forgotten it. Always the
+	// call's last action.
+	ActEnd
 )
 
 var actionNames = [...]string{
 	ActStartLeg: "start", ActCancelLeg: "cancel", ActForwardProvisional: "provisional",
 	ActAnswerCaller: "answer", ActAnswerLocal: "answer-local", ActJoinPage: "join-page",
 	ActReleaseLeg: "release", ActRespondCaller: "respond", ActFailover: "failover", ActRecord: "record",
+	ActEnd: "end",
 }
 
 func (k ActionKind) String() string {
@@ -73,8 +81,9 @@ type Action struct {
 	Call CallID // the call
 	Leg  int    // leg index within the call
 
-	Ext   strategy.ExtID // ActStartLeg: the member
-	Group GroupID        // ActStartLeg: the group ringing; ActFailover: the group failing over
+	Ext   strategy.ExtID // ActStartLeg: the extension rung, -1 for a leg to URI
+	Group GroupID        // ActStartLeg: the group ringing (-1: none); ActFailover: the group failing over
+	URI   string         // ActStartLeg: where a leg outside the extensions goes (trunk, service, voicemail)
 
 	Headers   []Header // ActStartLeg: header decisions of the group, byte-exact
 	To        string   // ActStartLeg: To header value when to_extension is on, else ""

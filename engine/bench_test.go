@@ -43,7 +43,7 @@ func benchEngine(tb testing.TB, kind strategy.Kind, n int) (*Engine, GroupID, Gr
 // sends 180, another answers, the caller hangs up; it returns the actions
 // buffer for reuse and checks the record came out.
 func fullCall(tb testing.TB, e *Engine, g GroupID, now int64, out []Action) []Action {
-	id, out := e.Arrive(now, now, g, "bench", out[:0])
+	id, out := e.Arrive(now, now, g, Caller{Name: "bench"}, out[:0])
 	out = e.Provisional(now+1e8, id, 0, 180, out[:0])
 	out = e.Answered(now+2e9, id, 1, 200, out[:0])
 	out = e.Hangup(now+3e9, id, out[:0])
@@ -75,15 +75,15 @@ func TestHuntStepAllocatesNothing(t *testing.T) {
 	out := make([]Action, 0, 64)
 	now := int64(0)
 	run := func() {
-		id, o := e.Arrive(now, 0, g, "bench", out[:0])
+		id, o := e.Arrive(now, 0, g, Caller{Name: "bench"}, out[:0])
 		for step := 0; step < 4; step++ { // three ring-time steps, then an early failure
 			now += int64(20 * time.Second)
 			o = e.Tick(now, o[:0])
 		}
 		o = e.Failed(now+1, id, 4, 486, o[:0])
 		o = e.CallerCancel(now+2, id, o[:0])
-		if o[len(o)-1].Kind != ActRecord {
-			t.Fatalf("no record: %+v", o)
+		if len(o) < 2 || o[len(o)-2].Kind != ActRecord || o[len(o)-1].Kind != ActEnd {
+			t.Fatalf("no record and end: %+v", o)
 		}
 		now += int64(time.Minute)
 		out = o
@@ -111,10 +111,10 @@ func TestRetainedMemoryStaysFlat(t *testing.T) {
 			case 0:
 				out = fullCall(t, e, three, now, out)
 			case 1: // hunts to the end, 8 steps
-				_, out = e.Arrive(now, 0, g, "bench", out[:0])
+				_, out = e.Arrive(now, 0, g, Caller{Name: "bench"}, out[:0])
 			default: // several calls ringing at once, cancelled by their callers
 				var id CallID
-				id, out = e.Arrive(now, 0, three, "bench", out[:0])
+				id, out = e.Arrive(now, 0, three, Caller{Name: "bench"}, out[:0])
 				out = e.CallerCancel(now+int64(time.Second), id, out[:0])
 			}
 			out = e.Tick(now, out[:0])
@@ -164,7 +164,7 @@ func BenchmarkArrive(b *testing.B) {
 			for b.Loop() {
 				now += int64(time.Second)
 				var id CallID
-				id, out = e.Arrive(now, 0, g, "bench", out[:0])
+				id, out = e.Arrive(now, 0, g, Caller{Name: "bench"}, out[:0])
 				out = e.CallerCancel(now, id, out[:0])
 			}
 		})

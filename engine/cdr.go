@@ -101,13 +101,14 @@ type CallView struct {
 	Ringing   []string  `json:"ringing"` // extensions ringing now
 }
 
-// Calls calls f for every call in progress. Start is in wall-clock time.
+// Calls calls f for every group call in its group stage. Start is in
+// wall-clock time.
 func (e *Engine) Calls(f func(CallView)) {
 	for _, c := range e.calls {
-		if c == nil || c.phase == phaseFree {
+		if c == nil || c.phase == phaseFree || c.first < 0 || c.recorded {
 			continue
 		}
-		v := CallView{Call: c.id, Group: c.snap.Groups[c.first].Number, Caller: c.caller,
+		v := CallView{Call: c.id, Group: c.snap.Groups[c.first].Number, Caller: c.caller.Name,
 			Start: time.Unix(0, c.wall).UTC(), Connected: c.answered()}
 		for i := c.phaseLegs; i < len(c.legs); i++ {
 			if c.legs[i].Result == LegRinging {

@@ -36,11 +36,6 @@ func ParseDestType(name string) (DestType, bool) {
 	return 0, false
 }
 
-// Proxied reports whether the driver carries this destination out (proxying
-// the caller to an extension, trunk or service URI, or playing a greeting),
-// as opposed to end_call and ring_group, which the engine carries out.
-func (t DestType) Proxied() bool { return t != DestEndCall && t != DestRingGroup && t < destTypes }
-
 // Service reports whether the destination is a services.<type> URI template.
 func (t DestType) Service() bool { return t >= DestExtVM && t <= DestQueue }
 
@@ -52,6 +47,9 @@ type Destination struct {
 	Number string // external_num: Prefix+Value, the number to send to the trunk
 	Repeat int    // play_greeting: how many times to play the prompt (0-5)
 	Group  GroupID
+	// URI is where external_num and the services go: the service's
+	// template filled in, "" when that service is not configured.
+	URI string
 }
 
 // FailoverReason is why a group failed over; it picks the destination and

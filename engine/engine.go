@@ -21,7 +21,10 @@ type Engine struct {
 	timers  deadlines
 	seq     uint64 // orders rings and answers for cyclic / least-worked memory
 	gen     uint32 // generation of the newest call ID
-	active  int
+	active  int // calls in the engine
+	// groupCalls are the group calls whose record is not out yet (their
+	// group stage goes on).
+	groupCalls int
 
 	roomFor *Snapshot // the snapshot room was worked out for (legRoom)
 	room    int
@@ -79,8 +82,14 @@ func (e *Engine) Member(ext strategy.ExtID) strategy.MemberState {
 	return strategy.Lookup(e.members, ext)
 }
 
-// ActiveCalls is the number of calls in progress (ringing or connected).
+// ActiveCalls is the number of calls in progress (ringing or connected),
+// to groups and to extensions.
 func (e *Engine) ActiveCalls() int { return e.active }
+
+// GroupCalls is the number of calls to ring groups in progress whose group
+// stage goes on (it ends with the record: when the call ends, or when it
+// fails over to an extension or a service).
+func (e *Engine) GroupCalls() int { return e.groupCalls }
 
 // NextDeadline returns when Tick must be called next, if any call waits on
 // a timer.

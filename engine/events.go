@@ -1,17 +1,40 @@
 package engine
 
-// Arrive starts routing a new call to group gid: now is engine time, wall the
-// wall clock (Unix ns, for schedules and records), caller whatever the
-// record should show as the caller. It returns the call's ID, or 0 (and no
-// actions for it) when gid is not a group of the current snapshot.
-func (e *Engine) Arrive(now, wall int64, gid GroupID, caller string, out []Action) (CallID, []Action) {
+import "github.com/ringd/ringd/strategy"
+
+// Arrive starts routing a new call to group gid: now is engine time, wall
+// the wall clock (Unix ns, for schedules and records), caller who calls. It
+// returns the call's ID, or 0 (and no actions for it) when gid is not a
+// group of the current snapshot.
+func (e *Engine) Arrive(now, wall int64, gid GroupID, caller Caller, out []Action) (CallID, []Action) {
 	out = e.begin(now, out)
 	if e.snap.group(gid) == nil {
 		return 0, out
 	}
+	c := e.allocGroupCall(caller, now, wall, gid)
+	return c.id, e.enterGroup(c, gid, now, out)
+}
+
+// Call starts routing a new call to extension x (all its contacts, or its
+// sequential ring): see the extension stage. It returns the call's ID, or
+// 0 (and no actions for it) when x is not an extension of the current
+// snapshot. A call to an extension leaves no record.
+func (e *Engine) Call(now, wall int64, x strategy.ExtID, caller Caller, out []Action) (CallID, []Action) {
+	out = e.begin(now, out)
+	if x < 0 || int(x) >= len(e.snap.Extensions) || e.snap.Extensions[x].Number == "" {
+		return 0, out
+	}
+	c := e.alloc()
+	c.reset(e.snap, caller, now, wall, -1)
+	return c.id, e.enterExtension(c, x, e.snap.extensionRing, now, out)
+}
+
+// allocGroupCall takes a call slot for a call to group gid.
+func (e *Engine) allocGroupCall(caller Caller, now, wall int64, gid GroupID) *call {
 	c := e.alloc()
 	c.reset(e.snap, caller, now, wall, gid)
-	return c.id, e.enterGroup(c, gid, now, out)
+	e.groupCalls++
+	return c
 }
 
 // Hold is Arrive for a call whose members ring later, once Start is
@@ -19,14 +42,13 @@ func (e *Engine) Arrive(now, wall int64, gid GroupID, caller string, out []Actio
 // counts as active and leaves a record like any other: a caller who hangs
 // up (CallerCancel, Hangup) before Start is abandoned with no legs. Ring
 // times count from Start; the record's start is the arrival.
-func (e *Engine) Hold(now, wall int64, gid GroupID, caller string, out []Action) (CallID, []Action) {
+func (e *Engine) Hold(now, wall int64, gid GroupID, caller Caller, out []Action) (CallID, []Action) {
 	out = e.begin(now, out)
 	g := e.snap.group(gid)
 	if g == nil {
 		return 0, out
 	}
-	c := e.alloc()
-	c.reset(e.snap, caller, now, wall, gid)
+	c := e.allocGroupCall(caller, now, wall, gid)
 	c.phase, c.g, c.visited[0] = phaseHeld, g, gid
 	return c.id, out
 }
@@ -113,7 +135,7 @@ func (e *Engine) Failed(now int64, id CallID, leg, code int, out []Action) []Act
 		return out
 	}
 	c.endLeg(leg, now, failureResult(code), code)
-	return e.legFailed(c, leg, now, out)
+	return e.legFailed(c, leg, code, now, out)
 }
 
 // CallerCancel reports the caller's CANCEL: every ringing leg is cancelled

@@ -10,14 +10,18 @@ import (
 )
 
 // FuzzEngine drives the engine with random event sequences over groups of
-// every strategy, failover chains (with a loop), a closed schedule and hot
-// applies, and checks the invariants of a call after every step:
+// every strategy, failover chains (with a loop) and failovers to
+// extensions and services, calls to extensions (plain, sequential ring,
+// voicemail), a closed schedule and hot applies, and checks the invariants
+// of a call after every step:
 //
 //   - exactly one final response toward the caller (none when the caller
-//     went away first), and exactly one record per call;
+//     went away first), exactly one record per group call (when its group
+//     stage ends) and none for a call to an extension;
 //   - every started leg ends answered, cancelled (with an ActCancelLeg) or
-//     failed (as reported), and the record lists them all;
-//   - no action for a call after its record, but the release of a stray 2xx;
+//     failed (as reported) by the call's end, and the record lists the
+//     legs of the group stage;
+//   - no action for a call after its end, but the release of a stray 2xx;
 //   - actions come out in time order and no deadline is left behind;
 //   - nothing panics, and once everything has hung up nothing is left.
 func FuzzEngine(f *testing.F) {
@@ -57,12 +61,24 @@ func TestRandomEventSequences(t *testing.T) {
 	}
 }
 
-// fuzzSpec has a group of every strategy over five extensions, chains and a loop.
-func fuzzSpec(ringTime time.Duration) Spec {
-	spec := Spec{Domain: "fuzz.local"}
+// fuzzSpec has a group of every strategy over five extensions, chains and
+// a loop, failovers to an extension (whose sequential ring always applies)
+// and to the trunk; with voicemail, calls nobody takes at an extension go
+// there.
+func fuzzSpec(ringTime time.Duration, voicemail bool) Spec {
+	spec := Spec{Domain: "fuzz.local", ServiceRingTime: ringTime, ExtensionRingTime: 2 * ringTime,
+		Services: map[DestType]string{DestExternalNum: "sip:{number}@trunk.fuzz"}}
+	if voicemail {
+		spec.Services[DestExtVM] = "sip:vm-{value}@vm.fuzz"
+	}
 	for i := range 5 {
 		spec.Extensions = append(spec.Extensions, ExtensionSpec{Number: strconv.Itoa(1001 + i)})
 	}
+	spec.Extensions[0].SeqRing = &SeqRingSpec{RingBaseFirst: true, BaseRingTime: ringTime / 2,
+		Numbers:  []SeqNumberSpec{{Number: "1002"}, {Number: "5550100", RingTime: 3 * time.Second}, {Number: "1005"}},
+		Criteria: []SeqCriterion{{AnyCaller: true, Ring: true}}}
+	spec.Extensions[2].SeqRing = &SeqRingSpec{Numbers: []SeqNumberSpec{{Number: "1004"}},
+		Criteria: []SeqCriterion{{AnyCaller: true, Ring: false}}} // never applies
 	spec.ExtensionGroups = []ExtensionGroupSpec{{Name: "pair", Extensions: []string{"1004", "1005"}}}
 	all := []MemberSpec{{Extension: "1001", Skill: 2}, {Extension: "1002"}, {Extension: "1003", Skill: 2}, {ExtGroup: "pair", Skill: 3}}
 	timed := []MemberSpec{{Extension: "1001", Delay: 0, Timeout: 7 * time.Second}, {Extension: "1002", Delay: 3 * time.Second},
@@ -107,6 +123,8 @@ type fuzzCall struct {
 	callerGone bool
 	connected  bool
 	recorded   bool
+	ended      bool
+	group      bool // a call to a group (else to an extension)
 }
 
 type fuzzer struct {
@@ -123,11 +141,11 @@ type fuzzer struct {
 }
 
 func newFuzzer(t *testing.T) *fuzzer {
-	a, err := Compile(fuzzSpec(10*time.Second), nil)
+	a, err := Compile(fuzzSpec(10*time.Second, true), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Compile(fuzzSpec(4*time.Second), a)
+	b, err := Compile(fuzzSpec(4*time.Second, false), a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,19 +183,29 @@ func (fz *fuzzer) step(op, arg byte) {
 	switch op % 11 {
 	case 0:
 		var id CallID
-		if arg&0x80 != 0 { // held: members ring once Start comes (op 9)
-			id, out = fz.eng.Hold(fz.now, fz.now, GroupID(int(arg)%len(strategy.Kinds)), "fuzz", out)
-		} else {
-			id, out = fz.eng.Arrive(fz.now, fz.now, GroupID(int(arg)%len(strategy.Kinds)), "fuzz", out)
+		caller := Caller{Name: "fuzz", Number: "2000"}
+		group := arg&0xc0 != 0x40
+		// Trackers exist before the actions come: a call may end in its
+		// first event.
+		track := func(id CallID) {
+			if id == 0 {
+				fz.t.Fatalf("arrival refused")
+			}
+			if fz.calls[id] != nil {
+				fz.t.Fatalf("call ID %x issued twice", id)
+			}
+			fz.ids = append(fz.ids, id)
+			fz.calls[id] = &fuzzCall{group: group}
 		}
-		if id == 0 {
-			fz.t.Fatalf("arrival refused")
+		switch {
+		case !group: // a call to an extension
+			id, out = fz.eng.Call(fz.now, fz.now, strategy.ExtID(int(arg)%len(fz.members)), caller, out)
+		case arg&0x80 != 0: // held: members ring once Start comes (op 9)
+			id, out = fz.eng.Hold(fz.now, fz.now, GroupID(int(arg)%len(strategy.Kinds)), caller, out)
+		default:
+			id, out = fz.eng.Arrive(fz.now, fz.now, GroupID(int(arg)%len(strategy.Kinds)), caller, out)
 		}
-		if fz.calls[id] != nil {
-			fz.t.Fatalf("call ID %x issued twice", id)
-		}
-		fz.ids = append(fz.ids, id)
-		fz.calls[id] = &fuzzCall{}
+		track(id)
 	case 1:
 		id, leg := fz.pick(arg)
 		out = fz.eng.Provisional(fz.now, id, leg, 180+int(arg%4), out)
@@ -188,7 +216,7 @@ func (fz *fuzzer) step(op, arg byte) {
 	case 3:
 		id, leg := fz.pick(arg)
 		c := fz.calls[id]
-		ringing := c != nil && !c.recorded && leg < len(c.legs) && c.legs[leg] == fRinging
+		ringing := c != nil && !c.ended && leg < len(c.legs) && c.legs[leg] == fRinging
 		out = fz.eng.Failed(fz.now, id, leg, fuzzCodes[arg%8], out)
 		if ringing {
 			c.legs[leg] = fFailed
@@ -198,7 +226,7 @@ func (fz *fuzzer) step(op, arg byte) {
 		out = fz.eng.CallerCancel(fz.now, id, out)
 	case 5, 6:
 		id, _ := fz.pick(arg)
-		if c := fz.calls[id]; c != nil && !c.recorded && !c.connected && op%11 == 5 {
+		if c := fz.calls[id]; c != nil && !c.ended && !c.connected && op%11 == 5 {
 			c.callerGone = true
 		}
 		if op%11 == 5 {
@@ -239,7 +267,7 @@ func (fz *fuzzer) checkAnswered(id CallID, leg int, out []Action) {
 	// tracker knows after applying those actions.
 	fz.apply(out)
 	switch {
-	case c != nil && c.recorded:
+	case c != nil && c.ended:
 		// The call is over: the engine knows nothing of it any more, and a
 		// 2xx for it is always released (the driver filters retransmissions).
 		if taken || !released {
@@ -274,8 +302,8 @@ func (fz *fuzzer) apply(out []Action) {
 			}
 			continue
 		}
-		if c.recorded && a.Kind != ActReleaseLeg {
-			t.Fatalf("%v after the record of call %x", a.Kind, a.Call)
+		if c.ended && a.Kind != ActReleaseLeg {
+			t.Fatalf("%v after the end of call %x", a.Kind, a.Call)
 		}
 		legState := func() fuzzLeg {
 			if a.Leg < 0 || a.Leg >= len(c.legs) {
@@ -316,14 +344,16 @@ func (fz *fuzzer) apply(out []Action) {
 		case ActRespondCaller:
 			c.finals++
 		case ActFailover:
-			if a.Dest == nil || a.Diversion == "" {
-				t.Fatalf("failover without destination or Diversion")
+			if a.Dest == nil || a.Diversion == "" || !c.group || c.recorded {
+				t.Fatalf("failover without destination or Diversion, of a call to an extension, or after the record")
 			}
-			if a.Dest.Type.Proxied() {
+			if a.Dest.Type == DestPlayGreeting { // the driver answers and plays
 				c.finals++
 			}
 		case ActRecord:
 			fz.checkRecord(a, c)
+		case ActEnd:
+			fz.checkEnd(a, c)
 		}
 	}
 	if at, ok := fz.eng.NextDeadline(); ok && at <= fz.now {
@@ -336,12 +366,11 @@ func (c *fuzzCall) legsMayStart() bool { return false }
 
 func (fz *fuzzer) checkRecord(a *Action, c *fuzzCall) {
 	t, r := fz.t, a.Record
-	c.recorded = true
-	want := 1
-	if c.callerGone {
-		want = 0
+	if !c.group || c.recorded {
+		t.Fatalf("call %x: a record for a call to an extension, or a second one", a.Call)
 	}
-	if c.finals != want {
+	c.recorded = true
+	if c.finals > 1 { // a failover to an extension or a service writes it before the final response
 		t.Fatalf("call %x: %d final responses (caller gone %v), outcome %v", a.Call, c.finals, c.callerGone, r.Outcome)
 	}
 	if len(r.Legs) != len(c.legs) {
@@ -369,6 +398,32 @@ func (fz *fuzzer) checkRecord(a *Action, c *fuzzCall) {
 	}
 }
 
+// wantFinals is how many final responses a call's caller gets in all.
+func (fz *fuzzer) wantFinals(c *fuzzCall) int {
+	if c.callerGone {
+		return 0
+	}
+	return 1
+}
+
+// checkEnd: at its end a call has had its one final response, its record
+// if it is a group call, and no leg rings any more.
+func (fz *fuzzer) checkEnd(a *Action, c *fuzzCall) {
+	t := fz.t
+	c.ended = true
+	if c.finals != fz.wantFinals(c) {
+		t.Fatalf("call %x: %d final responses (caller gone %v)", a.Call, c.finals, c.callerGone)
+	}
+	if c.recorded != c.group {
+		t.Fatalf("call %x: group call %v, recorded %v", a.Call, c.group, c.recorded)
+	}
+	for i, l := range c.legs {
+		if l == fRinging {
+			t.Fatalf("call %x ended with leg %d ringing", a.Call, i)
+		}
+	}
+}
+
 // drain lets every timer run out, hangs up what is connected, and checks
 // that nothing is left.
 func (fz *fuzzer) drain() {
@@ -379,13 +434,16 @@ func (fz *fuzzer) drain() {
 	fz.apply(fz.eng.Tick(fz.now, fz.out[:0]))
 	for _, id := range fz.ids {
 		c := fz.calls[id]
-		if !c.recorded && !c.connected {
+		if !c.ended && !c.connected {
 			fz.t.Fatalf("call %x still ringing a day later", id)
 		}
 		fz.apply(fz.eng.Hangup(fz.now, id, fz.out[:0]))
-		if !c.recorded {
-			fz.t.Fatalf("call %x has no record after its hangup", id)
+		if !c.ended {
+			fz.t.Fatalf("call %x has not ended after its hangup", id)
 		}
+	}
+	if n := fz.eng.GroupCalls(); n != 0 {
+		fz.t.Fatalf("%d group calls active after all ended", n)
 	}
 	if n := fz.eng.ActiveCalls(); n != 0 {
 		fz.t.Fatalf("%d calls active after all ended", n)

@@ -24,7 +24,7 @@ func TestArrivalsAllocateNothingWhileCallsPileUp(t *testing.T) {
 			total += testing.AllocsPerRun(1, func() {
 				now += int64(time.Millisecond)
 				var id CallID
-				id, out = e.Arrive(now, now, big, "bench", out[:0])
+				id, out = e.Arrive(now, now, big, Caller{Name: "bench"}, out[:0])
 				if id == 0 || len(out) == 0 {
 					t.Fatal("the call did not ring")
 				}
@@ -51,7 +51,7 @@ func TestReserveAfterShrink(t *testing.T) {
 	var ids []CallID
 	for range 300 {
 		var id CallID
-		id, out = e.Arrive(now, now, g, "bench", out[:0])
+		id, out = e.Arrive(now, now, g, Caller{Name: "bench"}, out[:0])
 		ids = append(ids, id)
 	}
 	for _, id := range ids {

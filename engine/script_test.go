@@ -156,26 +156,35 @@ func (s *scripter) run(b block) string {
 		return f[i]
 	}
 	switch f[0] {
-	case "arrive", "hold":
-		gid, ok := s.eng.Snapshot().Group(arg(1))
-		if !ok {
-			gid = -1
-		}
-		caller, wall := "caller", int64(0)
+	case "arrive", "hold", "call":
+		caller, wall := Caller{Name: "caller", Number: "caller"}, int64(0)
 		for _, kv := range f[2:] {
 			k, v, _ := strings.Cut(kv, "=")
 			switch k {
 			case "from":
-				caller = v
+				caller = ClassifyCaller(v, "")
+				caller.Name = v
+			case "anonymous":
+				caller = ClassifyCaller("anonymous", "")
+				caller.Name = "anonymous"
 			case "wall":
 				wall = seconds(s.t, v)
+			default:
+				s.fatalf(b, "unknown key %q", k)
 			}
 		}
 		var id CallID
-		if f[0] == "hold" {
-			id, out = s.eng.Hold(s.now, wall, gid, caller, out)
-		} else {
-			id, out = s.eng.Arrive(s.now, wall, gid, caller, out)
+		switch f[0] {
+		case "call":
+			ext, ok := s.eng.Snapshot().Extension(arg(1))
+			if !ok {
+				ext = -1
+			}
+			id, out = s.eng.Call(s.now, wall, ext, caller, out)
+		case "hold":
+			id, out = s.eng.Hold(s.now, wall, s.group(arg(1)), caller, out)
+		default:
+			id, out = s.eng.Arrive(s.now, wall, s.group(arg(1)), caller, out)
 		}
 		if id == 0 {
 			out = append(out, Action{Kind: 0}) // rendered as "refused"
@@ -245,6 +254,14 @@ func (s *scripter) run(b block) string {
 	return s.render(out)
 }
 
+// group is the ID of group number, or -1.
+func (s *scripter) group(number string) GroupID {
+	if gid, ok := s.eng.Snapshot().Group(number); ok {
+		return gid
+	}
+	return -1
+}
+
 func (s *scripter) call(b block, name string) CallID {
 	id, ok := s.calls[name]
 	if !ok {
@@ -278,14 +295,22 @@ func (s *scripter) render(out []Action) string {
 			b.WriteByte('\n')
 		}
 		if a.Kind == 0 {
-			b.WriteString("refused: no such group")
+			b.WriteString("refused: no such group or extension")
 			continue
 		}
 		b.WriteString("@" + secs(a.At) + " " + s.callName(a.Call) + " " + a.Kind.String())
 		snap := s.eng.Snapshot()
 		switch a.Kind {
 		case ActStartLeg:
-			b.WriteString(" " + strconv.Itoa(a.Leg) + " " + snap.Extensions[a.Ext].Number + " group=" + snap.Groups[a.Group].Number)
+			b.WriteString(" " + strconv.Itoa(a.Leg) + " ")
+			if a.Ext >= 0 {
+				b.WriteString(snap.Extensions[a.Ext].Number)
+			} else {
+				b.WriteString(a.URI)
+			}
+			if a.Group >= 0 {
+				b.WriteString(" group=" + snap.Groups[a.Group].Number)
+			}
 			for _, h := range a.Headers {
 				b.WriteString("\n    " + h.Name + ": " + h.Value)
 			}
@@ -391,6 +416,10 @@ func (f fixedSchedule) Open(int64) bool { return bool(f) }
 //	domain ringd.local
 //	ext 1001 1002 ...
 //	extgroup NAME 1001,1002
+//	service TYPE TEMPLATE      (external_num is the trunk: sip:{number}@...)
+//	ring_time extension=S service=S
+//	seqring EXT [base_first] [base=S] numbers=N[/S],... criteria=C,...
+//	        (C: ring | noring | from:NUMBER | anonymous, each a criterion)
 //	group NUMBER STRATEGY [name=..] [ring_time=S] [skip_busy=false] [pai] [rpid]
 //	      [to_ext] [alert=KW] [record_missed] [schedule=open|closed]
 //	      [members=1001,g:support,1002/s2/d5/t10]
@@ -411,6 +440,30 @@ func (s *scripter) config(b block) string {
 			}
 		case "extgroup":
 			spec.ExtensionGroups = append(spec.ExtensionGroups, ExtensionGroupSpec{Name: f[1], Extensions: splitList(f[2])})
+		case "service":
+			typ, ok := ParseDestType(f[1])
+			if !ok || len(f) != 3 {
+				s.fatalf(b, "service TYPE TEMPLATE")
+			}
+			if spec.Services == nil {
+				spec.Services = map[DestType]string{}
+			}
+			spec.Services[typ] = f[2]
+		case "ring_time":
+			for _, kv := range f[1:] {
+				k, v, _ := strings.Cut(kv, "=")
+				d := time.Duration(seconds(s.t, v))
+				switch k {
+				case "extension":
+					spec.ExtensionRingTime = d
+				case "service":
+					spec.ServiceRingTime = d
+				default:
+					s.fatalf(b, "unknown ring time %q", k)
+				}
+			}
+		case "seqring":
+			s.seqRing(b, &spec, f[1:])
 		case "group":
 			spec.Groups = append(spec.Groups, s.groupSpec(b, f))
 		default:
@@ -431,6 +484,57 @@ func (s *scripter) config(b block) string {
 		s.eng.SetSnapshot(snap)
 	}
 	return "ok"
+}
+
+// seqRing parses a seqring line onto its extension, which must come first.
+func (s *scripter) seqRing(b block, spec *Spec, f []string) {
+	var ext *ExtensionSpec
+	for i := range spec.Extensions {
+		if spec.Extensions[i].Number == f[0] {
+			ext = &spec.Extensions[i]
+		}
+	}
+	if ext == nil {
+		s.fatalf(b, "seqring for unknown extension %s", f[0])
+	}
+	seq := &SeqRingSpec{}
+	for _, kv := range f[1:] {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "base_first":
+			seq.RingBaseFirst = true
+		case "base":
+			seq.BaseRingTime = time.Duration(seconds(s.t, v))
+		case "numbers":
+			for _, n := range splitList(v) {
+				num, ring, _ := strings.Cut(n, "/")
+				sn := SeqNumberSpec{Number: num}
+				if ring != "" {
+					sn.RingTime = time.Duration(seconds(s.t, ring))
+				}
+				seq.Numbers = append(seq.Numbers, sn)
+			}
+		case "criteria":
+			for _, c := range splitList(v) {
+				cr := SeqCriterion{AnyCaller: true, Ring: true}
+				switch {
+				case c == "ring":
+				case c == "noring":
+					cr.Ring = false
+				case c == "anonymous":
+					cr.AnyCaller, cr.Anonymous = false, true
+				case strings.HasPrefix(c, "from:"):
+					cr.AnyCaller, cr.Numbers = false, []string{strings.TrimPrefix(c, "from:")}
+				default:
+					s.fatalf(b, "unknown criterion %q", c)
+				}
+				seq.Criteria = append(seq.Criteria, cr)
+			}
+		default:
+			s.fatalf(b, "unknown seqring key %q", k)
+		}
+	}
+	ext.SeqRing = seq
 }
 
 func splitList(s string) []string {

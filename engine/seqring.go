@@ -6,17 +6,19 @@ import "strings"
 // a call to an extension rings its sequential-ring numbers. Pure: the
 // wall time and what the caller is come in with the call.
 
-// Caller is what the criteria look at: the caller's number (the From
-// user), and whether it is anonymous (From user "anonymous", or Privacy:
-// id) or unavailable (no usable number).
+// Caller is who places a call: Name is what its call record shows (the
+// From user, or the whole From URI when it has none); the criteria look at
+// the number (the From user) and whether it is anonymous (From user
+// "anonymous", or Privacy: id) or unavailable (no usable number).
 type Caller struct {
+	Name        string
 	Number      string
 	Anonymous   bool
 	Unavailable bool
 }
 
 // ClassifyCaller reads a caller from the From URI's user part and the
-// Privacy header's value.
+// Privacy header's value; Name is left for the caller to set.
 func ClassifyCaller(fromUser, privacy string) Caller {
 	c := Caller{Number: fromUser}
 	for _, p := range strings.FieldsFunc(strings.ToLower(privacy), func(r rune) bool { return r == ';' || r == ',' || r == ' ' }) {

@@ -25,7 +25,7 @@ func TestShrinkLetsThePeakGo(t *testing.T) {
 	const peak = 20_000
 	ids := make([]CallID, peak)
 	for i := range ids {
-		ids[i], out = e.Arrive(now, now, g, "peak", out[:0])
+		ids[i], out = e.Arrive(now, now, g, Caller{Name: "peak"}, out[:0])
 	}
 	// Two calls stay: one in the middle of the slots, one at the end.
 	mid, last := ids[peak/2], ids[peak-1]
@@ -58,7 +58,7 @@ func TestShrinkLetsThePeakGo(t *testing.T) {
 		seen[id] = true
 	}
 	for i := range 100 {
-		id, o := e.Arrive(now, now, g, "after", out[:0])
+		id, o := e.Arrive(now, now, g, Caller{Name: "after"}, out[:0])
 		out = o
 		if seen[id] || id == 0 {
 			t.Fatalf("call %d after Shrink got ID %x issued before", i, id)
@@ -80,7 +80,7 @@ func TestShrinkKeepsWarmSlots(t *testing.T) {
 	now := int64(time.Second)
 	ids := make([]CallID, 64)
 	for i := range ids {
-		ids[i], out = e.Arrive(now, now, g, "x", out[:0])
+		ids[i], out = e.Arrive(now, now, g, Caller{Name: "x"}, out[:0])
 	}
 	for _, id := range ids {
 		out = e.CallerCancel(now, id, out[:0])
@@ -88,7 +88,7 @@ func TestShrinkKeepsWarmSlots(t *testing.T) {
 	e.Shrink(16)
 	allocs := testing.AllocsPerRun(50, func() {
 		var id CallID
-		id, out = e.Arrive(now, now, g, "x", out[:0])
+		id, out = e.Arrive(now, now, g, Caller{Name: "x"}, out[:0])
 		out = e.CallerCancel(now, id, out[:0])
 	})
 	if allocs != 0 {

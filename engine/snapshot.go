@@ -19,11 +19,26 @@ type Spec struct {
 	Extensions      []ExtensionSpec
 	ExtensionGroups []ExtensionGroupSpec
 	Groups          []GroupSpec
+	// Services are the URI templates of the destinations that leave ringd,
+	// by destination type: DestExternalNum is the trunk, filled in at
+	// {number}; DestExtVM, DestGroupVM, DestIVR, DestCallFlow and DestQueue
+	// are filled in at {value}. A type without a template is not
+	// configured.
+	Services map[DestType]string
+	// ExtensionRingTime is how long a call to an extension rings its
+	// contacts before it is given up (0: DefaultExtensionRingTime).
+	ExtensionRingTime time.Duration
+	// ServiceRingTime is how long a failover leg (to an extension, the
+	// trunk or a service) and a call through a service (voicemail) ring
+	// before they are given up (0: DefaultServiceRingTime).
+	ServiceRingTime time.Duration
 }
 
 // ExtensionSpec is an extension as far as routing cares.
 type ExtensionSpec struct {
 	Number, Name string
+	// SeqRing is the extension's enabled sequential ring, nil for none.
+	SeqRing *SeqRingSpec
 }
 
 // ExtensionGroupSpec names a list of extensions (SPEC §1).
@@ -80,6 +95,8 @@ type Snapshot struct {
 	Extensions []Extension // by ExtID
 	Groups     []Group     // by GroupID
 
+	extensionRing, serviceRing int64 // ring times in ns (Spec.ExtensionRingTime, ServiceRingTime)
+
 	extByNumber   map[string]strategy.ExtID
 	groupByNumber map[string]GroupID
 }
@@ -88,6 +105,14 @@ type Snapshot struct {
 type Extension struct {
 	Number, Name string
 	ToURI        string // "<sip:NUMBER@DOMAIN>", the To of legs when to_extension is on
+	// Voicemail is the URI a call nobody takes goes to (services.ext_vm
+	// with {value} = the number), "" without that service.
+	Voicemail string
+
+	seq *seqRing // enabled sequential ring, nil for none
+	// noAnswer is the Diversion value of the voicemail leg: this extension,
+	// reason no-answer.
+	noAnswer string
 }
 
 // Group is a compiled ring group. Plan is nil for a removed ID.
@@ -158,6 +183,7 @@ func Compile(spec Spec, prev *Snapshot) (*Snapshot, error) {
 		c.fail("domain", "required")
 	}
 	c.extensions()
+	c.extensionRouting()
 	extGroups := c.extensionGroups()
 	numberProblems := c.assignGroupIDs()
 	for i := range spec.Groups {
@@ -213,7 +239,8 @@ func (c *compiler) extensions() {
 			id = strategy.ExtID(len(exts))
 			exts = append(exts, Extension{})
 		}
-		exts[id] = Extension{Number: e.Number, Name: e.Name, ToURI: sipURI(e.Number, c.spec.Domain)}
+		exts[id] = Extension{Number: e.Number, Name: e.Name, ToURI: sipURI(e.Number, c.spec.Domain),
+			noAnswer: sipURI(e.Number, c.spec.Domain) + ";reason=no-answer"}
 		c.s.extByNumber[e.Number] = id
 	}
 	c.s.Extensions = exts
@@ -406,10 +433,12 @@ func (c *compiler) destination(at string, d DestinationSpec, self string) Destin
 			c.fail(at+".prefix", "must be at most 7 characters of 0-9 + * #")
 		}
 		out.Number = d.Prefix + d.Value
+		out.URI = c.serviceURI(DestExternalNum, out.Number)
 	case DestExtVM, DestGroupVM, DestIVR, DestCallFlow, DestQueue:
 		if !validToken(d.Value) {
 			c.fail(at+".value", "must be 1-64 of A-Z a-z 0-9 . _ + * # -, got "+strconv.Quote(d.Value))
 		}
+		out.URI = c.serviceURI(d.Type, d.Value)
 	case DestPlayGreeting:
 		if d.Value == "" || len(d.Value) > 255 {
 			c.fail(at+".value", "prompt file required (at most 255 characters)")

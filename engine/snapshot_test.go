@@ -112,8 +112,8 @@ func TestParseDestType(t *testing.T) {
 		if !ok || d.String() != name {
 			t.Errorf("ParseDestType(%q) = %v, %v", name, d, ok)
 		}
-		if proxied := d != DestEndCall && d != DestRingGroup; d.Proxied() != proxied {
-			t.Errorf("%s: Proxied %v", name, d.Proxied())
+		if service := d >= DestExtVM && d <= DestQueue; d.Service() != service {
+			t.Errorf("%s: Service %v", name, d.Service())
 		}
 	}
 	if _, ok := ParseDestType("voicemail"); ok {

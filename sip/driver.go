@@ -284,9 +284,10 @@ func (d *driver) exec(out []engine.Action) {
 			}
 		case engine.ActFailover:
 			d.s.metrics.failover(gc.snap.Groups[a.Group].Number, a)
-			if a.Dest.Type == engine.DestPlayGreeting {
+			switch t := a.Dest.Type; {
+			case t == engine.DestPlayGreeting:
 				d.playGreeting(gc, a)
-			} else if a.Dest.Type.Proxied() {
+			case t == engine.DestExtension || t == engine.DestExternalNum || t.Service():
 				gc.stopMedia()
 				d.failover(gc, a)
 			}

@@ -190,7 +190,7 @@ func (d *driver) admit(gc *groupCall, snap *engine.Snapshot, gid engine.GroupID,
 	gc.snap = snap
 	var id engine.CallID
 	wall := d.s.settings.Load().now().UnixNano()
-	caller := callerName(gc.req)
+	caller := engine.Caller{Name: callerName(gc.req)}
 	if held {
 		id, d.out = d.eng.Hold(d.now(), wall, gid, caller, d.out[:0])
 	} else {

@@ -44,7 +44,7 @@ func BenchmarkCallBookkeeping(b *testing.B) {
 			now += int64(time.Second)
 			t0 := time.Now()
 			var id engine.CallID
-			id, out = e.Arrive(now, now, gid, "2000", out[:0])
+			id, out = e.Arrive(now, now, gid, engine.Caller{Name: "2000"}, out[:0])
 			m.decided(time.Since(t0))
 			m.callStarted("6000")
 			for range 3 {

@@ -486,7 +486,7 @@ func (s *Server) memberChanged(exts ...string) {
 // (ringing or connected).
 func (s *Server) ActiveCalls() int {
 	n := 0
-	s.drv.wait(func() { n = s.drv.eng.ActiveCalls() })
+	s.drv.wait(func() { n = s.drv.eng.GroupCalls() })
 	return n
 }
 

@@ -1,0 +1,207 @@
+package engine
+
+import "github.com/ringd/ringd/strategy"
+
+// The group stage: the members of a ring group ring as its strategy's
+// timeline says (SPEC §3), each leg to every contact of one member.
+
+// enterGroup starts ringing group gid: the dialled group at arrival, or a
+// ring_group failover destination.
+func (e *Engine) enterGroup(c *call, gid GroupID, t int64, out []Action) []Action {
+	g := c.snap.group(gid)
+	c.g = g
+	c.visited[c.depth] = gid
+	if g.Schedule != nil && !g.Schedule.Open(c.wallAt(t)) {
+		return e.failover(c, ReasonOutOfSchedule, t, out)
+	}
+	st := e.state(gid)
+	if st != nil && st.Group() != g.Plan {
+		st = nil // the call runs an older definition: plan without memory
+	}
+	c.plan = g.Plan.Plan(st, e.members, c.plan)
+	if len(c.plan) == 0 {
+		return e.failover(c, ReasonNoAgent, t, out)
+	}
+	c.newStage(stageGroup, t)
+	switch g.Plan.Kind.Mode() {
+	case strategy.Parallel:
+		for _, m := range c.plan {
+			out = e.startMember(c, m, t, out)
+		}
+		c.stepEnd = t + int64(g.Plan.RingTime)
+		e.arm(c)
+		return out
+	case strategy.Serial:
+		c.step = 0
+		return e.nextSerial(c, t, out)
+	case strategy.Cumulative:
+		c.step = -1
+		out, _ = e.addCumulative(c, t, out)
+		e.arm(c)
+		return out
+	default: // Timed
+		c.step = 0
+		return e.runTimed(c, t, out)
+	}
+}
+
+// startMember rings member m of the current group.
+func (e *Engine) startMember(c *call, m int32, t int64, out []Action) []Action {
+	g := c.g
+	ext := g.Plan.Members[m].Ext
+	leg := c.newLeg(Leg{Group: g.ID, Ext: ext, Start: t, member: m})
+	e.seq++
+	if st := e.state(g.ID); st != nil {
+		st.Rung(g.Plan, int(m), e.seq)
+	}
+	a := Action{Kind: ActStartLeg, At: t, Call: c.id, Leg: leg, Ext: ext, Group: g.ID, Headers: g.Headers, Diversion: c.diversion}
+	if g.ToExtension {
+		a.To = c.snap.Extensions[ext].ToURI
+	}
+	return append(out, a)
+}
+
+// available reports whether member m of the current group may ring now
+// (members are checked again at each step of a hunt).
+func (e *Engine) available(c *call, m int32) bool { return c.g.Plan.Available(int(m), e.members) }
+
+// nextSerial starts the first member from plan position c.step on that is
+// still available; with none left the group fails over.
+func (e *Engine) nextSerial(c *call, t int64, out []Action) []Action {
+	for ; c.step < len(c.plan); c.step++ {
+		if m := c.plan[c.step]; e.available(c, m) {
+			c.newest = len(c.legs)
+			out = e.startMember(c, m, t, out)
+			c.stepEnd = t + int64(c.g.Plan.RingTime)
+			e.arm(c)
+			return out
+		}
+	}
+	return e.failover(c, ReasonNoAnswer, t, out)
+}
+
+// addCumulative starts memory_hunt's next step: the next available member
+// joins the legs already ringing. It reports false when no member is left.
+func (e *Engine) addCumulative(c *call, t int64, out []Action) ([]Action, bool) {
+	for c.step+1 < len(c.plan) {
+		c.step++
+		if m := c.plan[c.step]; e.available(c, m) {
+			c.newest = len(c.legs)
+			out = e.startMember(c, m, t, out)
+			c.stepEnd = t + int64(c.g.Plan.RingTime)
+			return out, true
+		}
+	}
+	return out, false
+}
+
+// runTimed brings a custom group up to time t: legs past their own timeout
+// are cancelled, entries whose delay has come start (each at its own
+// instant), and when nothing rings or waits any more the group fails over.
+func (e *Engine) runTimed(c *call, t int64, out []Action) []Action {
+	for i := c.phaseLegs; i < len(c.legs); i++ {
+		if l := &c.legs[i]; l.Result == LegRinging && l.stop <= t {
+			out = e.cancelLeg(c, i, l.stop, CancelNoAnswer, out)
+		}
+	}
+	p := c.g.Plan
+	for ; c.step < len(c.plan); c.step++ {
+		m := c.plan[c.step]
+		at := c.phaseStart + int64(p.Members[m].Delay)
+		if at > t {
+			break
+		}
+		if e.available(c, m) {
+			out = e.startMember(c, m, at, out)
+			c.legs[len(c.legs)-1].stop = at + int64(p.MemberTimeout(int(m)))
+		}
+	}
+	if c.live == 0 && c.step == len(c.plan) {
+		return e.failover(c, ReasonNoAnswer, t, out)
+	}
+	e.arm(c)
+	return out
+}
+
+// armGroup sets a ringing group call's timer: the step's end, or for
+// custom the next delay or timeout.
+func (e *Engine) armGroup(c *call) {
+	if c.g.Plan.Kind.Mode() != strategy.Timed {
+		e.timers.set(c.slot, c.stepEnd)
+		return
+	}
+	next, ok := int64(0), false
+	if c.step < len(c.plan) {
+		next, ok = c.phaseStart+int64(c.g.Plan.Members[c.plan[c.step]].Delay), true
+	}
+	for i := c.phaseLegs; i < len(c.legs); i++ {
+		if l := &c.legs[i]; l.Result == LegRinging && (!ok || l.stop < next) {
+			next, ok = l.stop, true
+		}
+	}
+	if ok {
+		e.timers.set(c.slot, next)
+	} else {
+		e.timers.clear(c.slot)
+	}
+}
+
+// fireGroup handles a group call's deadline, due at t.
+func (e *Engine) fireGroup(c *call, t int64, out []Action) []Action {
+	switch c.g.Plan.Kind.Mode() {
+	case strategy.Parallel:
+		out = e.cancelLive(c, t, CancelNoAnswer, out)
+		return e.ringingOver(c, t, out)
+	case strategy.Serial:
+		out = e.cancelLeg(c, c.newest, t, CancelNoAnswer, out)
+		c.step++
+		return e.nextSerial(c, t, out)
+	case strategy.Cumulative:
+		out, added := e.addCumulative(c, t, out)
+		if !added {
+			out = e.cancelLive(c, t, CancelNoAnswer, out)
+			return e.ringingOver(c, t, out)
+		}
+		e.arm(c)
+		return out
+	default:
+		return e.runTimed(c, t, out)
+	}
+}
+
+// groupLegFailed moves a group's timeline on after a leg ended early: the
+// hunt advances at once.
+func (e *Engine) groupLegFailed(c *call, leg int, t int64, out []Action) []Action {
+	switch c.g.Plan.Kind.Mode() {
+	case strategy.Parallel:
+		if c.live == 0 {
+			return e.ringingOver(c, t, out)
+		}
+		return out
+	case strategy.Serial:
+		c.step++
+		return e.nextSerial(c, t, out)
+	case strategy.Cumulative:
+		if leg == c.newest {
+			out, _ = e.addCumulative(c, t, out)
+		}
+		if c.live == 0 {
+			return e.ringingOver(c, t, out)
+		}
+		e.arm(c)
+		return out
+	default:
+		return e.runTimed(c, t, out)
+	}
+}
+
+// ringingOver ends a group's ringing with nobody left ringing: connected if
+// a page was answered, else the group fails over for no answer.
+func (e *Engine) ringingOver(c *call, t int64, out []Action) []Action {
+	if c.answered() {
+		c.phase = phaseTalking
+		e.arm(c)
+		return out
+	}
+	return e.failover(c, ReasonNoAnswer, t, out)
+}
