@@ -21,7 +21,7 @@ type Engine struct {
 	timers  deadlines
 	seq     uint64 // orders rings and answers for cyclic / least-worked memory
 	gen     uint32 // generation of the newest call ID
-	active  int // calls in the engine
+	active  int    // calls in the engine
 	// groupCalls are the group calls whose record is not out yet (their
 	// group stage goes on).
 	groupCalls int
