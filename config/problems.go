@@ -1,10 +1,13 @@
 package config
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ringd/ringd/engine"
 )
 
 // Problem is one thing wrong with a configuration.
@@ -51,27 +54,23 @@ func (ps Problems) err() error {
 	return ps
 }
 
-// engineProblems turns the joined errors of engine.Compile back into
-// Problems. Its paths are the file's, except the domain, which lives in the
-// sip section.
+// engineProblems turns the FieldErrors of engine.Compile into Problems. Its
+// paths are the file's, except the domain, which lives in the sip section.
 func engineProblems(err error) Problems {
 	if err == nil {
 		return nil
 	}
-	errs := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
+	var fes engine.FieldErrors
+	if !errors.As(err, &fes) {
+		return Problems{{Message: err.Error()}}
 	}
-	var ps Problems
-	for _, e := range errs {
-		path, msg, ok := strings.Cut(e.Error(), ": ")
-		if !ok || strings.ContainsAny(path, " \n") { // not a "path: message"
-			path, msg = "", e.Error()
-		}
+	ps := make(Problems, 0, len(fes))
+	for _, fe := range fes {
+		path := fe.Path
 		if path == "domain" {
 			path = "sip.domain"
 		}
-		ps = append(ps, Problem{Path: path, Message: msg})
+		ps = append(ps, Problem{Path: path, Message: fe.Message})
 	}
 	return ps
 }

@@ -32,6 +32,10 @@
 // Pointers and slices inside Actions (records, headers) stay valid until the
 // next call into the Engine; copy what you keep.
 //
+// Call records and views of calls in progress come out in the shapes of
+// package engine/cdr, which the engine fills.
+//
 // The package must not import net, os, log/slog, sipgo, zap, Prometheus or
-// any other ringd package than strategy (deps_test.go enforces it).
+// any other ringd package than strategy and engine/cdr (deps_test.go
+// enforces it).
 package engine

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/strategy"
 )
 
@@ -69,7 +70,7 @@ func TestShrinkLetsThePeakGo(t *testing.T) {
 	if o := e.Answered(now, ids[3], 0, 200, out[:0]); len(o) != 1 || o[0].Kind != ActReleaseLeg {
 		t.Errorf("an ID from before Shrink still matches: %+v", o)
 	}
-	e.Calls(func(CallView) {}) // walks the slots let go without tripping
+	e.Calls(func(cdr.LiveCall) {}) // walks the slots let go without tripping
 }
 
 // Shrink keeps keep free slots, so the next calls reuse them without

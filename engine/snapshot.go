@@ -171,8 +171,9 @@ const (
 
 // Compile checks spec and builds a Snapshot, keeping the IDs that prev (may
 // be nil) gave to numbers that still exist. Every problem is reported at
-// once, joined, each prefixed with its path in the config file's terms
-// (`ring_groups[0].members[1].extension: unknown extension "1009"`).
+// once as FieldErrors, each with its path in the config file's terms
+// (Path `ring_groups[0].members[1].extension`, Message `unknown extension
+// "1009"`).
 func Compile(spec Spec, prev *Snapshot) (*Snapshot, error) {
 	c := compiler{spec: &spec, prev: prev, s: &Snapshot{
 		Domain:        spec.Domain,
@@ -190,7 +191,7 @@ func Compile(spec Spec, prev *Snapshot) (*Snapshot, error) {
 		c.group(i, extGroups, numberProblems[i])
 	}
 	if len(c.errs) > 0 {
-		return nil, errors.Join(c.errs...)
+		return nil, c.errs
 	}
 	return c.s, nil
 }
@@ -199,12 +200,22 @@ type compiler struct {
 	spec *Spec
 	prev *Snapshot
 	s    *Snapshot
-	errs []error
+	errs FieldErrors
 }
 
-func (c *compiler) fail(path, msg string) { c.errs = append(c.errs, errors.New(path+": "+msg)) }
+func (c *compiler) fail(path, msg string) {
+	c.errs = append(c.errs, FieldError{Path: path, Message: msg})
+}
 
 func index(list string, i int) string { return list + "[" + strconv.Itoa(i) + "]" }
+
+// under puts a path relative to at below it.
+func under(at, path string) string {
+	if path == "" {
+		return at
+	}
+	return at + "." + path
+}
 
 // ValidNumber reports whether s is an extension or group number of SPEC
 // §1/§3: 3-64 digits.
@@ -345,11 +356,15 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberPro
 	refsFailed := len(c.errs) > beforeMembers
 	plan, err := strategy.NewGroup(spec.Strategy, spec.RingTime, spec.SkipBusy, entries)
 	if err != nil {
-		for _, e := range unjoin(err) {
-			if refsFailed && errors.Is(e, strategy.ErrNoMembers) {
+		var problems strategy.FieldErrors
+		if !errors.As(err, &problems) {
+			problems = strategy.FieldErrors{{Message: err.Error()}}
+		}
+		for _, p := range problems {
+			if refsFailed && p == strategy.ErrNoMembers {
 				continue // the unknown members are reported already
 			}
-			c.errs = append(c.errs, errors.New(at+"."+e.Error()))
+			c.fail(under(at, p.Path), p.Message)
 		}
 	}
 	g := Group{
@@ -366,14 +381,6 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberPro
 	if len(c.errs) == n {
 		c.s.Groups[c.s.groupByNumber[spec.Number]] = g
 	}
-}
-
-// unjoin splits an errors.Join result back into its parts.
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 func validAlertInfo(s string) bool {

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +127,36 @@ func TestCompileRejectsEmptyDomain(t *testing.T) {
 	_, err := Compile(Spec{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "domain: required") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestCompileReturnsFieldErrorsWithFullPaths(t *testing.T) {
+	spec := Spec{Domain: "d.local", Extensions: []ExtensionSpec{{Number: "1001"}}, Groups: []GroupSpec{
+		{Number: "6000", Name: "a", Strategy: strategy.RingAll, RingTime: 20 * time.Second,
+			Members: []MemberSpec{{Extension: "1001", Delay: -time.Second}, {Extension: "1009"}}},
+		{Number: "6001", Name: "b", Strategy: strategy.RingAll, RingTime: 20 * time.Second},
+	}}
+	_, err := Compile(spec, nil)
+	var es FieldErrors
+	if !errors.As(err, &es) {
+		t.Fatalf("error %T is not FieldErrors", err)
+	}
+	want := FieldErrors{
+		{Path: "ring_groups[0].members[1].extension", Message: `unknown extension "1009"`},
+		{Path: "ring_groups[0].members[0].delay", Message: "must be 0-600 s, got -1s"},
+		{Path: "ring_groups[1].members", Message: "at least one member is required"},
+	}
+	if !slices.Equal(es, want) {
+		t.Errorf("got %q, want %q", es, want)
+	}
+}
+
+func TestCompileLeavesOutNoMembersWhenMembersFailed(t *testing.T) {
+	spec := Spec{Domain: "d.local", Groups: []GroupSpec{{Number: "6000", Name: "a", Strategy: strategy.RingAll,
+		RingTime: 20 * time.Second, Members: []MemberSpec{{Extension: "1009"}}}}}
+	_, err := Compile(spec, nil)
+	var es FieldErrors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Path != "ring_groups[0].members[0].extension" {
+		t.Errorf("got %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip/media"
 	"github.com/ringd/ringd/sip/siptest"
 	"github.com/ringd/ringd/strategy"
@@ -260,10 +261,10 @@ func TestPlayFullJoinPromptRingsTheMembersAfterIt(t *testing.T) {
 func TestCallerCancelDuringTheFullJoinPrompt(t *testing.T) {
 	t.Parallel()
 	lib := prompts(t, map[string]time.Duration{"join.wav": 2 * time.Second})
-	records := make(chan engine.CDR, 4)
+	records := make(chan cdr.Record, 4)
 	r := startRingdWith(t, engine.Spec{Extensions: exts("1001", "2000"),
 		Groups: []engine.GroupSpec{group("6301", strategy.RingAll, 5*time.Second, "1001")}},
-		Hooks{Record: func(c engine.CDR) { records <- c }},
+		Hooks{Record: func(c cdr.Record) { records <- c }},
 		func(s *Settings) {
 			s.Prompts = lib
 			s.GroupMedia = map[string]GroupMedia{"6301": {Join: lib.Get("join.wav"), FullJoin: true}}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip/siptest"
 	"github.com/ringd/ringd/strategy"
 )
@@ -34,9 +35,9 @@ func TestOutsideItsScheduleAGroupGoesToOutOfSchedule(t *testing.T) {
 	g.Schedule = office
 	g.OutOfSchedule = engine.DestinationSpec{Type: engine.DestExtension, Value: "1009"}
 	clock := &fakeClock{}
-	records := make(chan engine.CDR, 8)
+	records := make(chan cdr.Record, 8)
 	r := startRingdWith(t, engine.Spec{Extensions: exts("1001", "1009", "2000"), Groups: []engine.GroupSpec{g}},
-		Hooks{Record: func(c engine.CDR) { records <- c }}, func(s *Settings) { s.Clock = clock.now })
+		Hooks{Record: func(c cdr.Record) { records <- c }}, func(s *Settings) { s.Clock = clock.now })
 	ms := registered(t, r, "1001", "1009")
 	caller := siptest.NewAgent(t, "2000")
 

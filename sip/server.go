@@ -21,6 +21,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip/media"
 )
 
@@ -112,7 +113,7 @@ func (s *Settings) defaults() {
 // and is called on ringd's own goroutines: it must return quickly.
 type Hooks struct {
 	// Record receives every finished group call (SPEC §4).
-	Record func(engine.CDR)
+	Record func(cdr.Record)
 	// Binding receives every registration change: a contact added or
 	// refreshed (removed false), or removed (un-REGISTER, expiry).
 	Binding func(ext string, b Binding, removed bool)
@@ -491,9 +492,9 @@ func (s *Server) ActiveCalls() int {
 }
 
 // Calls returns the group calls in progress (GET /calls).
-func (s *Server) Calls() []engine.CallView {
-	var vs []engine.CallView
-	s.drv.wait(func() { s.drv.eng.Calls(func(v engine.CallView) { vs = append(vs, v) }) })
+func (s *Server) Calls() []cdr.LiveCall {
+	var vs []cdr.LiveCall
+	s.drv.wait(func() { s.drv.eng.Calls(func(v cdr.LiveCall) { vs = append(vs, v) }) })
 	return vs
 }
 

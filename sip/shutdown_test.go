@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip/siptest"
 	"github.com/ringd/ringd/strategy"
 )
@@ -17,14 +18,14 @@ import (
 // failed). No record comes after Close has returned.
 func TestCloseEndsEveryCallWithItsRecord(t *testing.T) {
 	t.Parallel()
-	records := make(chan engine.CDR, 4)
+	records := make(chan cdr.Record, 4)
 	var after atomic.Bool
 	late := make(chan struct{}, 1)
 	r := startRingdWith(t, engine.Spec{
 		Extensions: exts("1001", "1002", "2000", "2001"),
 		Groups: []engine.GroupSpec{group("6000", strategy.RingAll, 10*time.Second, "1001"),
 			group("7000", strategy.RingAll, 10*time.Second, "1002")},
-	}, Hooks{Record: func(c engine.CDR) {
+	}, Hooks{Record: func(c cdr.Record) {
 		if after.Load() {
 			late <- struct{}{}
 		}
@@ -47,7 +48,7 @@ func TestCloseEndsEveryCallWithItsRecord(t *testing.T) {
 		t.Errorf("the call ringing at shutdown got %d, want 503", code)
 	}
 	eventually(t, func() bool { _, cancels, _, _ := ms[1].Counts(); return cancels == 1 })
-	got := map[string]engine.CDR{}
+	got := map[string]cdr.Record{}
 	for range 2 {
 		select {
 		case c := <-records:

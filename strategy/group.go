@@ -2,7 +2,6 @@ package strategy
 
 import (
 	"cmp"
-	"errors"
 	"slices"
 	"strconv"
 	"time"
@@ -56,21 +55,22 @@ type Group struct {
 	levelStart []int32     // bySkill[levelStart[l]:levelStart[l+1]] is level l
 }
 
-// ErrNoMembers is NewGroup's finding when the entries name no extension.
-var ErrNoMembers = errors.New("members: at least one member is required")
+// ErrNoMembers is NewGroup's finding when the entries name no extension;
+// errors.Is finds it in NewGroup's FieldErrors.
+var ErrNoMembers = FieldError{Path: "members", Message: "at least one member is required"}
 
 // NewGroup checks and compiles a group definition, expanding the entries in
 // order. An extension may appear more than once (named directly and again
 // through an extension group): the first occurrence wins, later ones are
-// dropped. Every problem is reported, joined, with the entry's path
-// ("members[1].delay: ...").
+// dropped. Every problem is reported at once as FieldErrors, each with its
+// path relative to the group ("members[1].delay").
 func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry) (*Group, error) {
-	var errs []error
+	var errs FieldErrors
 	if !kind.Valid() {
-		errs = append(errs, errors.New("strategy: unknown strategy"))
+		errs.add("strategy", "unknown strategy")
 	}
 	if ringTime < MinRingTime || ringTime > MaxRingTime {
-		errs = append(errs, errors.New("ring_time: must be 1-600 s, got "+seconds(ringTime)))
+		errs.add("ring_time", "must be 1-600 s, got "+seconds(ringTime))
 	}
 	var out []Member
 	seen := make(map[ExtID]bool, len(entries))
@@ -80,17 +80,17 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 			m.Skill = MinSkillLevel
 		}
 		if m.Skill < MinSkillLevel {
-			errs = append(errs, errors.New(at+".skill_level: must be >= 1, got "+strconv.Itoa(m.Skill)))
+			errs.add(at+".skill_level", "must be >= 1, got "+strconv.Itoa(m.Skill))
 		}
 		if m.Delay < 0 || m.Delay > MaxDelay {
-			errs = append(errs, errors.New(at+".delay: must be 0-600 s, got "+seconds(m.Delay)))
+			errs.add(at+".delay", "must be 0-600 s, got "+seconds(m.Delay))
 		}
 		if m.Timeout < 0 || m.Timeout > MaxDelay {
-			errs = append(errs, errors.New(at+".timeout: must be 0-600 s, got "+seconds(m.Timeout)))
+			errs.add(at+".timeout", "must be 0-600 s, got "+seconds(m.Timeout))
 		}
 		for _, e := range m.Exts {
 			if e < 0 {
-				errs = append(errs, errors.New(at+": invalid extension ID "+strconv.Itoa(int(e))))
+				errs.add(at, "invalid extension ID "+strconv.Itoa(int(e)))
 				continue
 			}
 			if !seen[e] {
@@ -103,7 +103,7 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 		errs = append(errs, ErrNoMembers)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, errs
 	}
 	g := &Group{Kind: kind, RingTime: ringTime, SkipBusy: skipBusy, Members: out}
 	g.mask = Online | DND

@@ -24,6 +24,7 @@ import (
 	"github.com/ringd/ringd/config/live"
 	"github.com/ringd/ringd/config/store"
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip"
 	"github.com/ringd/ringd/sip/media"
 )
@@ -257,7 +258,7 @@ func readiness(st store.Store, srv *sip.Server) http.Handler {
 // runtime gives the admin API its view of the SIP side.
 type runtime struct{ srv *sip.Server }
 
-func (r runtime) Calls() []engine.CallView { return r.srv.Calls() }
+func (r runtime) Calls() []cdr.LiveCall { return r.srv.Calls() }
 
 func (r runtime) Registrations() []api.Registration {
 	var out []api.Registration

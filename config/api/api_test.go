@@ -17,6 +17,7 @@ import (
 	"github.com/ringd/ringd/config/live"
 	"github.com/ringd/ringd/config/store"
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 const testToken = "test-token"
@@ -58,7 +59,7 @@ ring_groups:
 // no calls, no registrations (cmd's end-to-end tests cover the real one).
 type noRuntime struct{}
 
-func (noRuntime) Calls() []engine.CallView      { return nil }
+func (noRuntime) Calls() []cdr.LiveCall         { return nil }
 func (noRuntime) Registrations() []Registration { return nil }
 func (noRuntime) Bans() []Ban                   { return nil }
 func (noRuntime) Unban(string) (bool, error)    { return false, nil }
@@ -424,15 +425,15 @@ func TestOtherResources(t *testing.T) {
 func TestCallRecords(t *testing.T) {
 	f := newFixture(t)
 	base := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	var recs []engine.CDR
+	var recs []cdr.Record
 	for i := range 5 {
 		out := "answered"
 		if i%2 == 1 {
 			out = "no_answer"
 		}
-		recs = append(recs, engine.CDR{CallID: "c" + itoa(int64(i)), Group: "6000", Caller: "2000", Outcome: out,
+		recs = append(recs, cdr.Record{CallID: "c" + itoa(int64(i)), Group: "6000", Caller: "2000", Outcome: out,
 			Start: base.Add(time.Duration(i) * time.Minute), End: base.Add(time.Duration(i)*time.Minute + 30*time.Second),
-			Legs: []engine.CDRLeg{}, Missed: map[bool][]string{true: {"1001"}}[out == "no_answer"]})
+			Legs: []cdr.Leg{}, Missed: map[bool][]string{true: {"1001"}}[out == "no_answer"]})
 	}
 	if err := f.st.AddRecords(context.Background(), recs...); err != nil {
 		t.Fatal(err)

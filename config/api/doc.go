@@ -3,7 +3,8 @@
 // document, and the compatibility façades of the PBX products ringd
 // replaces. Every change goes through live.Live (validate, persist, apply).
 //
-// It may import config, config/live, config/store, config/api/compat and
-// engine (read-only views); it must not import sip or cmd: the running SIP
-// side is reached through the Runtime interface cmd provides.
+// It may import config, config/live, config/store, config/api/compat,
+// engine and engine/cdr (call records and live-call views); it must not
+// import sip or cmd: the running SIP side is reached through the Runtime
+// interface cmd provides.
 package api

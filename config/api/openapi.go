@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/config"
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 // schemaTypes are the named schemas of the OpenAPI document.
@@ -22,9 +22,9 @@ var schemaTypes = map[string]reflect.Type{
 	"SequentialRing": reflect.TypeFor[config.SequentialRing](),
 	"SeqNumber":      reflect.TypeFor[config.SeqNumber](),
 	"Criterion":      reflect.TypeFor[config.Criterion](),
-	"CDR":            reflect.TypeFor[engine.CDR](),
-	"CDRLeg":         reflect.TypeFor[engine.CDRLeg](),
-	"CallView":       reflect.TypeFor[engine.CallView](),
+	"CDR":            reflect.TypeFor[cdr.Record](),
+	"CDRLeg":         reflect.TypeFor[cdr.Leg](),
+	"CallView":       reflect.TypeFor[cdr.LiveCall](),
 	"Registration":   reflect.TypeFor[Registration](),
 	"Problem":        reflect.TypeFor[Problem](),
 	"FieldError":     reflect.TypeFor[FieldError](),

@@ -11,12 +11,12 @@ import (
 
 	"github.com/ringd/ringd/config"
 	"github.com/ringd/ringd/config/live"
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 // Runtime is what the API needs from the running SIP side (cmd provides it).
 type Runtime interface {
-	Calls() []engine.CallView
+	Calls() []cdr.LiveCall
 	Registrations() []Registration
 	// Bans lists the source addresses the SIP side's flood protection
 	// bans now; Unban lifts one (false: it was not banned; an error: not

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/config/store"
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 // Live views: calls in progress, call records, registrations (SPEC §8).
@@ -15,9 +15,9 @@ func (s *Server) viewRoutes() {
 	s.handle("GET /api/v1/calls", "Calls in progress", "", "List", func(w http.ResponseWriter, r *http.Request) {
 		calls := s.rt.Calls()
 		if calls == nil {
-			calls = []engine.CallView{}
+			calls = []cdr.LiveCall{}
 		}
-		slices.SortFunc(calls, func(a, b engine.CallView) int { return a.Start.Compare(b.Start) })
+		slices.SortFunc(calls, func(a, b cdr.LiveCall) int { return a.Start.Compare(b.Start) })
 		writeJSON(w, http.StatusOK, map[string]any{"count": len(calls), "items": calls})
 	})
 	s.handle("GET /api/v1/registrations", "Registered contacts", "", "List", func(w http.ResponseWriter, r *http.Request) {
@@ -102,7 +102,7 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
 			writeProblem(w, simpleFailure(err))
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"count": n, "items": []engine.CDR{}})
+		writeJSON(w, http.StatusOK, map[string]any{"count": n, "items": []cdr.Record{}})
 		return
 	}
 	recs, n, err := s.live.Store().Records(r.Context(), rq)
@@ -111,7 +111,7 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if recs == nil {
-		recs = []engine.CDR{}
+		recs = []cdr.Record{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"count": n, "items": recs})
 }

@@ -3,8 +3,8 @@
 // routing snapshot, and the one path by which anything changes it (Mutate:
 // validate, compile, persist, apply - or change nothing).
 //
-// It may import config, config/store and engine; it must not import sip,
-// cmd or the HTTP API (those call it).
+// It may import config, config/store, engine and engine/cdr; it must not
+// import sip, cmd or the HTTP API (those call it).
 package live
 
 import (

@@ -11,6 +11,7 @@ import (
 	"github.com/ringd/ringd/config"
 	"github.com/ringd/ringd/config/store"
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 func parse(t *testing.T, yaml string) *config.Config {
@@ -135,7 +136,7 @@ func TestPersisterWritesRecordsAndBindingsInOrder(t *testing.T) {
 	p := NewPersister(st, func(err error) { t.Errorf("write failed: %v", err) })
 	now := time.Now().UTC()
 	for i := range 250 {
-		p.Record(engine.CDR{CallID: "c" + string(rune('a'+i%26)), Group: "6000", Outcome: "answered", Start: now, End: now, Legs: []engine.CDRLeg{}})
+		p.Record(cdr.Record{CallID: "c" + string(rune('a'+i%26)), Group: "6000", Outcome: "answered", Start: now, End: now, Legs: []cdr.Leg{}})
 	}
 	b := store.Binding{Extension: "1001", Contact: "sip:1001@127.0.0.1:5071", Expires: now.Add(time.Hour), CallID: "x", CSeq: 1}
 	p.Binding(b, false)
@@ -159,7 +160,7 @@ func TestPersisterAfterClose(t *testing.T) {
 	var errs []error
 	p := NewPersister(st, func(err error) { errs = append(errs, err) })
 	p.Close()
-	p.Record(engine.CDR{CallID: "late", Group: "6000", Outcome: "answered", Legs: []engine.CDRLeg{}})
+	p.Record(cdr.Record{CallID: "late", Group: "6000", Outcome: "answered", Legs: []cdr.Leg{}})
 	p.Binding(store.Binding{Extension: "1001", Contact: "sip:1001@127.0.0.1:5071"}, false)
 	p.Close() // twice is harmless
 	if len(errs) != 2 || !errors.Is(errs[0], errClosed) {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/config/store"
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 // Persister writes what the SIP side produces - call records and
@@ -25,7 +25,7 @@ type Persister struct {
 }
 
 type op struct {
-	record  *engine.CDR
+	record  *cdr.Record
 	binding *store.Binding
 	removed bool
 }
@@ -51,7 +51,7 @@ func NewPersister(st store.Store, onError func(error)) *Persister {
 }
 
 // Record queues a call record.
-func (p *Persister) Record(r engine.CDR) { p.queue(op{record: &r}) }
+func (p *Persister) Record(r cdr.Record) { p.queue(op{record: &r}) }
 
 // Binding queues a registration change.
 func (p *Persister) Binding(b store.Binding, removed bool) {
@@ -84,7 +84,7 @@ func (p *Persister) Close() {
 
 func (p *Persister) run() {
 	defer close(p.done)
-	var batch []engine.CDR
+	var batch []cdr.Record
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	flush := func() {

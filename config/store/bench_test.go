@@ -3,7 +3,7 @@ package store
 import (
 	"testing"
 
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 // BenchmarkAddRecords writes call records ten at a time, as the record
@@ -18,7 +18,7 @@ func BenchmarkAddRecords(b *testing.B) {
 	} {
 		b.Run(impl.name, func(b *testing.B) {
 			s := impl.open(b)
-			batch := make([]engine.CDR, 10)
+			batch := make([]cdr.Record, 10)
 			for i := range batch {
 				batch[i] = record(i)
 				if i%2 == 0 {

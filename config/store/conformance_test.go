@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/config"
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 // opener gives a test a new, empty store, closed when the test ends.
@@ -442,18 +442,18 @@ var recordBase = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 
 // record i started i minutes after recordBase; even ones called 6000, odd
 // ones 6001; outcomes cycle answered, no_answer, abandoned.
-func record(i int) engine.CDR {
+func record(i int) cdr.Record {
 	start := recordBase.Add(time.Duration(i) * time.Minute)
-	return engine.CDR{
+	return cdr.Record{
 		CallID: fmt.Sprintf("call-%03d", i), Group: fmt.Sprint(6000 + i%2), Caller: "0611223344",
 		Start: start, End: start.Add(30 * time.Second),
 		Outcome: []string{"answered", "no_answer", "abandoned"}[i%3],
-		Legs: []engine.CDRLeg{{Extension: "101", Group: "6000", Start: start, End: start.Add(20 * time.Second),
+		Legs: []cdr.Leg{{Extension: "101", Group: "6000", Start: start, End: start.Add(20 * time.Second),
 			Code: 487, Result: "cancelled"}},
 	}
 }
 
-func callIDs(rs []engine.CDR) []string {
+func callIDs(rs []cdr.Record) []string {
 	out := []string{}
 	for _, r := range rs {
 		out = append(out, r.CallID)
@@ -474,7 +474,7 @@ func testRecords(t *testing.T, s Store) {
 	const n = 120
 	// Written out of start order, ten at a time: the order served is by
 	// start time, not by insertion.
-	var batch []engine.CDR
+	var batch []cdr.Record
 	for k := range n {
 		batch = append(batch, record(k*7%n))
 		if len(batch) == 10 {
@@ -535,7 +535,7 @@ func testRecordRoundTrip(t *testing.T, s Store) {
 	full.CallID, full.LastGroup, full.Answer, full.AnsweredBy = "full", "6001", full.Start.Add(5*time.Second), "102"
 	full.Failover, full.FailoverTo, full.Reason = "ring_group", "6001", "no_answer"
 	full.Missed = []string{"102", "103"}
-	full.Legs = append(full.Legs, engine.CDRLeg{Extension: "102", Group: "6001", Start: full.Start.Add(time.Second),
+	full.Legs = append(full.Legs, cdr.Leg{Extension: "102", Group: "6001", Start: full.Start.Add(time.Second),
 		End: full.End, Code: 200, Result: "answered"})
 	// Two records that started at the same time are served newest written first.
 	first, second := record(3), record(3)
@@ -560,7 +560,7 @@ func testRecordRoundTrip(t *testing.T, s Store) {
 
 func testMissedCalls(t *testing.T, s Store) {
 	ctx := t.Context()
-	rec := func(id string, min int, missed ...string) engine.CDR {
+	rec := func(id string, min int, missed ...string) cdr.Record {
 		r := record(min + 10)
 		r.CallID, r.Missed, r.Caller = id, missed, "caller-"+id
 		return r
@@ -595,7 +595,7 @@ func testMissedCalls(t *testing.T, s Store) {
 	}
 
 	// No more than 100 at a time.
-	var many []engine.CDR
+	var many []cdr.Record
 	for i := range 105 {
 		many = append(many, rec(fmt.Sprint("m", i), 100+i, "103"))
 	}

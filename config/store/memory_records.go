@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
-func (m *memory) AddRecords(ctx context.Context, records ...engine.CDR) error {
+func (m *memory) AddRecords(ctx context.Context, records ...cdr.Record) error {
 	docs := make([][]byte, len(records))
 	for i, r := range records {
 		doc, err := json.Marshal(r)
@@ -37,7 +37,7 @@ func (m *memory) AddRecords(ctx context.Context, records ...engine.CDR) error {
 	return nil
 }
 
-func (m *memory) Records(ctx context.Context, q RecordQuery) ([]engine.CDR, int, error) {
+func (m *memory) Records(ctx context.Context, q RecordQuery) ([]cdr.Record, int, error) {
 	if err := m.lock(); err != nil {
 		return nil, 0, err
 	}
@@ -56,9 +56,9 @@ func (m *memory) Records(ctx context.Context, q RecordQuery) ([]engine.CDR, int,
 	slices.SortStableFunc(match, func(a, b *memRecord) int { return cmp.Compare(b.start, a.start) })
 	skip := min(max(q.Skip, 0), len(match))
 	page := match[skip:min(skip+pageSize(q.Top), len(match))]
-	out := make([]engine.CDR, 0, len(page))
+	out := make([]cdr.Record, 0, len(page))
 	for _, r := range page {
-		var c engine.CDR
+		var c cdr.Record
 		if err := json.Unmarshal(r.doc, &c); err != nil {
 			return nil, 0, fmt.Errorf("store: record %q: %w", r.callID, err)
 		}

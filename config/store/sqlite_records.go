@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 func (s *sqliteStore) SaveBinding(ctx context.Context, b Binding) error {
@@ -70,7 +70,7 @@ func (s *sqliteStore) Bindings(ctx context.Context, now time.Time) ([]Binding, e
 
 // AddRecords writes the records and their missed calls in one
 // transaction: one sync for the whole batch.
-func (s *sqliteStore) AddRecords(ctx context.Context, records ...engine.CDR) error {
+func (s *sqliteStore) AddRecords(ctx context.Context, records ...cdr.Record) error {
 	if len(records) == 0 {
 		return nil
 	}
@@ -114,7 +114,7 @@ func (s *sqliteStore) AddRecords(ctx context.Context, records ...engine.CDR) err
 	})
 }
 
-func (s *sqliteStore) Records(ctx context.Context, q RecordQuery) ([]engine.CDR, int, error) {
+func (s *sqliteStore) Records(ctx context.Context, q RecordQuery) ([]cdr.Record, int, error) {
 	var (
 		conds []string
 		args  []any
@@ -137,7 +137,7 @@ func (s *sqliteStore) Records(ctx context.Context, q RecordQuery) ([]engine.CDR,
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
 	var (
-		out   = []engine.CDR{}
+		out   = []cdr.Record{}
 		count int
 	)
 	err := inTx(ctx, s.r, true, func(tx *sql.Tx) error {
@@ -156,7 +156,7 @@ func (s *sqliteStore) Records(ctx context.Context, q RecordQuery) ([]engine.CDR,
 			if err := rows.Scan(&doc); err != nil {
 				return fmt.Errorf("store: records: %w", err)
 			}
-			var c engine.CDR
+			var c cdr.Record
 			if err := json.Unmarshal(doc, &c); err != nil {
 				return fmt.Errorf("store: records: %w", err)
 			}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 func openAt(t *testing.T, path string, list []migration) *sqliteStore {
@@ -53,7 +53,7 @@ func TestSQLiteReopen(t *testing.T) {
 	if got, err := s.Bindings(ctx, now); err != nil || !reflect.DeepEqual(got, []Binding{bind}) {
 		t.Errorf("Bindings = %s, %v", asJSON(got), err)
 	}
-	if got, n, err := s.Records(ctx, RecordQuery{}); err != nil || n != 1 || !reflect.DeepEqual(got, []engine.CDR{rec}) {
+	if got, n, err := s.Records(ctx, RecordQuery{}); err != nil || n != 1 || !reflect.DeepEqual(got, []cdr.Record{rec}) {
 		t.Errorf("Records = %s, %d, %v", asJSON(got), n, err)
 	}
 	if got, err := s.MissedCalls(ctx, "102", 0); err != nil || len(got) != 1 || got[0].CallID != rec.CallID {

@@ -7,8 +7,8 @@
 // embedded default, memory: serves quick runs and tests, and a PostgreSQL
 // implementation can follow without touching callers.
 //
-// It may import config (object types) and engine (the CDR type); it must
-// not import sip, cmd or the API.
+// It may import config (object types) and engine/cdr (the call-record
+// type); it must not import sip, cmd or the API.
 package store
 
 import (
@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/config"
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
 )
 
 // Kind names a kind of routing object.
@@ -101,10 +101,10 @@ type Store interface {
 
 	// AddRecords writes call records, and a missed-call record for every
 	// extension in each record's Missed list, atomically.
-	AddRecords(ctx context.Context, records ...engine.CDR) error
+	AddRecords(ctx context.Context, records ...cdr.Record) error
 	// Records returns the records that match q, newest first, and how many
 	// match in all.
-	Records(ctx context.Context, q RecordQuery) ([]engine.CDR, int, error)
+	Records(ctx context.Context, q RecordQuery) ([]cdr.Record, int, error)
 	// MissedCalls returns an extension's missed calls, newest first.
 	MissedCalls(ctx context.Context, extension string, top int) ([]MissedCall, error)
 
