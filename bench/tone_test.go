@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ringd/ringd/sip/clock"
 	"github.com/ringd/ringd/sip/media"
 )
 
@@ -78,7 +79,7 @@ func TestListenRingdPlayer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	pl := media.Play(conn, l.Addr(), media.PCMA, []*media.Prompt{p, p}, nil, nil)
+	pl := media.Play(clock.Real(), conn, l.Addr(), media.PCMA, []*media.Prompt{p, p}, nil, nil)
 	<-pl.Done()
 	if err := pl.Err(); err != nil {
 		t.Fatal(err)

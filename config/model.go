@@ -97,8 +97,12 @@ type HTTPUser struct {
 }
 
 // Services are the URI templates of the failover destinations that leave
-// ringd: Trunk takes {number}, the others {value}.
+// ringd: Trunk takes {number}, the others {value}. RingTime is how long a
+// failover leg (to an extension, the trunk or a service) and a call
+// through a service (voicemail) ring before ringd gives them up, in
+// seconds; 0 means 60.
 type Services struct {
+	RingTime int    `yaml:"ring_time,omitempty" json:"ring_time,omitempty"`
 	Trunk    string `yaml:"trunk,omitempty" json:"trunk,omitempty"`
 	ExtVM    string `yaml:"ext_vm,omitempty" json:"ext_vm,omitempty"`
 	GroupVM  string `yaml:"group_vm,omitempty" json:"group_vm,omitempty"`

@@ -49,7 +49,7 @@ schedules:
 	}
 }
 
-func TestSeqRingPlans(t *testing.T) {
+func TestSeqRingSpecs(t *testing.T) {
 	on, off := true, false
 	c := mustLoad(t, minimal+`schedules:
   - { name: office, type: business_hours, timezone: Europe/Paris, weekly: ["mon-fri 09:00-17:00"] }
@@ -63,13 +63,19 @@ func TestSeqRingPlans(t *testing.T) {
 		{Extension: "1001", CallsFrom: "SELECT_PHONE_NUMBERS", AnonymousCallersEnabled: true, RingEnabled: &off},
 		{Extension: "1001", CallsFrom: "ANY_PHONE_NUMBER", ScheduleName: "gone", RingEnabled: &on}, // no such schedule: never applies
 	}
-	plans := c.SeqRingPlans()
+	plans := c.seqRingSpecs()
 	if _, ok := plans["1002"]; ok || len(plans) != 1 {
 		t.Fatalf("plans %v: want 1001's only (1002's is disabled)", plans)
 	}
 	p := plans["1001"]
-	if !p.RingBaseFirst || p.BaseRingTime != 10*time.Second || len(p.Numbers) != 2 || len(p.Criteria) != 2 {
+	if !p.RingBaseFirst || p.BaseRingTime != 10*time.Second || len(p.Numbers) != 2 || len(p.Criteria) != 2 ||
+		p.Numbers[1] != (engine.SeqNumberSpec{Number: "0612345678", RingTime: 20 * time.Second}) {
 		t.Fatalf("plan %+v", p)
+	}
+	for _, e := range c.Spec().Extensions {
+		if (e.Number == "1001") != (e.SeqRing != nil) {
+			t.Errorf("extension %s in the engine's spec: sequential ring %v", e.Number, e.SeqRing)
+		}
 	}
 	paris, _ := time.LoadLocation("Europe/Paris")
 	workday := time.Date(2026, 11, 25, 10, 0, 0, 0, paris).UnixNano()

@@ -1,10 +1,6 @@
 package config
 
-import (
-	"time"
-
-	"github.com/ringd/ringd/engine"
-)
+import "github.com/ringd/ringd/engine"
 
 // Sequential ring of an extension (SPEC §5). These live in the store and
 // are managed through the admin API; the config file does not carry them.
@@ -42,25 +38,20 @@ type Criterion struct {
 	RingEnabled               *bool    `yaml:"ring_enabled" json:"ring_enabled"` // required
 }
 
-// SeqRingPlan is an enabled sequential ring, ready for the SIP side: the
-// numbers with their ring times, and the criteria compiled for the engine.
-type SeqRingPlan struct {
-	RingBaseFirst bool
-	BaseRingTime  time.Duration
-	Numbers       []SeqNumber
-	Criteria      []engine.SeqCriterion
-}
-
-// SeqRingPlans returns the enabled sequential rings by extension number.
-// A criterion naming a schedule that does not exist never applies.
-func (c *Config) SeqRingPlans() map[string]SeqRingPlan {
+// seqRingSpecs returns the enabled sequential rings by extension number,
+// as the engine routes them. A criterion naming a schedule that does not
+// exist never applies.
+func (c *Config) seqRingSpecs() map[string]*engine.SeqRingSpec {
 	cals := c.calendars()
-	out := map[string]SeqRingPlan{}
+	out := map[string]*engine.SeqRingSpec{}
 	for _, s := range c.SequentialRings {
 		if !s.Enabled || len(s.Numbers) == 0 {
 			continue
 		}
-		p := SeqRingPlan{RingBaseFirst: s.RingBaseFirst, BaseRingTime: seconds(s.BaseRingTime), Numbers: s.Numbers}
+		p := &engine.SeqRingSpec{RingBaseFirst: s.RingBaseFirst, BaseRingTime: seconds(s.BaseRingTime)}
+		for _, n := range s.Numbers {
+			p.Numbers = append(p.Numbers, engine.SeqNumberSpec{Number: n.Number, RingTime: seconds(n.RingTime)})
+		}
 		for _, cr := range c.Criteria {
 			if cr.Extension != s.Extension || cr.RingEnabled == nil {
 				continue

@@ -7,8 +7,15 @@ import (
 	"github.com/ringd/ringd/engine"
 )
 
-// serviceKeys are the keys of the services section, in file order.
+// serviceKeys are the template keys of the services section, in file order.
 var serviceKeys = [...]string{"trunk", "ext_vm", "group_vm", "ivr", "call_flow", "queue"}
+
+// serviceTypes are the destination types that go to a service template.
+var serviceTypes = [...]engine.DestType{engine.DestExternalNum, engine.DestExtVM, engine.DestGroupVM,
+	engine.DestIVR, engine.DestCallFlow, engine.DestQueue}
+
+// MaxServiceRingTime bounds services.ring_time (seconds).
+const MaxServiceRingTime = 600
 
 // serviceKey names the services key a destination type is proxied to:
 // trunk for external_num, the type's own name for ext_vm, group_vm, ivr,
@@ -60,6 +67,9 @@ func (s Services) Template(t engine.DestType) string {
 }
 
 func (s *Services) check(ps *Problems) {
+	if s.RingTime < 0 || s.RingTime > MaxServiceRingTime {
+		ps.add("services.ring_time", "must be 1-600 s (0 or unset: 60), got "+strconv.Itoa(s.RingTime)+"s")
+	}
 	for _, key := range serviceKeys {
 		if tmpl := *s.byKey(key); tmpl != "" {
 			if msg := checkTemplate(tmpl, placeholder(key)); msg != "" {

@@ -10,7 +10,9 @@ import (
 	"github.com/ringd/ringd/strategy"
 )
 
-// Spec builds the engine's view of the configuration. It never fails:
+// Spec builds the engine's view of the configuration: extensions with
+// their sequential rings, groups, the services and their ring time. It
+// never fails:
 // values that do not parse (an unknown strategy or destination type) become
 // zero values, which engine.Compile rejects or Validate reports.
 // A group's schedule becomes an engine.Calendar (see calendars); a group
@@ -21,9 +23,17 @@ func (c *Config) Spec() engine.Spec {
 		Extensions:      make([]engine.ExtensionSpec, len(c.Extensions)),
 		ExtensionGroups: make([]engine.ExtensionGroupSpec, len(c.ExtensionGroups)),
 		Groups:          make([]engine.GroupSpec, len(c.RingGroups)),
+		Services:        map[engine.DestType]string{},
+		ServiceRingTime: seconds(c.Services.RingTime),
 	}
+	for _, t := range serviceTypes {
+		if tmpl := c.Services.Template(t); tmpl != "" {
+			s.Services[t] = tmpl
+		}
+	}
+	seq := c.seqRingSpecs()
 	for i, e := range c.Extensions {
-		s.Extensions[i] = engine.ExtensionSpec{Number: e.Number, Name: e.Name}
+		s.Extensions[i] = engine.ExtensionSpec{Number: e.Number, Name: e.Name, SeqRing: seq[e.Number]}
 	}
 	for i, eg := range c.ExtensionGroups {
 		s.ExtensionGroups[i] = engine.ExtensionGroupSpec{Name: eg.Name, Extensions: eg.Extensions}

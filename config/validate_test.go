@@ -1,6 +1,8 @@
 package config
 
 import (
+	"time"
+
 	"strings"
 	"testing"
 
@@ -126,4 +128,20 @@ schedules: [{ name: office, type: business_hours, timezone: UTC, weekly: ["mon-f
 	mustLoad(t, ok)
 	sameLines(t, loadProblems(t, strings.Replace(ok, "schedule: office", "schedule: shop", 1)), []string{
 		`ring_groups[1].schedule: unknown schedule "shop"`})
+}
+
+// services.ring_time: how long failover legs and calls through a service
+// ring (the engine's ServiceRingTime); unset is the engine's 60 s.
+func TestServiceRingTime(t *testing.T) {
+	if spec := mustLoad(t, minimal+`services: { ring_time: 25, trunk: "sip:{number}@127.0.0.1:5080" }`).Spec(); spec.ServiceRingTime != 25*time.Second ||
+		spec.Services[engine.DestExternalNum] != "sip:{number}@127.0.0.1:5080" {
+		t.Errorf("spec ring time %v, services %v", spec.ServiceRingTime, spec.Services)
+	}
+	if spec := mustLoad(t, minimal).Spec(); spec.ServiceRingTime != 0 || len(spec.Services) != 0 {
+		t.Errorf("unset: spec ring time %v, services %v", spec.ServiceRingTime, spec.Services)
+	}
+	for _, bad := range []string{"601", "-1"} {
+		sameLines(t, loadProblems(t, minimal+`services: { ring_time: `+bad+` }`+"\n"),
+			[]string{"services.ring_time: must be 1-600 s (0 or unset: 60), got " + bad + "s"})
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/sip/media"
+	"github.com/ringd/ringd/sip/proxy"
+	"github.com/ringd/ringd/sip/transport"
 )
 
 // GroupMedia is what ringd plays to a ring group's callers while the
@@ -49,25 +51,25 @@ type callMedia struct {
 // openMedia reads the caller's SDP offer and takes an RTP port. On failure
 // it returns the SIP status to answer with: 488 for an offer ringd cannot
 // answer (no SDP, no PCMU/PCMA), 503 when no RTP port is free.
-func (s *Server) openMedia(req *sip.Request) (*callMedia, int, error) {
+func (d *driver) openMedia(req *sip.Request) (*callMedia, int, error) {
 	offer, err := media.ParseOffer(req.Body())
 	if err != nil {
 		return nil, 488, err
 	}
 	codec := offer.Codecs[0]
-	if s.rtp == nil {
+	if d.rtp == nil {
 		return nil, 503, media.ErrNoPorts
 	}
-	port, err := s.rtp.Open()
+	port, err := d.rtp.Open()
 	if err != nil {
 		return nil, 503, err
 	}
 	return &callMedia{port: port, offer: offer, codec: codec, tag: uuid.NewString()[:8]}, 0, nil
 }
 
-// sdp is ringd's SDP for this call with the given direction.
-func (s *Server) mediaSDP(m *callMedia, transport, dir string) []byte {
-	host, _ := s.advertised(transport)
+// mediaSDP is ringd's SDP for this call with the given direction.
+func (d *driver) mediaSDP(m *callMedia, transport, dir string) []byte {
+	host, _ := d.self.Advertised(transport)
 	ip, err := netip.ParseAddr(host)
 	if err != nil {
 		ip = netip.MustParseAddr("127.0.0.1")
@@ -75,15 +77,16 @@ func (s *Server) mediaSDP(m *callMedia, transport, dir string) []byte {
 	return media.SDP(ip, m.port.Number(), []media.Codec{m.codec}, dir, uint64(m.port.Number()))
 }
 
-// play streams seq then loop to the caller; onSeqEnd runs on the driver
-// goroutine once seq is over (unless the media was closed first).
-func (d *driver) play(m *callMedia, seq []*media.Prompt, loop *media.Prompt, onSeqEnd func()) {
+// play streams seq then loop to the caller; with over set, the driver
+// gets over (an event for c) once seq has been sent.
+func (d *driver) play(m *callMedia, seq []*media.Prompt, loop *media.Prompt, over *event) {
 	m.stopPlayer()
 	var end func()
-	if onSeqEnd != nil {
-		end = func() { d.postAsync(onSeqEnd) }
+	if over != nil {
+		ev := *over
+		end = func() { d.post(ev, always) }
 	}
-	m.player = media.Play(m.port.Conn, m.offer.Addr, m.codec, seq, loop, end)
+	m.player = media.Play(d.clock, m.port.Conn, m.offer.Addr, m.codec, seq, loop, end)
 }
 
 func (m *callMedia) stopPlayer() {
@@ -106,111 +109,45 @@ func (m *callMedia) close() {
 	_ = m.port.Close()
 }
 
-// localResponse is a response ringd sends as the caller's UAS: its own To
-// tag, its Contact, and an SDP body when one is given.
-func (s *Server) localResponse(req *sip.Request, code int, reason, tag string, sdp []byte) *sip.Response {
-	res := sip.NewResponseFromRequest(req, code, reason, sdp)
-	if to := res.To(); to != nil {
-		to.Params.Add("tag", tag) // replaces the random one sipgo put there
-	}
-	if sdp != nil {
-		res.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
-	}
-	if code < 300 {
-		host, port := s.advertised(req.Transport())
-		res.AppendHeader(&sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: "ringd", Host: host, Port: port}})
-	}
-	return res
-}
-
 // startEarlyMedia answers a group call with 183 Session Progress and
-// ringd's SDP, and plays the group's prompts while members ring. It
-// reports false (and logs why) when the caller's offer cannot be served:
-// the call then rings without prompts.
-func (d *driver) startEarlyMedia(gc *groupCall, gm GroupMedia, onSeqEnd func()) bool {
-	m, _, err := d.s.openMedia(gc.req)
+// ringd's SDP, and plays the group's prompts while members ring; with
+// hold, the driver hears when the prompts before the music are over
+// (evPromptsOver). It reports false (and logs why) when the caller's
+// offer cannot be served: the call then rings without prompts.
+func (d *driver) startEarlyMedia(c *call, gm GroupMedia, hold bool) bool {
+	m, _, err := d.openMedia(c.req)
 	if err != nil {
-		d.s.log.Warn("no prompts for this call", zap.String("call_id", callID(gc.req)), zap.Error(err))
+		d.log.Warn("no prompts for this call", zap.String("call_id", c.callID), zap.Error(err))
 		return false
 	}
-	res := d.s.localResponse(gc.req, 183, "Session Progress", m.tag, d.s.mediaSDP(m, gc.req.Transport(), "sendonly"))
-	if d.s.reply(gc.tx, res) != nil {
+	res := proxy.LocalResponse(d.self, c.req, 183, "Session Progress", m.tag, d.mediaSDP(m, c.req.Transport(), "sendonly"))
+	if d.replies.reply(c.tx, res) != nil {
 		m.close()
 		return false
 	}
-	gc.media = m
-	d.play(m, gm.sequence(), gm.MOH, onSeqEnd)
+	c.media = m
+	var over *event
+	if hold {
+		over = &event{kind: evPromptsOver, call: c}
+	}
+	d.play(m, gm.sequence(), gm.MOH, over)
 	return true
 }
 
-// stopMedia ends ringd's own media of a group call (a member answered,
-// the call failed over or ended).
-func (gc *groupCall) stopMedia() {
-	if gc.media != nil {
-		gc.media.close()
-		gc.media = nil
+// stopMedia ends ringd's own media of a call (a member answered, the call
+// failed over or ended).
+func (c *call) stopMedia() {
+	if c.media != nil {
+		c.media.close()
+		c.media = nil
 	}
-}
-
-// respondCaller sends ringd's own final response to the caller, with
-// ringd's To tag when it answered early with media.
-func (d *driver) respondCaller(gc *groupCall, code int, hdrs ...sip.Header) {
-	if gc.media == nil {
-		d.s.respond(gc.tx, gc.req, code, reasonPhrase(code), hdrs...)
-	} else {
-		res := d.s.localResponse(gc.req, code, reasonPhrase(code), gc.media.tag, nil)
-		for _, h := range hdrs {
-			res.AppendHeader(h)
-		}
-		_ = d.s.reply(gc.tx, res)
-	}
-	gc.stopMedia()
-	gc.finish()
-}
-
-// uasBye builds the BYE ringd sends as the caller's UAS (a greeting that
-// has been played): to the caller's Contact through the route set the
-// caller's INVITE recorded (RFC 3261 §12.1.1, §12.2.1.1).
-func (s *Server) uasBye(inv *sip.Request, tag string) *sip.Request {
-	target := inv.Recipient
-	if c := inv.Contact(); c != nil {
-		target = c.Address
-	}
-	r := sip.NewRequest(sip.BYE, *target.Clone())
-	tp := uriTransport(target)
-	rr := inv.GetHeaders("Record-Route")
-	for _, h := range rr {
-		if rh, ok := h.(*sip.RecordRouteHeader); ok {
-			r.AppendHeader(&sip.RouteHeader{Address: *rh.Address.Clone()})
-		}
-	}
-	if len(rr) > 0 {
-		if rh, ok := rr[0].(*sip.RecordRouteHeader); ok {
-			tp = uriTransport(rh.Address) // loose routing; strict routers are not supported
-		}
-	}
-	r.PrependHeader(s.via(tp))
-	mf := sip.MaxForwardsHeader(70)
-	r.AppendHeader(&mf)
-	from := &sip.FromHeader{Address: *inv.To().Address.Clone(), DisplayName: inv.To().DisplayName, Params: sip.NewParams()}
-	from.Params.Add("tag", tag)
-	r.AppendHeader(from)
-	to := &sip.ToHeader{Address: *inv.From().Address.Clone(), DisplayName: inv.From().DisplayName, Params: inv.From().Params.Clone()}
-	r.AppendHeader(to)
-	r.AppendHeader(sip.HeaderClone(inv.CallID()))
-	r.AppendHeader(&sip.CSeqHeader{SeqNo: 1, MethodName: sip.BYE})
-	r.SetBody(nil)
-	r.SetTransport(tp)
-	r.Laddr = s.localAddr(tp)
-	return r
 }
 
 // openRTP sets up ringd's RTP ports on the address of its first UDP
 // listener (or of the first listener when there is no UDP one).
-func (s *Server) openRTP() error {
-	st := s.settings.Load()
+func openRTP(set *Settings, bound []transport.Listener) (*media.Ports, error) {
 	ip, found := netip.IPv4Unspecified(), false
-	for _, b := range s.Bound() {
+	for _, b := range bound {
 		if ap, err := netip.ParseAddrPort(b.Addr); err == nil && (!found || b.Network == "udp") {
 			ip, found = ap.Addr(), true
 			if b.Network == "udp" {
@@ -218,10 +155,5 @@ func (s *Server) openRTP() error {
 			}
 		}
 	}
-	p, err := media.NewPorts(ip, st.RTPPortMin, st.RTPPortMax)
-	if err != nil {
-		return err
-	}
-	s.rtp = p
-	return nil
+	return media.NewPorts(ip, set.RTPPortMin, set.RTPPortMax)
 }

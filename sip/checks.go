@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/ringd/ringd/sip/proxy"
 )
 
 // rejection is a request check's verdict: the response code and reason
@@ -21,9 +23,10 @@ var singleValued = []string{"Call-ID", "From", "To", "CSeq", "Max-Forwards", "Co
 // mandatory are the headers every request must carry (RFC 3261 §8.1.1).
 var mandatory = []string{"Call-ID", "From", "To", "CSeq", "Via"}
 
-// checkRequest applies the checks of SPEC §2 that come before any routing.
-// Nothing that fails here is forwarded or answered with 2xx.
-func (s *Server) checkRequest(req *sip.Request) *rejection {
+// checkRequest applies the checks of SPEC §2 that come before any routing;
+// self tells ringd's own names and addresses. Nothing that fails here is
+// forwarded or answered with 2xx.
+func checkRequest(self proxy.Self, req *sip.Request) *rejection {
 	if req.SipVersion != "SIP/2.0" {
 		return &rejection{505, "Version Not Supported", "version", nil}
 	}
@@ -52,7 +55,7 @@ func (s *Server) checkRequest(req *sip.Request) *rejection {
 	if h := req.GetHeaders("Proxy-Require"); len(h) > 0 {
 		return &rejection{420, "Bad Extension", "extension", sip.NewHeader("Unsupported", optionTags(h))}
 	}
-	if toTag(req) != "" {
+	if proxy.ToTag(req) != "" {
 		return nil // in-dialog: routed by the Route set, checked there
 	}
 	if req.Method == sip.REGISTER || req.Method == sip.OPTIONS {
@@ -62,11 +65,11 @@ func (s *Server) checkRequest(req *sip.Request) *rejection {
 	}
 	for _, h := range req.GetHeaders("Route") {
 		r, ok := h.(*sip.RouteHeader)
-		if !ok || !s.isLocal(r.Address.Host, r.Address.Port) {
+		if !ok || !self.IsLocal(r.Address.Host, r.Address.Port) {
 			return &rejection{403, "Forbidden (no relaying)", "relay", nil}
 		}
 	}
-	if !s.isLocalDomain(req.Recipient.Host, req.Recipient.Port) {
+	if !self.IsLocal(req.Recipient.Host, req.Recipient.Port) {
 		return &rejection{403, "Forbidden (no relaying)", "relay", nil}
 	}
 	return nil
@@ -83,91 +86,4 @@ func optionTags(hs []sip.Header) string {
 		}
 	}
 	return strings.Join(tags, ", ")
-}
-
-// toTag returns the To tag of a request ("" outside a dialog).
-func toTag(req *sip.Request) string {
-	if to := req.To(); to != nil {
-		if tag, ok := to.Params.Get("tag"); ok {
-			return tag
-		}
-	}
-	return ""
-}
-
-// fromTag returns the From tag of a request.
-func fromTag(req *sip.Request) string {
-	if f := req.From(); f != nil {
-		if tag, ok := f.Params.Get("tag"); ok {
-			return tag
-		}
-	}
-	return ""
-}
-
-// toTagOf returns the To tag of a response.
-func toTagOf(res *sip.Response) string {
-	if to := res.To(); to != nil {
-		if tag, ok := to.Params.Get("tag"); ok {
-			return tag
-		}
-	}
-	return ""
-}
-
-// respond answers a server transaction with a response of ringd's own,
-// ignoring the error of a transaction that is already gone (the peer will
-// retransmit or has given up).
-func (s *Server) respond(tx sip.ServerTransaction, req *sip.Request, code int, reason string, hdrs ...sip.Header) {
-	res := sip.NewResponseFromRequest(req, code, reason, nil)
-	res.SipVersion = "SIP/2.0" // sipgo copies the request's, even SIP/7.0 when it answers 505
-	for _, h := range hdrs {
-		if h != nil {
-			res.AppendHeader(h)
-		}
-	}
-	_ = s.reply(tx, res)
-}
-
-// reply sends a response (ringd's own or relayed) on a server transaction
-// and counts it.
-func (s *Server) reply(tx sip.ServerTransaction, res *sip.Response) error {
-	err := tx.Respond(res)
-	if err == nil {
-		s.metrics.response(res.StatusCode)
-	}
-	return err
-}
-
-// reasonPhrase is the RFC 3261 reason phrase of the codes ringd sends itself.
-func reasonPhrase(code int) string {
-	switch code {
-	case 400:
-		return "Bad Request"
-	case 403:
-		return "Forbidden"
-	case 404:
-		return "Not Found"
-	case 408:
-		return "Request Timeout"
-	case 480:
-		return "Temporarily Unavailable"
-	case 481:
-		return "Call/Transaction Does Not Exist"
-	case 486:
-		return "Busy Here"
-	case 488:
-		return "Not Acceptable Here"
-	case 487:
-		return "Request Terminated"
-	case 500:
-		return "Server Internal Error"
-	case 503:
-		return "Service Unavailable"
-	case 600:
-		return "Busy Everywhere"
-	case 603:
-		return "Decline"
-	}
-	return "Error"
 }

@@ -1,354 +1,278 @@
 package sip
 
 import (
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/engine"
-	"github.com/ringd/ringd/strategy"
+	"github.com/ringd/ringd/sip/clock"
+	"github.com/ringd/ringd/sip/dialogs"
+	"github.com/ringd/ringd/sip/media"
+	"github.com/ringd/ringd/sip/metrics"
+	"github.com/ringd/ringd/sip/proxy"
+	"github.com/ringd/ringd/sip/registrar"
 )
 
-// driver is the one goroutine that owns the routing engine (DESIGN: the
-// driver loop). Everything else talks to it by posting functions that run
-// on it; it turns SIP events into engine events, carries out the actions,
-// and arms one timer for the engine's next deadline.
+// driver is the one goroutine that owns every call (DESIGN: one owner per
+// call): the routing engine, each call's legs, forks and client
+// transactions, the connected calls (busy state), pages and greetings.
+// Everything else talks to it through typed events on its inbox. It
+// turns SIP events into engine events (feed), carries out the engine's
+// actions (exec), and waits on one clock timer for the earliest of its
+// deadlines: the engine's, the SIP timers of its transactions, a
+// greeting's wait for its ACK, its housekeeping.
 type driver struct {
-	s       *Server
 	eng     *engine.Engine
-	events  chan func()
+	clock   clock.Clock
 	base    time.Time // engine time 0
-	timer   *time.Timer
-	armed   bool
-	at      int64 // deadline the timer is armed for
-	calls   map[engine.CallID]*groupCall
-	pages   map[string]*groupCall // answered pages by Call-ID, until the caller's BYE
-	talking map[string]*groupCall // connected group calls by Call-ID, until the BYE
-	greets  map[string]*greeting  // play_greeting failovers by Call-ID, until ringd's BYE or the caller's
-	out     []engine.Action
-	later   []func() // engine events raised while actions are carried out
+	timer   clock.Timer
+	armedAt int64 // the instant timer is armed for (0: not armed)
+	timers  clock.Deadlines
+	inbox   *inbox
+	log     *zap.Logger
+	metrics *metrics.Metrics
+	replies replies
+	hooks   Hooks
+	self    proxy.Self
+	loc     *registrar.Location
+	send    *sender
+	rtp     *media.Ports
+	local   *localDialogs
+	sweep   func()    // the flood protection's housekeeping
+	set     *Settings // the settings, as the driver has applied them
 
-	started  atomic.Bool   // run was started (Start)
-	quitting bool          // stop's shutdown ran: return once it is done
-	exited   chan struct{} // closed when run returns
+	dialogs  *dialogs.Dialogs
+	calls    map[engineCallID]*call
+	talking  map[string]*call            // connected calls by Call-ID, until the BYE
+	pages    map[string]*call            // answered pages by Call-ID, until the caller's BYE
+	greets   map[string]*greeting        // play_greeting failovers by Call-ID
+	branches map[string]*proxy.Branch    // INVITE client transactions by Via branch
+	requests map[string]*proxy.RequestTx // CANCEL and BYE client transactions by Via branch
 
-	gaugesDirty bool // member states changed: refresh ringd_members once this event is done
+	out      []engine.Action
+	feeding  bool           // an engine event's actions are being carried out
+	later    []engine.Event // engine events raised meanwhile, fed next
+	arriving *call          // the call an arrival being fed is for
+
+	engineDue   deadlineOf // the engine's next deadline
+	chores      deadlineOf // housekeeping, once a second
+	draining    bool
+	drainers    []chan struct{} // closed once no call rings
+	stopping    *stopping       // set by evStop: what the driver waits for before it returns
+	gaugesDirty bool            // member states changed: refresh ringd_members after this batch
+	exited      chan struct{}   // closed when run returns
 }
 
-func newDriver(s *Server, snap *engine.Snapshot) *driver {
-	d := &driver{s: s, eng: engine.New(snap), events: make(chan func(), 4096), base: time.Now(),
-		calls: map[engine.CallID]*groupCall{}, pages: map[string]*groupCall{}, talking: map[string]*groupCall{}, greets: map[string]*greeting{},
-		out: make([]engine.Action, 0, 64), exited: make(chan struct{})}
-	d.timer = time.NewTimer(time.Hour)
-	d.timer.Stop()
+type engineCallID = engine.CallID
+
+// deadlineOf is a named deadline of the driver's own (the engine's, the
+// housekeeping's, the stop's).
+type deadlineOf struct {
+	clock.Deadline
+	name string
+}
+
+func newDriver(set *Settings, clk clock.Clock, log *zap.Logger, m *metrics.Metrics, hooks Hooks, self proxy.Self,
+	loc *registrar.Location, send *sender, local *localDialogs) *driver {
+	d := &driver{
+		clock: clk, base: clk.Now(), timer: clk.NewTimer(), inbox: send.inbox, log: log, metrics: m,
+		replies: replies{m}, hooks: hooks, self: self, loc: loc, send: send, local: local, set: set,
+		dialogs: dialogs.New(), calls: map[engineCallID]*call{}, talking: map[string]*call{},
+		pages: map[string]*call{}, greets: map[string]*greeting{},
+		branches: map[string]*proxy.Branch{}, requests: map[string]*proxy.RequestTx{},
+		out: make([]engine.Action, 0, 64), exited: make(chan struct{}),
+		engineDue: deadlineOf{name: "engine"}, chores: deadlineOf{name: "housekeeping"},
+	}
+	d.eng = engine.New(set.Snapshot)
 	d.eng.Reserve(readyCallSlots)
 	return d
 }
 
-// now is engine time: monotonic nanoseconds since the driver started.
-func (d *driver) now() int64 { return int64(time.Since(d.base)) }
+// now is the driver's time: nanoseconds since it was made, on its clock;
+// the engine runs on it.
+func (d *driver) now() int64 { return int64(d.clock.Now().Sub(d.base)) }
 
-// post runs f on the driver goroutine, unless the driver has stopped
-// (then f is dropped: it reports false). It must not be called from it.
-func (d *driver) post(f func()) bool {
-	select {
-	case d.events <- f:
-		return true
-	case <-d.exited:
-		return false
-	}
-}
+// post queues an event; false when the inbox refuses it.
+func (d *driver) post(ev event, a admission) bool { return d.inbox.put(ev, a) }
 
-// wait runs f on the driver goroutine and returns once it has run; false
-// when the driver stopped first and f never ran.
-func (d *driver) wait(f func()) bool {
-	ran := make(chan struct{})
-	if !d.post(func() { f(); close(ran) }) {
-		return false
-	}
-	select {
-	case <-ran:
-		return true
-	case <-d.exited:
-		select {
-		case <-ran: // it ran just before the driver stopped
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// postAsync posts f without ever blocking the caller (sipgo's transaction
-// callbacks must not wait): when the queue is full a goroutine waits.
-func (d *driver) postAsync(f func()) {
-	select {
-	case d.events <- f:
-	default:
-		go func() { _ = d.post(f) }()
-	}
-}
-
+// run is the driver goroutine. It returns when stop is over (evStop) or
+// done is closed (the server's context ended: calls are dropped).
 func (d *driver) run(done <-chan struct{}) {
 	defer close(d.exited)
+	defer d.inbox.close()
 	d.refreshAll()
 	d.memberGauges() // scrapes before the first call see every member
+	d.timers.Set(&d.chores, d.now()+int64(time.Second))
 	for {
 		select {
 		case <-done:
 			return
-		case f := <-d.events:
-			f()
-		case <-d.timer.C:
-			d.armed = false
-			d.step(d.eng.Tick)
+		case <-d.inbox.bell:
+			for _, ev := range d.inbox.take() {
+				d.handle(&ev)
+			}
+		case <-d.timer.C():
+			d.armedAt = 0
 		}
-		for len(d.later) > 0 {
-			f := d.later[0]
-			d.later = d.later[1:]
-			f()
-		}
+		d.fireDue()
 		if d.gaugesDirty {
 			d.gaugesDirty = false
 			d.memberGauges()
 		}
-		if d.quitting {
+		d.tellDrainers()
+		if d.stopping != nil && d.stopping.over(d) {
 			return
 		}
 		d.rearm()
 	}
 }
 
-// stop ends every call the driver still carries (shutdown) and waits until
-// the driver goroutine has returned: after it, no hook is called again.
-// A driver that was never started, or has stopped already, returns at once.
-func (d *driver) stop() {
-	if !d.started.Load() {
-		return
-	}
-	d.post(func() {
+// handle carries out one event.
+func (d *driver) handle(ev *event) {
+	switch ev.kind {
+	case evInvite:
+		d.arrive(ev.call)
+	case evCallerCancel:
+		d.callerCancel(ev.call)
+	case evCallerGone:
+		d.callerGone(ev.call)
+	case evResponse:
+		d.response(ev.res)
+	case evWritten:
+		d.written(ev.req, ev.key, ev.fail)
+	case evDialogAck:
+		d.dialogs.Confirm(ev.id)
+	case evDialogBye:
+		d.busyChanged(d.dialogs.End(ev.id))
+		d.hungUp(ev.id)
+	case evLocalAck:
+		d.localAck(ev.id)
+	case evLocalBye:
+		ev.ok <- d.localBye(ev.req)
+	case evPromptsOver:
+		d.promptsOver(ev.call)
+	case evMembers:
+		for _, ext := range ev.exts {
+			d.refreshMember(ext)
+		}
+	case evApply:
+		d.apply(ev.set)
+	case evQuery:
+		d.answer(ev.q)
+	case evShrink:
+		d.shrink()
+		close(ev.done)
+	case evDrain:
+		d.draining = true
+		d.drainers = append(d.drainers, ev.done)
+	case evStop:
 		d.shutdown()
-		d.quitting = true
-	})
-	<-d.exited
+	}
 }
 
-// shutdown ends the calls ringd still carries as it stops, so that each
-// leaves its record: a call still ringing (the grace period is over) is
-// aborted - its legs cancelled, the caller answered 503 - and a connected
-// one, whose BYE ringd will not see, ends now; pages and greetings hang up.
-func (d *driver) shutdown() {
-	for _, g := range d.greets {
-		d.endGreeting(g, true)
-	}
-	for id := range d.pages {
-		d.endPage(id)
-	}
-	ids := make([]engine.CallID, 0, len(d.calls))
-	for id := range d.calls {
-		ids = append(ids, id)
-	}
-	ringing, connected := 0, 0
-	for _, id := range ids {
-		if gc := d.calls[id]; gc != nil && !gc.over {
-			if gc.final {
-				connected++
-			} else {
-				ringing++
+// fireDue runs every deadline that has come.
+func (d *driver) fireDue() {
+	for {
+		now := d.now()
+		t := d.timers.Due(now)
+		if t == nil {
+			return
+		}
+		switch t := t.(type) {
+		case *proxy.Branch:
+			t.Fork.Fire(t, now)
+		case *proxy.RequestTx:
+			d.fireRequest(t, now)
+		case *greeting:
+			d.greetingTimeout(t)
+		case *deadlineOf:
+			switch t {
+			case &d.engineDue:
+				d.feed(engine.Event{Kind: engine.EvTick, At: now})
+			case &d.chores:
+				d.housekeeping()
+				d.timers.Set(&d.chores, now+int64(time.Second))
 			}
-			d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.Abort(now, id, 503, out) })
+		case *stopping:
+			// its deadline passed: over() now says so
 		}
 	}
-	if ringing+connected > 0 {
-		d.s.log.Info("calls ended at shutdown", zap.Int("ringing", ringing), zap.Int("connected", connected))
-	}
 }
 
-// step feeds one engine event and carries out what it decided.
-func (d *driver) step(event func(now int64, out []engine.Action) []engine.Action) {
-	d.out = event(d.now(), d.out[:0])
-	d.exec(d.out)
-}
-
-// then queues an engine event to run once the current actions are done
-// (actions must not feed the engine while its output is being read).
-func (d *driver) then(f func()) { d.later = append(d.later, f) }
-
+// rearm arms the clock timer for the earliest deadline.
 func (d *driver) rearm() {
-	at, ok := d.eng.NextDeadline()
+	if at, ok := d.eng.NextDeadline(); ok {
+		d.timers.Set(&d.engineDue, at)
+	} else {
+		d.timers.Clear(&d.engineDue)
+	}
+	at, ok := d.timers.Next()
 	if !ok {
-		if d.armed {
+		if d.armedAt != 0 {
 			d.timer.Stop()
-			d.armed = false
+			d.armedAt = 0
 		}
 		return
 	}
-	if d.armed && d.at == at {
+	if d.armedAt == at {
 		return
 	}
-	d.timer.Stop()
-	d.timer.Reset(max(0, time.Duration(at-d.now())))
-	d.armed, d.at = true, at
+	d.timer.Reset(time.Duration(at - d.now()))
+	d.armedAt = at
 }
 
-// setSnapshot applies a new routing configuration to new calls.
-func (d *driver) setSnapshot(snap *engine.Snapshot) {
-	d.eng.SetSnapshot(snap)
-	d.refreshAll()
-	d.gaugesDirty = true
-}
-
-func (d *driver) refreshAll() {
-	for num := range d.s.settings.Load().Extensions {
-		d.refreshMember(num)
+// arm sets (or clears) the deadline of a client transaction from what it
+// asks for.
+func (d *driver) arm(t clock.Timed, at int64, ok bool) {
+	if ok {
+		d.timers.Set(t, at)
+	} else {
+		d.timers.Clear(t)
 	}
 }
 
-// refreshMember recomputes an extension's state (registered, DND, busy)
-// and tells the engine when it changed.
-func (d *driver) refreshMember(ext string) {
-	id, ok := d.eng.Snapshot().Extension(ext)
-	if !ok {
+// feed steps the engine with ev and carries out its actions. An engine
+// event raised while actions are carried out (a leg that fails at once,
+// an answer that cannot be relayed) is fed once they are done: the
+// engine is never stepped while its output is read.
+func (d *driver) feed(ev engine.Event) {
+	if d.feeding {
+		d.later = append(d.later, ev)
 		return
 	}
-	var st strategyState
-	if d.s.loc.Online(ext, time.Now()) {
-		st |= online
+	d.feeding = true
+	d.step(ev)
+	for len(d.later) > 0 {
+		next := d.later[0]
+		d.later = d.later[1:]
+		d.step(next)
 	}
-	if e, ok := d.s.settings.Load().Extensions[ext]; ok && e.DND {
-		st |= dnd
-	}
-	if d.s.dialogs.isBusy(ext) {
-		st |= busy
-	}
-	if d.eng.Member(id) != st {
-		d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.SetMember(now, id, st, out) })
-		d.gaugesDirty = true
-	}
+	d.later = d.later[:0]
+	d.feeding = false
 }
 
-// memberGauges refreshes ringd_members from the engine's member states.
-func (d *driver) memberGauges() {
-	d.s.metrics.memberStates(d.eng.Snapshot(), func(ext int32) strategyState { return d.eng.Member(strategy.ExtID(ext)) })
-}
-
-// ringing counts calls that have not had their final response yet.
-func (d *driver) ringing() int {
-	n := 0
-	for _, gc := range d.calls {
-		if !gc.final {
-			n++
-		}
+// step feeds one event and carries out its actions.
+func (d *driver) step(ev engine.Event) {
+	if d.hooks.Events != nil {
+		d.hooks.Events(ev)
 	}
-	return n
-}
-
-// exec carries out engine actions.
-func (d *driver) exec(out []engine.Action) {
-	for i := range out {
-		a := &out[i]
-		gc := d.calls[a.Call]
-		if gc == nil {
-			continue
-		}
-		switch a.Kind {
-		case engine.ActStartLeg:
-			d.startLeg(gc, a)
-		case engine.ActCancelLeg:
-			gc.legs[a.Leg].ended()
-			if f := gc.legs[a.Leg].fork; f != nil {
-				f.cancel(a.Cancel.Header())
-			}
-		case engine.ActForwardProvisional:
-			// with ringd's own early media the caller listens to ringd, not to the members
-			if ml := gc.legs[a.Leg]; ml.prov != nil && !gc.final && gc.media == nil {
-				_ = d.s.reply(gc.tx, upstream(ml.prov, gc.req, ml.toRewritten))
-			}
-		case engine.ActAnswerCaller:
-			gc.legs[a.Leg].ended()
-			gc.stopMedia()
-			d.answerCaller(gc, gc.legs[a.Leg])
-		case engine.ActAnswerLocal:
-			d.answerLocal(gc)
-		case engine.ActJoinPage:
-			gc.legs[a.Leg].ended()
-			d.joinPage(gc, gc.legs[a.Leg])
-		case engine.ActReleaseLeg:
-			if f := gc.legs[a.Leg].fork; f != nil {
-				f.releaseWinner()
-			}
-		case engine.ActRespondCaller:
-			if !gc.final {
-				d.respondCaller(gc, a.Code)
-			}
-		case engine.ActFailover:
-			d.s.metrics.failover(gc.snap.Groups[a.Group].Number, a)
-			switch t := a.Dest.Type; {
-			case t == engine.DestPlayGreeting:
-				d.playGreeting(gc, a)
-			case t == engine.DestExtension || t == engine.DestExternalNum || t.Service():
-				gc.stopMedia()
-				d.failover(gc, a)
-			}
-		case engine.ActRecord:
-			for _, ml := range gc.legs {
-				ml.ended()
-			}
-			if _, paging := d.pages[callID(gc.req)]; !paging {
-				gc.stopMedia()
-			}
-			d.s.metrics.callEnded(a.Record)
-			d.record(gc, a.Record)
-			gc.over = true
-			delete(d.calls, a.Call)
-			delete(d.talking, callID(gc.req))
-		}
+	var id engine.CallID
+	if ev.Kind == engine.EvArrive || ev.Kind == engine.EvStart {
+		// How long the engine takes to decide how a group call rings: its
+		// arguments are ready, its actions not yet carried out.
+		t0 := d.clock.Now()
+		id, d.out = d.eng.Step(ev, d.out[:0])
+		d.metrics.Decided(d.clock.Now().Sub(t0))
+	} else {
+		id, d.out = d.eng.Step(ev, d.out[:0])
 	}
-}
-
-// record logs the call's one line at info: what was decided and how it
-// ended; each leg at debug. The record itself goes to the Record hook.
-func (d *driver) record(gc *groupCall, r *engine.CallRecord) {
-	if h := d.s.hooks.Record; h != nil {
-		h(r.Flatten(callID(gc.req)))
+	if id != 0 { // an arrival: its call is known before its actions are carried out
+		c := d.arriving
+		d.arriving = nil
+		c.id = id
+		d.calls[id] = c
+		d.admitted(c)
 	}
-	snap := r.Snapshot
-	fields := []zap.Field{
-		zap.String("call_id", callID(gc.req)),
-		zap.String("group", snap.Groups[r.Group].Number),
-		zap.String("strategy", gc.strategy),
-		zap.Strings("planned", gc.planned),
-		zap.String("outcome", r.Outcome.String()),
-		zap.String("caller", r.Caller),
-		zap.Int("legs", len(r.Legs)),
-		zap.Duration("duration", time.Duration(r.End-r.Start)),
-	}
-	if r.AnsweredBy >= 0 {
-		fields = append(fields, zap.String("answered_by", snap.Extensions[r.AnsweredBy].Number),
-			zap.Duration("answer_time", time.Duration(r.Answer-r.Start)))
-	}
-	if r.Failover != nil {
-		fields = append(fields, zap.String("failover", r.Failover.Type.String()), zap.String("failover_reason", r.FailoverReason.String()))
-	}
-	if r.LastGroup != r.Group {
-		fields = append(fields, zap.String("last_group", snap.Groups[r.LastGroup].Number))
-	}
-	d.s.log.Info("call", fields...)
-	if ce := d.s.log.Check(zap.DebugLevel, "leg"); ce != nil {
-		for i, l := range r.Legs {
-			d.s.log.Debug("leg", zap.String("call_id", callID(gc.req)), zap.Int("leg", i),
-				zap.String("member", snap.Extensions[l.Ext].Number), zap.String("group", snap.Groups[l.Group].Number),
-				zap.Duration("start", time.Duration(l.Start-r.Start)), zap.Duration("end", time.Duration(l.End-r.Start)),
-				zap.String("result", l.Result.String()), zap.Int("code", l.Code))
-		}
-	}
-}
-
-// busyChanged tells the engine, from the driver goroutine, about
-// extensions whose busy state changed.
-func (d *driver) busyChanged(exts []string) {
-	for _, e := range exts {
-		d.then(func() { d.refreshMember(e) })
-	}
+	d.exec(d.out)
 }

@@ -1,32 +1,29 @@
 package sip
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
-	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/proxy"
 	"github.com/ringd/ringd/strategy"
 )
 
 // torture is where the RFC 4475 messages live (read, never copied here).
 const torture = "../../shared/testdata/rfc4475"
 
-// FuzzRequestHandling runs ringd's raw screening of a datagram (scanner
-// User-Agents, the request line sipgo cannot parse and the stateless reply
-// to it), then parses the bytes as sipgo does and runs what ringd does with
-// a request before it touches the network: the checks of
-// SPEC §2, then (for a request they let through) building the copy it
-// would forward, its CANCEL, a response back upstream, the caller
-// classification of sequential ring. None of it may panic, and a request
-// the checks refuse is never turned into a forwarded one.
+// FuzzRequestHandling parses bytes as sipgo does and runs what ringd does
+// with a request before it touches the network: the checks of SPEC §2,
+// then (for a request they let through) building the copy it would
+// forward, its CANCEL, a response back upstream, and who calls as the
+// engine sees it. None of it may panic, and a request the checks refuse is
+// never turned into a forwarded one. (What the transports do with the raw
+// bytes first is sip/transport's FuzzRawScreening.)
 func FuzzRequestHandling(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join(torture, "*.dat"))
 	for _, p := range seeds {
@@ -45,22 +42,10 @@ func FuzzRequestHandling(f *testing.F) {
 	} {
 		f.Add([]byte(m))
 	}
-	s := fuzzServer(f)
-	needles := DefaultProtection().Scanners
+	r := startRingd(f, engine.Spec{Extensions: exts("1001", "2000"),
+		Groups: []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001")}})
+	self := r.listeners
 	f.Fuzz(func(t *testing.T, data []byte) {
-		// What the read filter does before sipgo parses a datagram.
-		_ = scanner(userAgent(data), needles)
-		if !isResponse(data) {
-			if code, reason := startLineRefusal(data); code != 0 {
-				if code != 400 && code != 416 {
-					t.Fatalf("start line refused with %d", code)
-				}
-				if out := statelessReply(data, code, reason); out != nil &&
-					(!bytes.HasPrefix(out, []byte("SIP/2.0 "+strconv.Itoa(code)+" ")) || !bytes.HasSuffix(out, []byte("\r\n\r\n"))) {
-					t.Fatalf("stateless reply %q", out)
-				}
-			}
-		}
 		msg, err := sip.ParseMessage(data)
 		if err != nil {
 			return
@@ -69,13 +54,13 @@ func FuzzRequestHandling(f *testing.F) {
 		if !ok {
 			return
 		}
-		if rej := s.checkRequest(req); rej != nil {
+		if rej := checkRequest(self, req); rej != nil {
 			if rej.code < 400 || rej.code > 699 {
 				t.Fatalf("a refused request got %d", rej.code)
 			}
 			return
 		}
-		out := s.forward(req, req.Recipient, true, nil, nil)
+		out := proxy.Forward(self, req, req.Recipient, true, nil, nil)
 		if mf := out.MaxForwards(); mf == nil || (req.MaxForwards() != nil && mf.Val() != req.MaxForwards().Val()-1) {
 			t.Fatalf("forwarded Max-Forwards %v from %v", mf, req.MaxForwards())
 		}
@@ -83,46 +68,11 @@ func FuzzRequestHandling(f *testing.F) {
 			t.Fatalf("forwarded without ringd's Via: %v", out.Via())
 		}
 		if req.IsInvite() {
-			_ = cancelFor(out, "SIP;cause=200")
+			_ = proxy.Cancel(out, "SIP;cause=200")
 			res := sip.NewResponseFromRequest(out, 180, "Ringing", nil)
-			_ = upstream(res, req, true)
+			_ = proxy.Upstream(res, req, true)
 		}
-		var user, privacy string
-		if from := req.From(); from != nil {
-			user = from.Address.User
-		}
-		if h := req.GetHeader("Privacy"); h != nil {
-			privacy = h.Value()
-		}
-		_ = engine.ClassifyCaller(user, privacy)
-		_ = callerName(req)
-		_, _ = toTag(req), fromTag(req)
+		_ = callerOf(req)
+		_, _ = proxy.ToTag(req), proxy.FromTag(req)
 	})
 }
-
-// fuzzServer is a ringd that is built but never started: its checks and
-// message builders work without sockets.
-func fuzzServer(f testing.TB) *Server {
-	spec := engine.Spec{Domain: "ringd.local", Extensions: exts("1001", "2000"),
-		Groups: []engine.GroupSpec{group("6000", strategy.RingAll, time.Second, "1001")}}
-	snap, err := engine.Compile(spec, nil)
-	if err != nil {
-		f.Fatal(err)
-	}
-	s, err := New(Settings{Domain: "ringd.local", Listen: []Listener{{Network: "udp", Addr: "127.0.0.1:5060"}}, Snapshot: snap}, zap.NewNop())
-	if err != nil {
-		f.Fatal(err)
-	}
-	s.keep(nopCloser{}, "udp", fakeAddr("127.0.0.1:5060"))
-	f.Cleanup(s.Close)
-	return s
-}
-
-type nopCloser struct{}
-
-func (nopCloser) Close() error { return nil }
-
-type fakeAddr string
-
-func (a fakeAddr) Network() string { return "udp" }
-func (a fakeAddr) String() string  { return string(a) }

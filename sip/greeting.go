@@ -6,7 +6,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/clock"
 	"github.com/ringd/ringd/sip/media"
+	"github.com/ringd/ringd/sip/proxy"
 )
 
 // A play_greeting failover: ringd answers the caller with 200 and its own
@@ -19,60 +21,60 @@ import (
 // gives the greeting up (Timer H, 64 * T1).
 const greetingAckWait = 32 * time.Second
 
+// greeting is one greeting played; its deadline is the wait for the ACK.
 type greeting struct {
-	gc     *groupCall
-	m      *callMedia
-	seq    []*media.Prompt // what to play once the ACK comes
-	acked  bool            // the caller's ACK came
-	played bool            // every repetition has been sent
-	timer  *time.Timer
+	clock.Deadline
+	c     *call
+	m     *callMedia
+	seq   []*media.Prompt // what to play once the ACK comes
+	acked bool            // the caller's ACK came
 }
 
 // playGreeting carries out a play_greeting destination.
-func (d *driver) playGreeting(gc *groupCall, a *engine.Action) {
-	if gc.final {
+func (d *driver) playGreeting(c *call, a *engine.Action) {
+	if c.final {
 		return
 	}
-	p := d.s.settings.Load().Prompts.Get(a.Dest.Value)
+	p := d.set.Prompts.Get(a.Dest.Value)
 	if p == nil { // validation keeps this from happening; a file removed since is logged
-		d.s.log.Warn("play_greeting: prompt not loaded, answering 480", zap.String("call_id", callID(gc.req)), zap.String("prompt", a.Dest.Value))
-		d.respondCaller(gc, 480)
+		d.log.Warn("play_greeting: prompt not loaded, answering 480", zap.String("call_id", c.callID), zap.String("prompt", a.Dest.Value))
+		d.respondCaller(c, 480)
 		return
 	}
-	m := gc.media
+	m := c.media
 	if m == nil {
 		var code int
 		var err error
-		if m, code, err = d.s.openMedia(gc.req); err != nil {
-			d.s.log.Info("play_greeting refused", zap.String("call_id", callID(gc.req)), zap.Int("code", code), zap.Error(err))
-			d.respondCaller(gc, code)
+		if m, code, err = d.openMedia(c.req); err != nil {
+			d.log.Info("play_greeting refused", zap.String("call_id", c.callID), zap.Int("code", code), zap.Error(err))
+			d.respondCaller(c, code)
 			return
 		}
 	}
 	m.stopPlayer()
-	gc.media = nil // the greeting owns it from here
-	id := callID(gc.req)
+	c.media = nil // the greeting owns it from here
 	seq := make([]*media.Prompt, a.Dest.Repeat)
 	for i := range seq {
 		seq[i] = p
 	}
-	// Known before the 200 leaves: the caller's ACK may come back before
-	// this function returns, and onAck looks the dialog up in s.local.
-	g := &greeting{gc: gc, m: m, seq: seq}
-	d.greets[id] = g
-	d.s.local.Store(id, struct{}{})
-	g.timer = time.AfterFunc(greetingAckWait, func() {
-		d.postAsync(func() {
-			if !g.acked {
-				d.endGreeting(g, false)
-			}
-		})
-	})
-	res := d.s.localResponse(gc.req, 200, "OK", m.tag, d.s.mediaSDP(m, gc.req.Transport(), "sendonly"))
-	if d.s.reply(gc.tx, res) != nil {
+	// Known before the 200 leaves: the caller's ACK may come back at once,
+	// and the handler looks the dialog up in d.local.
+	g := &greeting{c: c, m: m, seq: seq}
+	d.greets[c.callID] = g
+	d.local.add(c.callID)
+	d.timers.Set(g, d.now()+int64(greetingAckWait))
+	res := proxy.LocalResponse(d.self, c.req, 200, "OK", m.tag, d.mediaSDP(m, c.req.Transport(), "sendonly"))
+	if d.replies.reply(c.tx, res) != nil {
 		d.endGreeting(g, false)
 	}
-	gc.finish()
+	c.finish()
+}
+
+// greetingTimeout: the caller never acknowledged the 200.
+func (d *driver) greetingTimeout(g *greeting) {
+	if !g.acked {
+		d.endGreeting(g, false)
+	}
 }
 
 // localAck is the caller's ACK of a 200 ringd sent itself: the greeting
@@ -83,32 +85,33 @@ func (d *driver) localAck(id string) {
 		return
 	}
 	g.acked = true
-	g.timer.Stop()
-	d.play(g.m, g.seq, nil, func() {
-		g.played = true
-		d.greetingDone(g)
-	})
+	d.timers.Clear(g)
+	d.play(g.m, g.seq, nil, &event{kind: evPromptsOver, call: g.c})
 }
 
-// greetingDone hangs up once the prompt is played and the 200 acknowledged.
-func (d *driver) greetingDone(g *greeting) {
-	if g.played && g.acked {
-		d.endGreeting(g, true)
+// promptsOver: the prompts played to call c before something else are
+// over: a greeting's (ringd hangs up), or those its members wait for.
+func (d *driver) promptsOver(c *call) {
+	if g, ok := d.greets[c.callID]; ok && g.c == c {
+		if g.acked {
+			d.endGreeting(g, true)
+		}
+		return
 	}
+	d.startHeld(c)
 }
 
 // endGreeting stops the greeting; with bye ringd hangs up the caller.
 func (d *driver) endGreeting(g *greeting, bye bool) {
-	id := callID(g.gc.req)
+	id := g.c.callID
 	if d.greets[id] != g {
 		return
 	}
 	delete(d.greets, id)
-	d.s.local.Delete(id)
-	g.timer.Stop()
+	d.local.remove(id)
+	d.timers.Clear(g)
 	g.m.close()
 	if bye {
-		req := d.s.uasBye(g.gc.req, g.m.tag)
-		d.s.goSend(req)
+		d.originate(proxy.UASBye(d.self, g.c.req, g.m.tag))
 	}
 }

@@ -1,14 +1,18 @@
 package sip
 
 import (
-	"time"
-
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/ringd/ringd/sip/metrics"
+	"github.com/ringd/ringd/sip/proxy"
+	"github.com/ringd/ringd/sip/registrar"
 )
 
 // allow is the Allow header value of ringd's own responses.
 const allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO, PRACK, REFER, NOTIFY, MESSAGE"
 
+// routes installs the handlers, in place of sipgo.Server's own dispatch
+// (registered last on the transaction layer).
 func (s *Server) routes() {
 	s.handlers = map[sip.RequestMethod]func(*sip.Request, sip.ServerTransaction){
 		sip.REGISTER: s.onRegister,
@@ -17,27 +21,21 @@ func (s *Server) routes() {
 		sip.BYE:      s.onBye,
 		sip.CANCEL:   s.onCancel,
 	}
-	// Registered last on the transaction layer, dispatch replaces
-	// sipgo.Server's own request dispatch.
 	s.ua.TransactionLayer().OnRequest(s.dispatch)
 }
 
-// gracefulTx is what sipgo's server transactions offer beyond the interface:
-// end once the final response's retransmission timers are done.
-type gracefulTx interface{ TerminateGracefully() }
-
-// dispatch runs the handler of a request on the goroutine sipgo started for
-// it, after counting it by method. As sipgo.Server does, it lets the
-// transaction go when the handler returns - except for an INVITE to a ring
-// group, which the driver holds (and lets go once the caller has its final
-// response): no goroutine waits through the ringing of a group call.
+// dispatch runs the handler of a request on the goroutine sipgo started
+// for it, after the flood protection of streams. As sipgo.Server does, it
+// lets the transaction go when the handler returns - but for an INVITE
+// handed to the driver, which lets it go once the caller has its final
+// response: no goroutine waits through the ringing of a call.
 func (s *Server) dispatch(req *sip.Request, stx *sip.ServerTx) {
 	var tx sip.ServerTransaction
 	if stx != nil { // an ACK of a 2xx has no transaction
 		tx = stx
 	}
 	held := false
-	if s.admitStream(req) { // else dropped without a reply: banned, flooding or a scanner
+	if s.filter.AdmitStream(req) { // else dropped without a reply: banned, flooding or a scanner
 		held = s.handle(req, tx)
 	}
 	if stx != nil && !held {
@@ -48,7 +46,7 @@ func (s *Server) dispatch(req *sip.Request, stx *sip.ServerTx) {
 // handle counts a request and runs its method's handler; it reports
 // whether the driver holds the transaction.
 func (s *Server) handle(req *sip.Request, tx sip.ServerTransaction) bool {
-	s.metrics.request(string(req.Method))
+	s.metrics.Request(string(req.Method))
 	if req.Method == sip.INVITE {
 		return s.onInvite(req, tx)
 	}
@@ -63,34 +61,35 @@ func (s *Server) handle(req *sip.Request, tx sip.ServerTransaction) bool {
 // checked applies the request checks and answers a refused request; it
 // reports whether the request may go on.
 func (s *Server) checked(req *sip.Request, tx sip.ServerTransaction) bool {
-	rej := s.checkRequest(req)
+	rej := checkRequest(s.listeners, req)
 	if rej == nil {
 		return true
 	}
-	s.metrics.reject(rej.why)
+	s.metrics.Reject(rej.why)
 	s.log.Sugar().Debugw("request refused", "method", req.Method, "code", rej.code, "reason", rej.why, "source", req.Source())
 	if !req.IsAck() {
-		s.respond(tx, req, rej.code, rej.reason, rej.header)
+		s.replies.respond(tx, req, rej.code, rej.reason, rej.header)
 	}
 	return false
 }
 
-// outOfDialog runs the request checks and loose-routes in-dialog requests;
-// it reports whether the request is an acceptable initial request for the
+// outOfDialog runs the request checks and routes in-dialog requests; it
+// reports whether the request is an acceptable initial request for the
 // handler to serve.
 func (s *Server) outOfDialog(req *sip.Request, tx sip.ServerTransaction) bool {
 	if !s.checked(req, tx) {
 		return false
 	}
-	if toTag(req) != "" {
+	if proxy.ToTag(req) != "" {
 		s.inDialog(req, tx)
 		return false
 	}
 	return true
 }
 
-// onInvite serves an INVITE; it reports whether the driver holds the
-// transaction (a ring group call) beyond its return.
+// onInvite hands a new call to the driver; it reports whether the driver
+// holds the transaction. When the driver's inbox is full the caller gets
+// 503 with Retry-After at once.
 func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) (held bool) {
 	if !s.outOfDialog(req, tx) {
 		return false
@@ -99,28 +98,31 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) (held bool
 	if !ok {
 		return false
 	}
-	number := req.Recipient.User
-	st := s.settings.Load()
-	if _, isGroup := st.Snapshot.Group(number); isGroup {
-		return s.drv.ringGroup(req, tx, number, caller)
+	c := newCall(req, tx, req.Recipient.User, caller)
+	// The callbacks only post: sipgo calls them inside its own locks.
+	if !tx.OnCancel(func(*sip.Request) {
+		s.metrics.CancelAnswered()
+		s.drv.post(event{kind: evCallerCancel, call: c}, always)
+	}) {
+		s.metrics.CancelAnswered()
+		return false // cancelled before we got here: sipgo answered 487
 	}
-	if _, isExt := st.Extensions[number]; isExt {
-		if s.draining.Load() {
-			s.respond(tx, req, 503, "Service Unavailable", sip.NewHeader("Retry-After", itoa(st.ShutdownRetryAfter)))
-			return false
-		}
-		s.callExtension(req, tx, number, caller, nil)
+	if !tx.OnTerminate(func(string, error) { s.drv.post(event{kind: evCallerGone, call: c}, always) }) {
+		return false // over already (the transport failed)
+	}
+	if !s.drv.post(event{kind: evInvite, call: c}, arrival) {
+		s.metrics.Reject("overload")
+		s.replies.respond(tx, req, 503, "Service Unavailable", retryAfter(s.settings.Load().ShutdownRetryAfter))
 		return false
 	}
-	s.respond(tx, req, 404, "Not Found")
-	return false
+	return true
 }
 
 // authenticateCaller admits INVITEs from trusted networks as they are and
 // asks everyone else to authenticate as an extension (407). It returns the
 // calling extension ("" when the caller is not one).
 func (s *Server) authenticateCaller(req *sip.Request, tx sip.ServerTransaction) (string, bool) {
-	if s.trusted(req.Source()) {
+	if s.filter.Trusted(req.Source()) {
 		from := ""
 		if f := req.From(); f != nil {
 			from = f.Address.User
@@ -134,33 +136,38 @@ func (s *Server) authenticateCaller(req *sip.Request, tx sip.ServerTransaction) 
 	if h := req.GetHeader("Proxy-Authorization"); h != nil {
 		cred = h.Value()
 	}
-	now := time.Now()
-	user, res := s.auth.check(cred, string(req.Method), s.password, now)
-	if res == authOK {
+	now := s.clock.Now()
+	user, res := s.auth.Check(cred, string(req.Method), s.password, now)
+	if res == registrar.OK {
 		return user, true
 	}
-	if res == authBad {
-		s.authFailed(req)
+	if res == registrar.Bad {
+		s.filter.AuthFailed(req)
 	}
-	s.respond(tx, req, 407, "Proxy Authentication Required",
-		sip.NewHeader("Proxy-Authenticate", s.auth.challenge(now, res == authStale)))
+	s.replies.respond(tx, req, 407, "Proxy Authentication Required",
+		sip.NewHeader("Proxy-Authenticate", s.auth.Challenge(now, res == registrar.Stale)))
 	return "", false
+}
+
+func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
+	if s.checked(req, tx) {
+		_ = s.replies.reply(tx, s.registrar.Serve(req))
+	}
 }
 
 func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.outOfDialog(req, tx) {
 		return
 	}
-	s.respond(tx, req, 200, "OK", sip.NewHeader("Allow", allow), sip.NewHeader("Accept", "application/sdp"))
+	s.replies.respond(tx, req, 200, "OK", sip.NewHeader("Allow", allow), sip.NewHeader("Accept", "application/sdp"))
 }
 
 func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
-	if s.checkRequest(req) != nil || toTag(req) == "" {
+	if checkRequest(s.listeners, req) != nil || proxy.ToTag(req) == "" {
 		return // a stray ACK is absorbed, never answered
 	}
-	if _, local := s.local.Load(callID(req)); local && req.Route() == nil {
-		id := callID(req)
-		s.drv.postAsync(func() { s.drv.localAck(id) })
+	if id := proxy.CallID(req); s.local.has(id) && req.Route() == nil {
+		s.drv.post(event{kind: evLocalAck, id: id}, network)
 		return
 	}
 	s.inDialog(req, tx)
@@ -170,18 +177,30 @@ func (s *Server) onBye(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.checked(req, tx) {
 		return
 	}
-	if _, local := s.local.Load(callID(req)); local && toTag(req) != "" {
-		ended := false
-		if s.drv.wait(func() { ended = s.drv.localBye(req) }) && ended {
-			s.respond(tx, req, 200, "OK")
-			return
-		}
+	if s.local.has(proxy.CallID(req)) && proxy.ToTag(req) != "" && s.endsLocally(req) {
+		s.replies.respond(tx, req, 200, "OK")
+		return
 	}
-	if toTag(req) == "" {
-		s.respond(tx, req, 481, "Call/Transaction Does Not Exist")
+	if proxy.ToTag(req) == "" {
+		s.replies.respond(tx, req, 481, "Call/Transaction Does Not Exist")
 		return
 	}
 	s.inDialog(req, tx)
+}
+
+// endsLocally asks the driver whether a BYE ends a dialog ringd is an end
+// of (a page, a greeting), and lets it end it.
+func (s *Server) endsLocally(req *sip.Request) bool {
+	ok := make(chan bool, 1)
+	if !s.drv.post(event{kind: evLocalBye, req: req, ok: ok}, always) {
+		return false
+	}
+	select {
+	case ended := <-ok:
+		return ended
+	case <-s.drv.exited:
+		return false
+	}
 }
 
 // onCancel sees only CANCELs that match no INVITE transaction (sipgo answers
@@ -190,7 +209,7 @@ func (s *Server) onCancel(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.checked(req, tx) {
 		return
 	}
-	s.respond(tx, req, 481, "Call/Transaction Does Not Exist")
+	s.replies.respond(tx, req, 481, "Call/Transaction Does Not Exist")
 }
 
 // onOther answers the methods ringd does not serve outside a dialog: 405
@@ -200,9 +219,9 @@ func (s *Server) onOther(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.outOfDialog(req, tx) {
 		return
 	}
-	if !knownMethods[string(req.Method)] {
-		s.respond(tx, req, 501, "Not Implemented", sip.NewHeader("Allow", allow))
+	if !metrics.KnownMethod(string(req.Method)) {
+		s.replies.respond(tx, req, 501, "Not Implemented", sip.NewHeader("Allow", allow))
 		return
 	}
-	s.respond(tx, req, 405, "Method Not Allowed", sip.NewHeader("Allow", allow))
+	s.replies.respond(tx, req, 405, "Method Not Allowed", sip.NewHeader("Allow", allow))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/clock"
 	"github.com/ringd/ringd/sip/siptest"
 	"github.com/ringd/ringd/strategy"
 )
@@ -25,7 +26,7 @@ func TestEveryContactOfAMemberRings(t *testing.T) {
 			t.Fatalf("register: %d", res.StatusCode)
 		}
 	}
-	if n := len(r.loc.Contacts("1001", time.Now())); n != 2 {
+	if n := len(r.loc.Contacts("1001", r.clock.Now())); n != 2 {
 		t.Fatalf("%d contacts, want 2", n)
 	}
 	desk.SetBehaviour(siptest.RingForever)
@@ -46,8 +47,8 @@ func TestEveryContactOfAMemberRings(t *testing.T) {
 }
 
 // rawRequest sends one datagram to ringd and returns the first line of its
-// answer ("" when none comes within 500 ms).
-func rawRequest(t *testing.T, ringd, msg string) string {
+// answer ("" when none comes within wait).
+func rawRequest(t *testing.T, ringd, msg string, wait time.Duration) string {
 	t.Helper()
 	conn, err := net.Dial("udp", ringd)
 	if err != nil {
@@ -60,7 +61,7 @@ func rawRequest(t *testing.T, ringd, msg string) string {
 	if _, err := conn.Write([]byte(msg)); err != nil {
 		t.Fatal(err)
 	}
-	_ = conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	_ = conn.SetReadDeadline(clock.Real().Now().Add(wait))
 	buf := make([]byte, 4096)
 	for {
 		n, err := conn.Read(buf)
@@ -105,13 +106,13 @@ func TestMalformedRequestsAreRefused(t *testing.T) {
 		{"two spaces", head("INVITE  sip:6000@ringd.local SIP/2.0", std...), "400"},
 	}
 	for _, c := range cases {
-		got := rawRequest(t, r.addr, c.msg)
+		got := rawRequest(t, r.addr, c.msg, time.Second)
 		if !strings.HasPrefix(got, "SIP/2.0 "+c.want+" ") { // SIP/2.0 even to a SIP/3.0 request
 			t.Errorf("%s: answered %q, want SIP/2.0 %s", c.name, got, c.want)
 		}
 	}
 	// A stray ACK is absorbed, never answered.
-	if got := rawRequest(t, r.addr, head("ACK sip:6000@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 ACK", std[4])); got != "" {
+	if got := rawRequest(t, r.addr, head("ACK sip:6000@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 ACK", std[4]), 100*time.Millisecond); got != "" {
 		t.Errorf("stray ACK answered %q", got)
 	}
 	ms[0].NoInvite(100 * time.Millisecond)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip/media"
+	"github.com/ringd/ringd/sip/proxy"
 )
 
 // Paging. ringd answers the caller itself (200 with its own SDP, once the
@@ -15,78 +16,92 @@ import (
 // caller hangs up with a BYE to ringd, which ends the page; a member that
 // hangs up leaves the others on it.
 
+// openPage opens the relay of a paging call; a caller whose offer ringd
+// cannot serve is refused (488, or 503 without a free port).
+func (d *driver) openPage(c *call) bool {
+	m, code, err := d.openMedia(c.req)
+	if err != nil {
+		d.log.Info("page refused", zap.String("call_id", c.callID), zap.Int("code", code), zap.Error(err))
+		d.respondCaller(c, code)
+		return false
+	}
+	c.media = m
+	m.relay = media.NewRelay(m.port.Conn, m.offer.Addr)
+	go m.relay.Run()
+	return true
+}
+
 // answerLocal answers a paging caller with ringd's own 200 OK.
-func (d *driver) answerLocal(gc *groupCall) {
-	if gc.final || gc.media == nil {
+func (d *driver) answerLocal(c *call) {
+	if c.final || c.media == nil {
 		return
 	}
-	m := gc.media
+	m := c.media
 	// Known before the 200 leaves, as the caller's BYE may follow at once.
-	d.pages[callID(gc.req)] = gc
-	d.s.local.Store(callID(gc.req), struct{}{})
-	res := d.s.localResponse(gc.req, 200, "OK", m.tag, d.s.mediaSDP(m, gc.req.Transport(), "recvonly"))
-	_ = d.s.reply(gc.tx, res)
-	gc.finish()
+	d.pages[c.callID] = c
+	d.local.add(c.callID)
+	res := proxy.LocalResponse(d.self, c.req, 200, "OK", m.tag, d.mediaSDP(m, c.req.Transport(), "recvonly"))
+	_ = d.replies.reply(c.tx, res)
+	c.finish()
 }
 
 // pageOffer makes a member leg of a page ringd's own: its SDP offer and
 // its Contact, so the member's audio path and its BYE come to ringd.
-func (d *driver) pageOffer(gc *groupCall, req *sip.Request) {
-	m := gc.media
-	req.SetBody(d.s.mediaSDP(m, req.Transport(), "sendonly"))
+func (d *driver) pageOffer(c *call, req *sip.Request) {
+	req.SetBody(d.mediaSDP(c.media, req.Transport(), "sendonly"))
 	if req.GetHeader("Content-Type") == nil {
 		req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 	}
-	host, port := d.s.advertised(req.Transport())
-	req.ReplaceHeader(&sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: "ringd", Host: host, Port: port}})
+	req.ReplaceHeader(proxy.Contact(d.self, req.Transport()))
 }
 
 // joinPage acknowledges a member's auto-answer 2xx (ringd is its UAC) and
 // starts relaying the caller's audio to the address its SDP answer gives.
-func (d *driver) joinPage(gc *groupCall, ml *memberLeg) {
-	if ml.fork == nil {
+func (d *driver) joinPage(c *call, l *leg) {
+	w := l.fork.Won()
+	if w == nil {
 		return
 	}
-	ml.fork.ackWinner()
-	id := callID(gc.req) + ";page=" + ml.ext
-	d.busyChanged(d.s.dialogs.add(id, ml.ext))
-	d.s.dialogs.confirm(id) // ringd itself sent the ACK
-	if ml.answer == nil || gc.media == nil || gc.media.relay == nil {
+	d.ackBranch(w)
+	id := c.callID + ";page=" + l.ext
+	d.busyChanged(d.dialogs.Add(id, d.clock.Now(), l.ext))
+	d.dialogs.Confirm(id) // ringd itself sent the ACK
+	if l.answer == nil || c.media == nil || c.media.relay == nil {
 		return
 	}
-	ans, err := media.ParseOffer(ml.answer.Body())
+	ans, err := media.ParseOffer(l.answer.Body())
 	if err != nil || ans.Dir == "sendonly" || ans.Dir == "inactive" {
-		d.s.log.Info("page member takes no audio", zap.String("call_id", callID(gc.req)), zap.String("member", ml.ext), zap.Error(err), zap.String("dir", ans.Dir))
+		d.log.Info("page member takes no audio", zap.String("call_id", c.callID), zap.String("member", l.ext), zap.Error(err), zap.String("dir", ans.Dir))
 		return
 	}
-	ml.rtp = ans.Addr
-	gc.media.relay.Add(ans.Addr)
+	l.rtp = ans.Addr
+	c.media.relay.Add(ans.Addr)
 }
 
 // localBye handles a BYE for a dialog ringd is itself the end of: a page
 // (from the caller, or from one member) or a greeting. It reports whether
 // the BYE was one of those.
 func (d *driver) localBye(req *sip.Request) bool {
-	id := callID(req)
+	id := proxy.CallID(req)
 	if g, ok := d.greets[id]; ok {
 		d.endGreeting(g, false)
 		return true
 	}
-	gc, ok := d.pages[id]
+	c, ok := d.pages[id]
 	if !ok {
 		return false
 	}
-	tag := fromTag(req)
-	if tag == fromTag(gc.req) {
+	tag := proxy.FromTag(req)
+	if tag == proxy.FromTag(c.req) {
 		return d.endPage(id)
 	}
-	for _, ml := range gc.legs {
-		if ml.answer != nil && !ml.left && toTagOf(ml.answer) == tag {
-			ml.left = true
-			if ml.rtp.IsValid() && gc.media != nil && gc.media.relay != nil {
-				gc.media.relay.Remove(ml.rtp)
+	for _, l := range c.legs {
+		if l.answer != nil && !l.left && proxy.ToTag(l.answer) == tag {
+			l.left = true
+			if l.rtp.IsValid() && c.media != nil && c.media.relay != nil {
+				c.media.relay.Remove(l.rtp)
 			}
-			d.busyChanged(d.s.dialogs.end(id + ";page=" + ml.ext))
+			d.busyChanged(d.dialogs.End(id + ";page=" + l.ext))
 			return true
 		}
 	}
@@ -96,41 +111,21 @@ func (d *driver) localBye(req *sip.Request) bool {
 // endPage is the caller's BYE to ringd for a page: hang up every joined
 // member and let the engine write the record.
 func (d *driver) endPage(id string) bool {
-	gc, ok := d.pages[id]
+	c, ok := d.pages[id]
 	if !ok {
 		return false
 	}
 	delete(d.pages, id)
-	d.s.local.Delete(id)
-	gc.stopMedia()
-	for _, ml := range gc.legs {
-		if ml.answer != nil && ml.fork != nil && !ml.left {
-			ml.fork.byeWinner()
-			d.busyChanged(d.s.dialogs.end(id + ";page=" + ml.ext))
+	d.local.remove(id)
+	c.stopMedia()
+	for _, l := range c.legs {
+		if l.answer != nil && l.fork != nil && l.fork.Won() != nil && !l.left {
+			d.byeBranch(l.fork.Won())
+			d.busyChanged(d.dialogs.End(id + ";page=" + l.ext))
 		}
 	}
-	if !gc.over {
-		d.step(func(now int64, out []engine.Action) []engine.Action { return d.eng.Hangup(now, gc.id, out) })
+	if !c.ended {
+		d.feed(engine.Event{Kind: engine.EvHangup, At: d.now(), Call: c.id})
 	}
 	return true
-}
-
-// ackWinner sends the ACK for the winning branch's 2xx (ringd is the UAC).
-func (f *fork) ackWinner() {
-	w := f.won()
-	if w == nil {
-		return
-	}
-	ack := f.s.inDialogRequest(sip.ACK, w.req, w.answer, w.req.CSeq().SeqNo)
-	f.s.goWrite(ack)
-}
-
-// byeWinner hangs up an acknowledged winning branch.
-func (f *fork) byeWinner() {
-	w := f.won()
-	if w == nil {
-		return
-	}
-	bye := f.s.inDialogRequest(sip.BYE, w.req, w.answer, w.req.CSeq().SeqNo+1)
-	f.s.goSend(bye)
 }

@@ -10,24 +10,32 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/clock"
 	"github.com/ringd/ringd/sip/siptest"
+	"github.com/ringd/ringd/sip/transport"
 	"github.com/ringd/ringd/strategy"
 )
 
-// testRingd is a real ringd SIP server on 127.0.0.1 port 0.
+// testRingd is a real ringd SIP server on 127.0.0.1 port 0, on a fake
+// clock: ring times, SIP timers and prompts move only when the test
+// advances it.
 type testRingd struct {
 	*Server
-	addr string // host:port of its UDP listener
+	addr  string // host:port of its UDP listener
+	clock *clock.Fake
 }
 
+// testStart is when the fake clocks of the tests start: a Monday, 10:00 UTC.
+var testStart = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+
 // startRingd compiles spec and serves it. Extensions get password "pw"+number.
-func startRingd(t *testing.T, spec engine.Spec, tune ...func(*Settings)) *testRingd {
+func startRingd(t testing.TB, spec engine.Spec, tune ...func(*Settings)) *testRingd {
 	t.Helper()
 	return startRingdWith(t, spec, Hooks{}, tune...)
 }
 
 // startRingdWith is startRingd with hooks (metrics, records).
-func startRingdWith(t *testing.T, spec engine.Spec, hooks Hooks, tune ...func(*Settings)) *testRingd {
+func startRingdWith(t testing.TB, spec engine.Spec, hooks Hooks, tune ...func(*Settings)) *testRingd {
 	t.Helper()
 	if spec.Domain == "" {
 		spec.Domain = "ringd.local"
@@ -42,7 +50,7 @@ func startRingdWith(t *testing.T, spec engine.Spec, hooks Hooks, tune ...func(*S
 	}
 	st := Settings{
 		Domain:     spec.Domain,
-		Listen:     []Listener{{Network: "udp", Addr: "127.0.0.1:0"}},
+		Listen:     []transport.Listener{{Network: "udp", Addr: "127.0.0.1:0"}},
 		Trusted:    []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 		Extensions: exts,
 		Snapshot:   snap,
@@ -50,8 +58,12 @@ func startRingdWith(t *testing.T, spec engine.Spec, hooks Hooks, tune ...func(*S
 	for _, f := range tune {
 		f(&st)
 	}
-	log := testLogger()
-	srv, err := New(st, log, hooks)
+	clk, _ := hooks.Clock.(*clock.Fake)
+	if clk == nil {
+		clk = clock.NewFake(testStart)
+		hooks.Clock = clk
+	}
+	srv, err := New(st, testLogger(), hooks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +72,7 @@ func startRingdWith(t *testing.T, spec engine.Spec, hooks Hooks, tune ...func(*S
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); srv.Close() })
-	return &testRingd{Server: srv, addr: srv.Bound()[0].Addr}
+	return &testRingd{Server: srv, addr: srv.Bound()[0].Addr, clock: clk}
 }
 
 func group(number string, kind strategy.Kind, ringTime time.Duration, members ...string) engine.GroupSpec {
@@ -122,19 +134,20 @@ func TestRingAllWinnerGetsTheCallOthersGetCancel(t *testing.T) {
 	eventually(t, func() bool { invites, _, acks, byes := ms[1].Counts(); return invites == 1 && acks == 1 && byes == 1 })
 	// The BYE through ringd ended the engine's call (its record is written)
 	// and freed the member.
-	eventually(t, func() bool { return r.ActiveCalls() == 0 && !r.dialogs.isBusy("1002") })
+	eventually(t, func() bool { return r.ActiveCalls() == 0 && !r.busy("1002") })
 }
 
-// eventually waits up to 3 s for cond, then fails the test with what it saw.
+// eventually waits (up to about 3 s of real time: the network's) for cond,
+// then fails the test.
 func eventually(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within 3 s")
+	for range 600 {
+		if cond() {
+			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
+	t.Fatalf("condition not met within 3 s")
 }
 
 // testLogger is silent unless RINGD_TEST_LOG is set: ringd's goroutines may
@@ -150,10 +163,29 @@ func testLogger() *zap.Logger {
 
 // memberState is an extension's state as the engine sees it now.
 func (r *testRingd) memberState(ext string) strategy.MemberState {
-	ch := make(chan strategy.MemberState, 1)
-	r.drv.post(func() {
-		id, _ := r.drv.eng.Snapshot().Extension(ext)
-		ch <- r.drv.eng.Member(id)
-	})
-	return <-ch
+	q := &query{kind: qMember, ext: ext}
+	r.ask(q)
+	return q.state
+}
+
+// busy reports whether an extension is on a call.
+func (r *testRingd) busy(ext string) bool {
+	q := &query{kind: qBusy, ext: ext}
+	r.ask(q)
+	return q.busy
+}
+
+// settle waits until the driver has handled everything posted to it so
+// far (a query queues behind it).
+func (r *testRingd) settle() { r.ask(&query{kind: qConnected}) }
+
+// advance moves ringd's clock by d once the driver has handled what
+// came before, and returns once it has handled the deadlines that came:
+// the first question may be answered in the loop turn that fires them,
+// the second comes after it.
+func (r *testRingd) advance(d time.Duration) {
+	r.settle()
+	r.clock.Advance(d)
+	r.settle()
+	r.settle()
 }

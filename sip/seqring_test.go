@@ -2,6 +2,7 @@ package sip
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -11,17 +12,19 @@ import (
 	"github.com/ringd/ringd/sip/siptest"
 )
 
+// trunkTo is the trunk service at agent a.
+func trunkTo(a *siptest.Agent) map[engine.DestType]string {
+	return map[engine.DestType]string{engine.DestExternalNum: "sip:{number}@127.0.0.1:" + strconv.Itoa(a.Port)}
+}
+
 // seqRingd serves extensions 1001-1003 and 2000; 1001 has a sequential
 // ring: itself first, then 1002, 1003 and an external number on the trunk.
 func seqRingd(t *testing.T, trunk *siptest.Agent, criteria ...engine.SeqCriterion) *testRingd {
 	t.Helper()
-	return startRingd(t, engine.Spec{Extensions: exts("1001", "1002", "1003", "2000")}, func(s *Settings) {
-		s.Services = map[string]string{"trunk": "sip:{number}@127.0.0.1:" + itoa(trunk.Port)}
-		e := s.Extensions["1001"]
-		e.SeqRing = &SeqRing{RingBaseFirst: true, BaseRingTime: 400 * time.Millisecond, Criteria: criteria,
-			Numbers: []SeqNumber{{"1002", 400 * time.Millisecond}, {"1003", 400 * time.Millisecond}, {"5550123", 2 * time.Second}}}
-		s.Extensions["1001"] = e
-	})
+	spec := engine.Spec{Extensions: exts("1001", "1002", "1003", "2000"), Services: trunkTo(trunk)}
+	spec.Extensions[0].SeqRing = &engine.SeqRingSpec{RingBaseFirst: true, BaseRingTime: 400 * time.Millisecond, Criteria: criteria,
+		Numbers: []engine.SeqNumberSpec{{Number: "1002", RingTime: 400 * time.Millisecond}, {Number: "1003", RingTime: 400 * time.Millisecond}, {Number: "5550123", RingTime: 2 * time.Second}}}
+	return startRingd(t, spec)
 }
 
 func TestSequentialRingReachesTheThirdNumber(t *testing.T) {
@@ -33,23 +36,18 @@ func TestSequentialRingReachesTheThirdNumber(t *testing.T) {
 	for _, m := range ms {
 		m.SetBehaviour(siptest.RingForever)
 	}
-	start := time.Now()
 	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "1001")
-	var at []time.Duration
-	for _, m := range ms { // the base first, then each number, one at a time
+	next := []*siptest.Agent{ms[1], ms[2], trunk}
+	for i, m := range ms { // the base first, then each number, one at a time, each for its 400 ms
 		m.WaitInvite(2 * time.Second)
-		at = append(at, time.Since(start))
+		r.advance(399 * time.Millisecond)
+		next[i].NoInvite(20 * time.Millisecond)
+		r.advance(time.Millisecond)
 		eventually(t, func() bool { _, c, _, _ := m.Counts(); return c == 1 }) // cancelled before the next rings
 	}
 	inv := trunk.WaitInvite(2 * time.Second)
-	at = append(at, time.Since(start))
 	if inv.Recipient.User != "5550123" {
 		t.Errorf("trunk got %s, want 5550123", inv.Recipient.String())
-	}
-	for i := 1; i < len(at); i++ {
-		if gap := at[i] - at[i-1]; gap < 350*time.Millisecond || gap > 900*time.Millisecond {
-			t.Errorf("step %d rang %v after step %d, want the 400 ms ring time", i, gap, i-1)
-		}
 	}
 	if code := call.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("caller got %d, want the third number's 200", code)
@@ -68,6 +66,10 @@ func TestSequentialRingNobodyAnswers480(t *testing.T) {
 		m.SetBehaviour(siptest.RingForever)
 	}
 	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "1001")
+	ms[0].WaitInvite(2 * time.Second)
+	r.advance(400 * time.Millisecond)
+	ms[1].WaitInvite(2 * time.Second) // 1003: 1002 was passed over
+	r.advance(400 * time.Millisecond)
 	trunk.WaitInvite(3 * time.Second)
 	if code := call.Wait(t, 3*time.Second); code != 480 {
 		t.Errorf("caller got %d, want 480 when no step answers", code)
@@ -87,7 +89,7 @@ func TestSequentialRingCriteriaDecide(t *testing.T) {
 		t.Fatalf("anonymous caller got %d, want the extension's own 200 (no sequential ring)", code)
 	}
 	call.AckAndBye(t)
-	ms[1].NoInvite(200 * time.Millisecond)
+	ms[1].NoInvite(50 * time.Millisecond)
 	if n, _, _, _ := trunk.Counts(); n != 0 {
 		t.Errorf("the trunk rang for an anonymous caller")
 	}
@@ -98,24 +100,26 @@ func TestUnansweredExtensionCallsGoToVoicemail(t *testing.T) {
 	vm := siptest.NewAgent(t, "vm")
 	trunk := siptest.NewAgent(t, "trunk")
 	trunk.SetBehaviour(siptest.Refuse(486))
-	r := startRingd(t, engine.Spec{Extensions: exts("1001", "1002", "1003", "2000")}, func(s *Settings) {
-		s.ExtensionRingTime = 300 * time.Millisecond
-		s.Services = map[string]string{"ext_vm": "sip:vm-{value}@127.0.0.1:" + itoa(vm.Port), "trunk": "sip:{number}@127.0.0.1:" + itoa(trunk.Port)}
-		e := s.Extensions["1003"]
-		e.SeqRing = &SeqRing{Criteria: []engine.SeqCriterion{{AnyCaller: true, Ring: true}},
-			Numbers: []SeqNumber{{"1002", 300 * time.Millisecond}, {"5550123", time.Second}}}
-		s.Extensions["1003"] = e
-	})
+	spec := engine.Spec{Extensions: exts("1001", "1002", "1003", "2000"), ExtensionRingTime: 300 * time.Millisecond, Services: trunkTo(trunk)}
+	spec.Services[engine.DestExtVM] = "sip:vm-{value}@127.0.0.1:" + strconv.Itoa(vm.Port)
+	spec.Extensions[2].SeqRing = &engine.SeqRingSpec{Criteria: []engine.SeqCriterion{{AnyCaller: true, Ring: true}},
+		Numbers: []engine.SeqNumberSpec{{Number: "1002", RingTime: 300 * time.Millisecond}, {Number: "5550123", RingTime: time.Second}}}
+	r := startRingd(t, spec)
 	ms := registered(t, r, "1001", "1002")
 	for _, m := range ms {
 		m.SetBehaviour(siptest.RingForever)
 	}
 	caller := siptest.NewAgent(t, "2000")
-	for _, c := range []struct{ name, ext string }{
-		{"no answer in time", "1001"},
-		{"a sequential ring nobody takes", "1003"},
+	for _, c := range []struct {
+		name, ext string
+		rings     *siptest.Agent // rings first, for 300 ms
+	}{
+		{"no answer in time", "1001", ms[0]},
+		{"a sequential ring nobody takes", "1003", ms[1]}, // then the trunk refuses
 	} {
 		call := caller.Dial(context.Background(), r.addr, c.ext)
+		c.rings.WaitInvite(2 * time.Second)
+		r.advance(300 * time.Millisecond)
 		inv := vm.WaitInvite(3 * time.Second)
 		if inv.Recipient.User != "vm-"+c.ext {
 			t.Errorf("%s: voicemail got %s, want vm-%s", c.name, inv.Recipient.String(), c.ext)

@@ -13,16 +13,19 @@ const warmCallSlots = 256
 const readyCallSlots = 32
 
 // shrink gives back what the driver and the engine kept for the busiest
-// moment: the engine's call slots beyond warmCallSlots, and the call maps,
-// which Go never shrinks (each is rebuilt at its present size; maps.Clone
-// would keep the old size). On the driver goroutine; housekeeping runs it
-// before it returns memory to the OS.
+// moment: the engine's call slots beyond warmCallSlots, and the driver's
+// tables, which Go never shrinks (each is rebuilt at its present size;
+// maps.Clone would keep the old size). The program calls it (Server.Shrink)
+// before it returns memory to the OS after a load.
 func (d *driver) shrink() {
 	d.eng.Shrink(warmCallSlots)
 	d.calls = resized(d.calls)
 	d.talking = resized(d.talking)
 	d.pages = resized(d.pages)
 	d.greets = resized(d.greets)
+	d.branches = resized(d.branches)
+	d.requests = resized(d.requests)
+	d.dialogs.Shrink()
 	if cap(d.out) > 64 {
 		d.out = make([]engine.Action, 0, 64)
 	}

@@ -22,9 +22,7 @@ func TestShrinkKeepsCallsGoing(t *testing.T) {
 	caller := siptest.NewAgent(t, "2000")
 	ringing := caller.Dial(context.Background(), r.addr, "6000")
 	ms[0].WaitInvite(2 * time.Second)
-	if !r.drv.wait(r.drv.shrink) {
-		t.Fatal("the driver did not run shrink")
-	}
+	r.Shrink()
 	if code := ringing.Wait(t, 3*time.Second); code != 200 {
 		t.Fatalf("call ringing through shrink: %d", code)
 	}

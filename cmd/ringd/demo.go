@@ -6,12 +6,12 @@ import (
 	"strings"
 
 	"github.com/ringd/ringd/config"
-	"github.com/ringd/ringd/sip"
+	"github.com/ringd/ringd/sip/transport"
 )
 
 // demoBanner tells a new user how to try the demo config: who to register
 // as, and what to dial.
-func demoBanner(w io.Writer, cfg *config.Config, bound []sip.Listener) {
+func demoBanner(w io.Writer, cfg *config.Config, bound []transport.Listener) {
 	var addrs []string
 	for _, b := range bound {
 		addrs = append(addrs, b.Network+" "+b.Addr)

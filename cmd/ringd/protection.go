@@ -5,13 +5,13 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/config"
-	"github.com/ringd/ringd/sip"
+	"github.com/ringd/ringd/sip/transport"
 )
 
 // protection is sip.protection over ringd's defaults: a key the file sets
 // replaces the default, the others keep it.
-func protection(c config.Protection) sip.Protection {
-	p := sip.DefaultProtection()
+func protection(c config.Protection) transport.Protection {
+	p := transport.DefaultProtection()
 	seconds := func(v *int, d *time.Duration) {
 		if v != nil {
 			*d = time.Duration(*v) * time.Second

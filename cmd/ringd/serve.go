@@ -27,6 +27,8 @@ import (
 	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip"
 	"github.com/ringd/ringd/sip/media"
+	"github.com/ringd/ringd/sip/registrar"
+	"github.com/ringd/ringd/sip/transport"
 )
 
 // defaultConfig is what plain `ringd` serves when it exists.
@@ -94,6 +96,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer stopLog()
+	setProcessPolicy()
 	sip.RouteLibraryLogs(log)
 	sip.SetTrace(log, file.Log.SIPTrace)
 	reg := prometheus.NewRegistry()
@@ -139,7 +142,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	srv, err = sip.New(first, log, sip.Hooks{
 		Metrics: reg,
 		Record:  persist.Record,
-		Binding: func(ext string, b sip.Binding, removed bool) {
+		Binding: func(ext string, b registrar.Binding, removed bool) {
 			persist.Binding(store.Binding{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires,
 				CallID: b.CallID, CSeq: b.CSeq, Source: b.Source}, removed)
 		},
@@ -153,6 +156,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		log.Error("cannot listen", zap.Error(err))
 		return 1
 	}
+	go tendMemory(ctx, srv)
 	var admin *api.Server
 	var web *http.Server
 	if file.HTTP.Listen != "" {
@@ -286,7 +290,6 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library)
 		Domain:     cfg.SIP.Domain,
 		Trusted:    cfg.TrustedPrefixes(),
 		Extensions: map[string]sip.Extension{},
-		Services:   map[string]string{},
 		Snapshot:   snap,
 		Prompts:    prompts,
 		GroupMedia: map[string]sip.GroupMedia{},
@@ -302,27 +305,10 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library)
 		}
 	}
 	for _, l := range cfg.Listeners() {
-		st.Listen = append(st.Listen, sip.Listener{Network: l.Network, Addr: l.Addr})
+		st.Listen = append(st.Listen, transport.Listener{Network: l.Network, Addr: l.Addr})
 	}
-	seq := cfg.SeqRingPlans()
 	for _, e := range cfg.Extensions {
-		x := sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND}
-		if p, ok := seq[e.Number]; ok {
-			x.SeqRing = &sip.SeqRing{RingBaseFirst: p.RingBaseFirst, BaseRingTime: p.BaseRingTime, Criteria: p.Criteria}
-			for _, n := range p.Numbers {
-				x.SeqRing.Numbers = append(x.SeqRing.Numbers, sip.SeqNumber{Number: n.Number, RingTime: time.Duration(n.RingTime) * time.Second})
-			}
-		}
-		st.Extensions[e.Number] = x
-	}
-	for _, t := range []engine.DestType{engine.DestExternalNum, engine.DestExtVM, engine.DestGroupVM, engine.DestIVR, engine.DestCallFlow, engine.DestQueue} {
-		if tpl := cfg.Services.Template(t); tpl != "" {
-			key := t.String()
-			if t == engine.DestExternalNum {
-				key = "trunk"
-			}
-			st.Services[key] = tpl
-		}
+		st.Extensions[e.Number] = sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND}
 	}
 	return st
 }

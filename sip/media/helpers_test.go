@@ -1,6 +1,8 @@
 package media
 
 import (
+	"github.com/ringd/ringd/sip/clock"
+
 	"encoding/binary"
 	"math"
 	"net"
@@ -116,27 +118,51 @@ func addrOf(c *net.UDPConn) netip.AddrPort {
 	return c.LocalAddr().(*net.UDPAddr).AddrPort()
 }
 
-// received is one datagram and when it arrived.
+// received is one datagram.
 type received struct {
-	at  time.Time
 	pkt []byte
 }
 
-// readPackets reads up to n datagrams from c, each within wait; it stops
-// early at the first timeout.
+// readPackets reads up to n datagrams from c, each within wait (real
+// time: it waits on the network); it stops early at the first timeout.
 func readPackets(t testing.TB, c *net.UDPConn, n int, wait time.Duration) []received {
 	t.Helper()
 	var out []received
 	buf := make([]byte, 2048)
 	for len(out) < n {
-		if err := c.SetReadDeadline(time.Now().Add(wait)); err != nil {
+		if err := c.SetReadDeadline(clock.Real().Now().Add(wait)); err != nil {
 			t.Fatal(err)
 		}
 		k, err := c.Read(buf)
 		if err != nil {
 			break
 		}
-		out = append(out, received{time.Now(), append([]byte(nil), buf[:k]...)})
+		out = append(out, received{append([]byte(nil), buf[:k]...)})
 	}
 	return out
 }
+
+// paced plays the clock forward one frame at a time and reads what the
+// player sends meanwhile: the first packet at once, then exactly one per
+// 20 ms of clock (none early), n in all.
+func paced(t testing.TB, clk *clock.Fake, c *net.UDPConn, n int) []received {
+	t.Helper()
+	var out []received
+	for i := range n {
+		if i > 0 {
+			clk.Advance(framePeriod)
+		}
+		got := readPackets(t, c, 1, time.Second)
+		if len(got) != 1 {
+			t.Fatalf("packet %d not sent at its instant", i)
+		}
+		out = append(out, got...)
+		if early := readPackets(t, c, 1, 2*time.Millisecond); len(early) != 0 {
+			t.Fatalf("packet %d sent before its instant", i+1)
+		}
+	}
+	return out
+}
+
+// fakeClock is a fake clock for the player.
+func fakeClock() *clock.Fake { return clock.NewFake(time.Unix(1_700_000_000, 0)) }

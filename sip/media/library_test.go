@@ -1,6 +1,8 @@
 package media
 
 import (
+	"github.com/ringd/ringd/sip/clock"
+
 	"errors"
 	"io/fs"
 	"os"
@@ -90,7 +92,7 @@ func TestLibraryReuse(t *testing.T) {
 	if err := os.WriteFile(a, pcmWAV(constant(800, 1234)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	later := time.Now().Add(time.Minute)
+	later := clock.Real().Now().Add(time.Minute)
 	if err := os.Chtimes(a, later, later); err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +163,7 @@ func TestCheck(t *testing.T) {
 	if err := os.WriteFile(a, []byte("now it is text"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	later := time.Now().Add(time.Minute)
+	later := clock.Real().Now().Add(time.Minute)
 	if err := os.Chtimes(a, later, later); err != nil {
 		t.Fatal(err)
 	}

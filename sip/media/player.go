@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
+
+	"github.com/ringd/ringd/sip/clock"
 )
 
 const (
@@ -44,9 +46,11 @@ type Player struct {
 // Playback ends with Stop, with a send error (see Err), or after the last
 // packet of seq when loop is nil; Done is closed when the goroutine has
 // exited. conn is only written to; the caller keeps it and closes it.
-func Play(conn *net.UDPConn, to netip.AddrPort, c Codec, seq []*Prompt, loop *Prompt, onSeqEnd func()) *Player {
+// Packets are paced by clk.
+func Play(clk clock.Clock, conn *net.UDPConn, to netip.AddrPort, c Codec, seq []*Prompt, loop *Prompt, onSeqEnd func()) *Player {
 	p := &Player{stop: make(chan struct{}), done: make(chan struct{})}
-	go p.run(conn, to, c, seq, loop, onSeqEnd)
+	s := newStream(clk, conn, to, c, p.stop)
+	go p.run(s, c, seq, loop, onSeqEnd)
 	return p
 }
 
@@ -67,9 +71,8 @@ func (p *Player) Err() error {
 	}
 }
 
-func (p *Player) run(conn *net.UDPConn, to netip.AddrPort, c Codec, seq []*Prompt, loop *Prompt, onSeqEnd func()) {
+func (p *Player) run(s *stream, c Codec, seq []*Prompt, loop *Prompt, onSeqEnd func()) {
 	defer close(p.done)
-	s := newStream(conn, to, c, p.stop)
 	defer s.timer.Stop()
 	for _, pr := range seq {
 		if pr != nil && !s.sendAll(pr.Frames(c)) {
@@ -93,10 +96,11 @@ func (p *Player) run(conn *net.UDPConn, to netip.AddrPort, c Codec, seq []*Promp
 
 // stream is the sending state of one player goroutine.
 type stream struct {
+	clk   clock.Clock
 	conn  *net.UDPConn
 	to    netip.AddrPort
 	stop  <-chan struct{}
-	timer *time.Timer
+	timer clock.Timer
 	start time.Time
 	n     int // packets sent
 	pkt   rtp.Packet
@@ -104,12 +108,11 @@ type stream struct {
 	err   error
 }
 
-func newStream(conn *net.UDPConn, to netip.AddrPort, c Codec, stop <-chan struct{}) *stream {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
+// newStream starts the schedule now: the first packet is due at once.
+func newStream(clk clock.Clock, conn *net.UDPConn, to netip.AddrPort, c Codec, stop <-chan struct{}) *stream {
 	return &stream{
-		conn: conn, to: to, stop: stop, timer: t,
-		start: time.Now(),
+		clk: clk, conn: conn, to: to, stop: stop, timer: clk.NewTimer(),
+		start: clk.Now(),
 		pkt: rtp.Packet{Header: rtp.Header{
 			Version:        2,
 			Marker:         true,
@@ -135,7 +138,7 @@ func (s *stream) sendAll(frames [][]byte) bool {
 // wait sleeps until packet n is due; false when stopped meanwhile.
 func (s *stream) wait() bool {
 	due := s.start.Add(time.Duration(s.n) * framePeriod)
-	d := time.Until(due)
+	d := due.Sub(s.clk.Now())
 	if d <= 0 {
 		if -d > maxLag {
 			s.start = s.start.Add(-d) // give up on the missed slots
@@ -151,7 +154,7 @@ func (s *stream) wait() bool {
 	select {
 	case <-s.stop:
 		return false
-	case <-s.timer.C:
+	case <-s.timer.C():
 		return true
 	}
 }

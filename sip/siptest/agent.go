@@ -113,6 +113,22 @@ func (a *Agent) response(req *sip.Request, code int, reason string, tag string, 
 
 // AnswerAfter rings (180) and answers with 200 after d, unless cancelled.
 func AnswerAfter(d time.Duration) func(*Agent, *sip.Request, sip.ServerTransaction) {
+	return answer(func() <-chan time.Time { return time.After(d) })
+}
+
+// AnswerWhen rings (180) and answers with 200 once now is closed, unless
+// cancelled: the test says when.
+func AnswerWhen(now <-chan struct{}) func(*Agent, *sip.Request, sip.ServerTransaction) {
+	return answer(func() <-chan time.Time {
+		c := make(chan time.Time, 1)
+		go func() { <-now; c <- time.Time{} }()
+		return c
+	})
+}
+
+// answer rings (180) and answers with 200 when the channel wait gives
+// delivers, unless cancelled.
+func answer(wait func() <-chan time.Time) func(*Agent, *sip.Request, sip.ServerTransaction) {
 	return func(a *Agent, req *sip.Request, tx sip.ServerTransaction) {
 		tag := sip.GenerateTagN(8)
 		a.Mu.Lock()
@@ -124,7 +140,7 @@ func AnswerAfter(d time.Duration) func(*Agent, *sip.Request, sip.ServerTransacti
 		}
 		_ = tx.Respond(a.response(req, 180, "Ringing", tag, nil))
 		select {
-		case <-time.After(d):
+		case <-wait():
 			_ = tx.Respond(a.response(req, 200, "OK", tag, a.sdp()))
 		case <-cancelled:
 		}

@@ -26,7 +26,6 @@ type RTPSink struct {
 
 // Received is one RTP packet and when it arrived.
 type Received struct {
-	At     time.Time
 	From   netip.AddrPort
 	Packet rtp.Packet
 }
@@ -56,7 +55,7 @@ func (s *RTPSink) read() {
 			continue
 		}
 		s.mu.Lock()
-		s.got = append(s.got, Received{At: time.Now(), From: from, Packet: p})
+		s.got = append(s.got, Received{From: from, Packet: p})
 		s.mu.Unlock()
 		select {
 		case s.more <- struct{}{}:

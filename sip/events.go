@@ -1,0 +1,41 @@
+package sip
+
+import "github.com/emiago/sipgo/sip"
+
+// event is what the driver receives: a typed value, never a function.
+// Only the fields its kind names are set.
+type event struct {
+	kind eventKind
+	call *call         // evInvite, evCallerCancel, evCallerGone, evPromptsOver
+	req  *sip.Request  // evWritten, evLocalBye
+	res  *sip.Response // evResponse
+	key  string        // evWritten: the transaction's branch ("" for an ACK)
+	fail bool          // evWritten: the write failed
+	id   string        // evDialogAck, evDialogBye, evLocalAck: the Call-ID
+	exts []string      // evMembers
+	set  *Settings     // evApply
+	q    *query        // evQuery
+	done chan struct{} // evShrink, evDrain: closed when done
+	ok   chan bool     // evLocalBye: whether the BYE was for a dialog ringd ends
+}
+
+type eventKind uint8
+
+const (
+	evInvite       eventKind = iota + 1 // a new INVITE, checked and authenticated
+	evCallerCancel                      // the caller's CANCEL (sipgo answered it 200, the INVITE 487)
+	evCallerGone                        // the caller's INVITE transaction ended
+	evResponse                          // a response to one of ringd's client transactions
+	evWritten                           // a writer is done with a request (it may have failed)
+	evDialogAck                         // an ACK passed through: the dialog is confirmed
+	evDialogBye                         // a BYE passed through: the dialog is over
+	evLocalAck                          // the ACK of a 200 ringd sent itself
+	evLocalBye                          // a BYE for a dialog ringd is an end of (a page, a greeting)
+	evPromptsOver                       // the prompts a call's members wait for are over
+	evMembers                           // registration states changed
+	evApply                             // new settings
+	evQuery                             // a question from outside (the admin API, tests)
+	evShrink                            // give back what the busiest moment left
+	evDrain                             // take no new calls; tell when none rings
+	evStop                              // end every call and stop
+)

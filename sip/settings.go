@@ -1,0 +1,99 @@
+package sip
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
+	"github.com/ringd/ringd/sip/clock"
+	"github.com/ringd/ringd/sip/media"
+	"github.com/ringd/ringd/sip/registrar"
+	"github.com/ringd/ringd/sip/transport"
+)
+
+// Settings is everything the SIP side is configured with. cmd builds it
+// from the config file; Apply swaps it at run time.
+type Settings struct {
+	Domain string
+	// Aliases are more hosts served as Domain (a Request-URI or Route
+	// naming one is local), like Kamailio's alias.
+	Aliases []string
+	Listen  []transport.Listener
+	// Trusted sources need no digest to call and are exempt from the
+	// flood protection (sip.trusted).
+	Trusted    []netip.Prefix
+	Extensions map[string]Extension // by number
+	// Snapshot is the routing: groups, extensions, services, ring times.
+	Snapshot *engine.Snapshot
+	// Prompts are the loaded prompt files (play_greeting plays them by
+	// name); GroupMedia is what each ring group plays, by group number.
+	Prompts    *media.Library
+	GroupMedia map[string]GroupMedia
+	// RTPPortMin and RTPPortMax bound ringd's own RTP ports (read at New;
+	// default 10000-20000).
+	RTPPortMin, RTPPortMax int
+	// Protection is the flood and scanner protection; its zero value turns
+	// all of it off (cmd sets transport.DefaultProtection unless
+	// configured). MaxMessage is read at New.
+	Protection transport.Protection
+
+	// Optional tuning (zero means the default).
+	RegisterMaxExpires time.Duration // default 3600 s
+	RegisterMinExpires time.Duration // default 60 s
+	DialogTimeout      time.Duration // a call with no BYE seen frees its members after this; default 6 h
+	ShutdownRetryAfter int           // Retry-After seconds on 503 while draining or overloaded; default 30
+}
+
+// Extension is what the SIP side needs to know of an extension.
+type Extension struct {
+	Password string
+	Contact  string // static contact URI of a device that does not register ("" for none)
+	DND      bool
+}
+
+func (s *Settings) defaults() {
+	if s.RegisterMaxExpires == 0 {
+		s.RegisterMaxExpires = time.Hour
+	}
+	if s.RegisterMinExpires == 0 {
+		s.RegisterMinExpires = time.Minute
+	}
+	if s.DialogTimeout == 0 {
+		s.DialogTimeout = 6 * time.Hour
+	}
+	if s.ShutdownRetryAfter == 0 {
+		s.ShutdownRetryAfter = 30
+	}
+	if s.RTPPortMin == 0 {
+		s.RTPPortMin = 10000
+	}
+	if s.RTPPortMax == 0 {
+		s.RTPPortMax = 20000
+	}
+}
+
+// policy is what the transports' filter judges by.
+func (s *Settings) policy() transport.Policy {
+	return transport.Policy{Protection: s.Protection, Trusted: s.Trusted}
+}
+
+// Hooks let the program keep what the SIP side produces. Each is optional
+// and is called on ringd's own goroutines: it must return quickly.
+type Hooks struct {
+	// Record receives every finished group call (SPEC §4).
+	Record func(cdr.Record)
+	// Binding receives every registration change: a contact added or
+	// refreshed (removed false), or removed (un-REGISTER, expiry).
+	Binding func(ext string, b registrar.Binding, removed bool)
+	// Metrics, when set, receives ringd's collectors (SPEC §9).
+	Metrics prometheus.Registerer
+	// Clock is the SIP side's time (nil: the system clock); tests set a
+	// fake one.
+	Clock clock.Clock
+	// Events, when set, receives every event the driver feeds the engine,
+	// in order: with the snapshot they start from, they replay a run.
+	Events func(engine.Event)
+}

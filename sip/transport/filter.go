@@ -1,0 +1,241 @@
+package transport
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+	"go.uber.org/zap"
+
+	"github.com/ringd/ringd/sip/clock"
+	"github.com/ringd/ringd/sip/metrics"
+)
+
+// Filter is the flood and scanner protection at the door. A UDP datagram
+// is judged before sipgo parses it (Read, sipgo's read filter), so that a
+// flood or a banned source costs a map lookup, not a parse: banned
+// sources, oversize datagrams and scanners are dropped without a reply,
+// and every request counts against its source's rate - except from a
+// trusted source. From any source, a request line sipgo could not parse
+// gets a stateless 400 (416 for a foreign URI scheme). TCP is a byte
+// stream, so its requests are counted and screened once parsed
+// (AdmitStream); a banned source's connection is closed at its next read.
+type Filter struct {
+	guard   *guard
+	clock   clock.Clock
+	metrics *metrics.Metrics
+	log     *zap.Logger
+	conns   *Listeners // where stateless replies leave from
+	policy  atomic.Pointer[Policy]
+}
+
+// Policy is what the filter judges by.
+type Policy struct {
+	Protection Protection
+	// Trusted are the sources exempt from the rate limit, the bans and the
+	// scanner screening (sip.trusted); calls from them need no digest.
+	Trusted []netip.Prefix
+}
+
+// trusts reports whether ip is in p.Trusted.
+func (p *Policy) trusts(ip netip.Addr) bool {
+	for _, t := range p.Trusted {
+		if t.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// NewFilter returns a filter judging by policy; stateless replies leave
+// from the UDP sockets of conns.
+func NewFilter(policy Policy, clk clock.Clock, m *metrics.Metrics, log *zap.Logger, conns *Listeners) *Filter {
+	f := &Filter{guard: newGuard(), clock: clk, metrics: m, log: log, conns: conns}
+	f.policy.Store(&policy)
+	return f
+}
+
+// SetPolicy changes the policy for the messages that come next.
+func (f *Filter) SetPolicy(p Policy) { f.policy.Store(&p) }
+
+// errBanned ends a banned source's TCP connection (sipgo closes it when its
+// read filter fails).
+var errBanned = errors.New("source banned")
+
+// Read is sipgo's read filter on every listener: it returns the data to
+// parse, or nil to drop it.
+func (f *Filter) Read(props sip.TransportReadProps, data []byte) ([]byte, error) {
+	ip, ok := addrIP(props.RemoteAddr)
+	pol := f.policy.Load()
+	trusted := !ok || pol.trusts(ip)
+	udp := strings.EqualFold(props.Transport, "udp")
+	if !udp {
+		if !trusted && f.guard.banned(ip, f.now()) {
+			f.metrics.Reject("banned")
+			return nil, errBanned
+		}
+		return data, nil
+	}
+	p := &pol.Protection
+	if p.MaxMessage > 0 && len(data) > p.MaxMessage {
+		f.metrics.Reject("oversize")
+		return nil, nil
+	}
+	if len(data) <= 4 && len(trimEOL(data)) == 0 { // a keep-alive (RFC 5626), as sipgo tells them
+		return data, nil
+	}
+	response := isResponse(data)
+	if !trusted {
+		now := f.now()
+		if response && f.guard.banned(ip, now) {
+			f.metrics.Reject("banned")
+			return nil, nil
+		}
+		if !response && !f.admitted(ip, now, p, func() []byte { return userAgent(data) }) {
+			return nil, nil
+		}
+	}
+	if response {
+		return data, nil
+	}
+	if code, reason := startLineRefusal(data); code != 0 {
+		f.refuseRaw(props, data, code, reason)
+		return nil, nil
+	}
+	return data, nil
+}
+
+func (f *Filter) now() int64 { return f.clock.Now().UnixNano() }
+
+// admitted counts a request from ip and reports whether it may be served:
+// not from a banned source, not over the rate, not from a scanner (ua
+// gives its User-Agent, read only when needed).
+func (f *Filter) admitted(ip netip.Addr, now int64, p *Protection, ua func() []byte) bool {
+	switch f.guard.request(ip, now, p) {
+	case isBanned:
+		f.metrics.Reject("banned")
+		return false
+	case tipped:
+		f.metrics.Reject("flood")
+		f.banStarted(ip, banFlood, p.Ban)
+		return false
+	}
+	if len(p.Scanners) > 0 && scanner(ua(), p.Scanners) {
+		f.metrics.Reject("scanner")
+		return false
+	}
+	return true
+}
+
+// AdmitStream screens a request that came over TCP (or TLS) once sipgo
+// has parsed it; a request it refuses is dropped without a reply.
+func (f *Filter) AdmitStream(req *sip.Request) bool {
+	if strings.EqualFold(req.Transport(), "udp") {
+		return true // judged by Read
+	}
+	ip, pol, ok := f.stranger(req.Source())
+	if !ok {
+		return true
+	}
+	ua := func() []byte {
+		if h := req.GetHeader("User-Agent"); h != nil {
+			return []byte(h.Value())
+		}
+		return nil
+	}
+	return f.admitted(ip, f.now(), &pol.Protection, ua)
+}
+
+// AuthFailed counts a failed digest check from a request's source; the
+// tenth in a minute (by default) bans it.
+func (f *Filter) AuthFailed(req *sip.Request) {
+	ip, pol, ok := f.stranger(req.Source())
+	if !ok {
+		return
+	}
+	f.metrics.AuthFailure()
+	if f.guard.authFailed(ip, f.now(), &pol.Protection) {
+		f.banStarted(ip, banAuth, pol.Protection.Ban)
+	}
+}
+
+// Trusted reports whether a request's source address (host:port) is
+// trusted.
+func (f *Filter) Trusted(source string) bool {
+	ap, err := netip.ParseAddrPort(source)
+	return err == nil && f.policy.Load().trusts(ap.Addr().Unmap())
+}
+
+// stranger is a source address and the policy, when the source is not
+// trusted (ok false: trusted, or no address).
+func (f *Filter) stranger(source string) (netip.Addr, *Policy, bool) {
+	pol := f.policy.Load()
+	ap, err := netip.ParseAddrPort(source)
+	ip := ap.Addr().Unmap()
+	return ip, pol, err == nil && !pol.trusts(ip)
+}
+
+func (f *Filter) banStarted(ip netip.Addr, reason string, d time.Duration) {
+	f.metrics.Banned(reason)
+	f.log.Warn("source banned", zap.Stringer("source", ip), zap.String("reason", reason), zap.Duration("for", d))
+}
+
+// refuseRaw answers a UDP request sipgo could not parse with a stateless
+// response, back to the datagram's source address (as with rport).
+func (f *Filter) refuseRaw(props sip.TransportReadProps, data []byte, code int, reason string) {
+	why := "malformed"
+	if code == 416 {
+		why = "uri_scheme"
+	}
+	f.metrics.Reject(why)
+	res := statelessReply(data, code, reason)
+	conn := f.conns.udpConn(props.LocalAddr)
+	if res == nil || conn == nil {
+		return
+	}
+	if _, err := conn.WriteTo(res, props.RemoteAddr); err == nil {
+		f.metrics.Response(code)
+	}
+	f.log.Debug("request refused before parsing", zap.Int("code", code), zap.String("reason", reason), zap.Stringer("source", props.RemoteAddr))
+}
+
+// Bans lists the source addresses banned now (GET /api/v1/bans).
+func (f *Filter) Bans() []Ban { return f.guard.bans(f.now()) }
+
+// BannedCount is the number of sources banned now.
+func (f *Filter) BannedCount() int { return f.guard.bannedCount(f.now()) }
+
+// Unban lifts the ban of a source address; it reports whether it was
+// banned.
+func (f *Filter) Unban(source string) (bool, error) {
+	ip, err := netip.ParseAddr(source)
+	if err != nil {
+		return false, err
+	}
+	return f.guard.unban(ip.Unmap(), f.now()), nil
+}
+
+// Sweep forgets the sources that neither are banned nor count in a window
+// any more (housekeeping, once a second).
+func (f *Filter) Sweep() {
+	p := &f.policy.Load().Protection
+	f.guard.sweep(f.now(), max(p.Window, p.AuthWindow))
+}
+
+// addrIP is the IP address of a UDP or TCP peer.
+func addrIP(a net.Addr) (netip.Addr, bool) {
+	switch a := a.(type) {
+	case *net.UDPAddr:
+		ip, ok := netip.AddrFromSlice(a.IP)
+		return ip.Unmap(), ok
+	case *net.TCPAddr:
+		ip, ok := netip.AddrFromSlice(a.IP)
+		return ip.Unmap(), ok
+	}
+	ap, err := netip.ParseAddrPort(a.String())
+	return ap.Addr().Unmap(), err == nil
+}

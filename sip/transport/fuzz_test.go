@@ -1,0 +1,40 @@
+package transport
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// FuzzRawScreening runs what the transports do with a datagram before
+// sipgo parses it: the scanner User-Agents, the request line sipgo cannot
+// parse and the stateless reply to it. None of it may panic, and a reply
+// is a well-formed 400 or 416.
+func FuzzRawScreening(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join(torture, "*.dat"))
+	for _, p := range seeds {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	needles := DefaultProtection().Scanners
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = scanner(userAgent(data), needles)
+		if isResponse(data) {
+			return
+		}
+		code, reason := startLineRefusal(data)
+		if code == 0 {
+			return
+		}
+		if code != 400 && code != 416 {
+			t.Fatalf("start line refused with %d", code)
+		}
+		if out := statelessReply(data, code, reason); out != nil &&
+			(!bytes.HasPrefix(out, []byte("SIP/2.0 "+strconv.Itoa(code)+" ")) || !bytes.HasSuffix(out, []byte("\r\n\r\n"))) {
+			t.Fatalf("stateless reply %q", out)
+		}
+	})
+}

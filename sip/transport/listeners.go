@@ -1,0 +1,209 @@
+package transport
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+	"go.uber.org/zap"
+)
+
+// Listener is one SIP listening address: Network "udp" or "tcp".
+type Listener struct {
+	Network string
+	Addr    string // host:port; port 0 picks a free port (tests)
+}
+
+// Listeners are ringd's bound SIP sockets and what ringd knows of its own
+// addresses: the ones bound, the host and ports it advertises in Via and
+// Record-Route, and the names it answers to (IsLocal). Safe for concurrent
+// use.
+type Listeners struct {
+	log *zap.Logger
+
+	mu      sync.Mutex
+	closers []io.Closer
+	udp     map[string]net.PacketConn // UDP sockets by local address
+	bound   []Listener
+	host    string         // advertised host for Via and Record-Route
+	ports   map[string]int // advertised port by network
+
+	self atomic.Pointer[self] // what IsLocal compares with
+}
+
+// self is what IsLocal reads on every request, replaced as a whole.
+type self struct {
+	addrs   []netip.AddrPort
+	host    netip.Addr
+	domain  string
+	aliases []string
+}
+
+// NewListeners returns listeners that answer to domain and aliases.
+func NewListeners(log *zap.Logger, domain string, aliases []string) *Listeners {
+	l := &Listeners{log: log, udp: map[string]net.PacketConn{}, ports: map[string]int{}}
+	l.self.Store(&self{domain: domain, aliases: aliases})
+	return l
+}
+
+// SetNames changes the names ringd answers to: its domain and aliases.
+func (l *Listeners) SetNames(domain string, aliases []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := *l.self.Load()
+	s.domain, s.aliases = domain, aliases
+	l.self.Store(&s)
+}
+
+// Listen binds one listener and serves it with srv.
+func (l *Listeners) Listen(srv *sipgo.Server, spec Listener) error {
+	var addr net.Addr
+	switch spec.Network {
+	case "udp":
+		conn, err := l.listenUDP(spec.Addr)
+		if err != nil {
+			return err
+		}
+		addr = conn.LocalAddr()
+		l.keep(conn, spec.Network, addr)
+		l.mu.Lock()
+		l.udp[addr.String()] = conn
+		l.mu.Unlock()
+		for range udpReaders() {
+			go func() { _ = srv.ServeUDP(conn) }()
+		}
+	case "tcp":
+		ln, err := net.Listen("tcp", spec.Addr)
+		if err != nil {
+			return err
+		}
+		addr = ln.Addr()
+		l.keep(ln, spec.Network, addr)
+		go func() { _ = srv.ServeTCP(ln) }()
+	default:
+		return errors.New("sip: unsupported listen network " + strconv.Quote(spec.Network))
+	}
+	l.log.Info("sip listening", zap.String("network", spec.Network), zap.Stringer("addr", addr))
+	return nil
+}
+
+func (l *Listeners) keep(c io.Closer, network string, addr net.Addr) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closers = append(l.closers, c)
+	ap, err := netip.ParseAddrPort(addr.String())
+	if err != nil {
+		return
+	}
+	l.bound = append(l.bound, Listener{Network: network, Addr: ap.String()})
+	if _, ok := l.ports[network]; !ok {
+		l.ports[network] = int(ap.Port())
+	}
+	if l.host == "" {
+		ip := ap.Addr()
+		if ip.IsUnspecified() {
+			ip = netip.MustParseAddr("127.0.0.1")
+		}
+		l.host = ip.String()
+	}
+	s := *l.self.Load()
+	s.host = netip.MustParseAddr(l.host)
+	s.addrs = append(append([]netip.AddrPort(nil), s.addrs...), ap)
+	l.self.Store(&s)
+}
+
+// Close closes every socket.
+func (l *Listeners) Close() {
+	l.mu.Lock()
+	cs := l.closers
+	l.closers = nil
+	l.mu.Unlock()
+	for _, c := range cs {
+		_ = c.Close()
+	}
+}
+
+// Bound returns the addresses actually bound (useful with port 0).
+func (l *Listeners) Bound() []Listener {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Listener(nil), l.bound...)
+}
+
+// Advertised returns the host:port ringd puts in Via and Record-Route for
+// a transport.
+func (l *Listeners) Advertised(transport string) (string, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	network := strings.ToLower(transport)
+	if p, ok := l.ports[network]; ok {
+		return l.host, p
+	}
+	for _, p := range l.ports {
+		return l.host, p
+	}
+	return l.host, 5060
+}
+
+// LocalAddr is the address ringd's requests leave from on UDP: its
+// listener, so that they come from the port their Via names. Other
+// transports pick theirs (zero Addr).
+func (l *Listeners) LocalAddr(transport string) sip.Addr {
+	if !strings.EqualFold(transport, "UDP") {
+		return sip.Addr{}
+	}
+	host, port := l.Advertised("UDP")
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return sip.Addr{}
+	}
+	return sip.Addr{IP: ip, Port: port}
+}
+
+// IsLocal reports whether host:port names ringd: its domain, an alias, or
+// one of its listen addresses (port 0 meaning the default 5060).
+func (l *Listeners) IsLocal(host string, port int) bool {
+	s := l.self.Load()
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, s.domain) {
+		return true
+	}
+	for _, a := range s.aliases {
+		if strings.EqualFold(host, a) {
+			return true
+		}
+	}
+	if port == 0 {
+		port = 5060
+	}
+	ip, ipErr := netip.ParseAddr(host)
+	for _, ap := range s.addrs {
+		if int(ap.Port()) != port {
+			continue
+		}
+		if ipErr == nil && (ip == ap.Addr() || ap.Addr().IsUnspecified() && (ip.IsLoopback() || ip == s.host)) {
+			return true
+		}
+		if strings.EqualFold(host, "localhost") && ap.Addr().IsLoopback() {
+			return true
+		}
+	}
+	return false
+}
+
+// udpConn is the UDP socket bound at addr.
+func (l *Listeners) udpConn(addr net.Addr) net.PacketConn {
+	if addr == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.udp[addr.String()]
+}
