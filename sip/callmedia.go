@@ -12,42 +12,6 @@ import (
 	"github.com/ringd/ringd/sip/transport"
 )
 
-// GroupMedia is what ringd plays to a ring group's callers while the
-// members ring: the welcome prompt, then the join prompt, then music on
-// hold over and over. With FullJoin the members start ringing only once
-// the welcome and join prompts have been played.
-type GroupMedia struct {
-	Welcome, Join, MOH *media.Prompt
-	FullJoin           bool
-}
-
-// plays reports whether the group has anything to play.
-func (g GroupMedia) plays() bool { return g.Welcome != nil || g.Join != nil || g.MOH != nil }
-
-// sequence is the prompts played once, in order.
-func (g GroupMedia) sequence() []*media.Prompt {
-	var seq []*media.Prompt
-	for _, p := range []*media.Prompt{g.Welcome, g.Join} {
-		if p != nil {
-			seq = append(seq, p)
-		}
-	}
-	return seq
-}
-
-// callMedia is ringd's own end of a caller's media: one RTP port, the
-// caller's offer, the codec chosen, and ringd's To tag for the responses
-// it sends itself (183 with early media, 200 for a greeting or a page).
-// The driver goroutine owns it; the player and relay run on their own.
-type callMedia struct {
-	port   *media.Port
-	offer  media.Offer
-	codec  media.Codec
-	tag    string
-	player *media.Player
-	relay  *media.Relay
-}
-
 // openMedia reads the caller's SDP offer and takes an RTP port. On failure
 // it returns the SIP status to answer with: 488 for an offer ringd cannot
 // answer (no SDP, no PCMU/PCMA), 503 when no RTP port is free.
@@ -89,26 +53,6 @@ func (d *driver) play(m *callMedia, seq []*media.Prompt, loop *media.Prompt, ove
 	m.player = media.Play(d.clock, m.port.Conn, m.offer.Addr, m.codec, seq, loop, end)
 }
 
-func (m *callMedia) stopPlayer() {
-	if m.player != nil {
-		m.player.Stop()
-		m.player = nil
-	}
-}
-
-// close stops whatever plays or relays and gives the port back.
-func (m *callMedia) close() {
-	if m == nil {
-		return
-	}
-	m.stopPlayer()
-	if m.relay != nil {
-		m.relay.Close()
-		m.relay = nil
-	}
-	_ = m.port.Close()
-}
-
 // startEarlyMedia answers a group call with 183 Session Progress and
 // ringd's SDP, and plays the group's prompts while members ring; with
 // hold, the driver hears when the prompts before the music are over
@@ -134,13 +78,14 @@ func (d *driver) startEarlyMedia(c *call, gm GroupMedia, hold bool) bool {
 	return true
 }
 
-// stopMedia ends ringd's own media of a call (a member answered, the call
-// failed over or ended).
-func (c *call) stopMedia() {
-	if c.media != nil {
-		c.media.close()
-		c.media = nil
+// pageOffer makes a member leg of a page ringd's own: its SDP offer and
+// its Contact, so the member's audio path and its BYE come to ringd.
+func (d *driver) pageOffer(c *call, req *sip.Request) {
+	req.SetBody(d.mediaSDP(c.media, req.Transport(), "sendonly"))
+	if req.GetHeader("Content-Type") == nil {
+		req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 	}
+	req.ReplaceHeader(proxy.Contact(d.self, req.Transport()))
 }
 
 // openRTP sets up ringd's RTP ports on the address of its first UDP

@@ -1,19 +1,24 @@
 package sip
 
 import (
-	"strconv"
+	"net/netip"
+	"sync"
 
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/clock"
+	"github.com/ringd/ringd/sip/media"
 	"github.com/ringd/ringd/sip/proxy"
-	"github.com/ringd/ringd/strategy"
 )
+
+// What the driver keeps of each call. A handler makes a call and hands it
+// over (evInvite); from then on only the driver touches it and what hangs
+// from it.
 
 // call is the driver's side of one engine call: the caller's INVITE
 // transaction, one leg per engine leg, and ringd's own media toward the
-// caller. A handler makes it and hands it over (evInvite); from then on
-// only the driver touches it.
+// caller.
 type call struct {
 	id        engine.CallID
 	req       *sip.Request
@@ -64,148 +69,80 @@ func (c *call) release() {
 // interface: end once the final response's retransmission timers are done.
 type gracefulTx interface{ TerminateGracefully() }
 
-// arrive routes a new call: to a ring group, or to an extension; else 404.
-// The number is looked up in the engine's snapshot, the one the call will
-// route with.
-func (d *driver) arrive(c *call) {
-	if c.cancelled || c.gone { // the CANCEL overtook the arrival: nothing to ring
-		c.finish()
+// stopMedia ends ringd's own media of a call (a member answered, the call
+// failed over or ended).
+func (c *call) stopMedia() {
+	if c.media != nil {
+		c.media.close()
+		c.media = nil
+	}
+}
+
+// leg is the driver's side of one engine leg: a fork of INVITEs to every
+// contact of an extension, or to one URI.
+type leg struct {
+	c           *call
+	index       int
+	ext         string // the extension rung, "" for a leg to a URI
+	member      bool   // a ring-group member's leg: counts in ringd_ringing_legs
+	counted     bool
+	toRewritten bool
+	fork        *proxy.Fork
+	prov        *sip.Response  // last provisional, for ActForwardProvisional
+	answer      *sip.Response  // the 2xx, for ActAnswerCaller / ActJoinPage
+	rtp         netip.AddrPort // paging: where the member takes the relayed audio
+	left        bool           // paging: the member hung up its leg of the page
+}
+
+// callMedia is ringd's own end of a caller's media: one RTP port, the
+// caller's offer, the codec chosen, and ringd's To tag for the responses
+// it sends itself (183 with early media, 200 for a greeting or a page).
+// The player and relay run on their own goroutines.
+type callMedia struct {
+	port   *media.Port
+	offer  media.Offer
+	codec  media.Codec
+	tag    string
+	player *media.Player
+	relay  *media.Relay
+}
+
+func (m *callMedia) stopPlayer() {
+	if m.player != nil {
+		m.player.Stop()
+		m.player = nil
+	}
+}
+
+// close stops whatever plays or relays and gives the port back.
+func (m *callMedia) close() {
+	if m == nil {
 		return
 	}
-	if d.draining || d.stopping != nil {
-		d.refuse(c)
-		return
+	m.stopPlayer()
+	if m.relay != nil {
+		m.relay.Close()
+		m.relay = nil
 	}
-	snap := d.eng.Snapshot()
-	c.snap = snap
-	now, wall := d.now(), d.clock.Now().UnixNano()
-	if gid, ok := snap.Group(c.number); ok {
-		d.arriveGroup(c, gid, now, wall)
-		return
-	}
-	if x, ok := snap.Extension(c.number); ok {
-		d.admit(c, engine.Event{Kind: engine.EvCall, At: now, Wall: wall, Ext: x, Caller: callerOf(c.req)})
-		return
-	}
-	d.respondCaller(c, 404)
+	_ = m.port.Close()
 }
 
-// admit feeds the arrival of call c; one the engine does not take (its
-// group or extension is gone) gets 404.
-func (d *driver) admit(c *call, ev engine.Event) {
-	d.arriving = c
-	d.feed(ev)
-	d.arriving = nil
-	if c.id == 0 {
-		d.respondCaller(c, 404)
-	}
+// greeting is one play_greeting played; its deadline is the wait for the
+// caller's ACK.
+type greeting struct {
+	clock.Deadline
+	c     *call
+	m     *callMedia
+	seq   []*media.Prompt // what to play once the ACK comes
+	acked bool            // the caller's ACK came
 }
 
-// refuse answers a new call 503 with Retry-After: ringd is stopping, or
-// too busy to take it.
-func (d *driver) refuse(c *call) {
-	d.replies.respond(c.tx, c.req, 503, "Service Unavailable", retryAfter(d.set.ShutdownRetryAfter))
-	c.finish()
-}
+// localDialogs are the Call-IDs of the dialogs ringd itself is an end of
+// (pages, greetings): the handlers look them up to hand their ACK and BYE
+// to the driver, which alone adds and removes them. Safe for concurrent
+// use.
+type localDialogs struct{ ids sync.Map }
 
-// arriveGroup starts a call to a ring group: a page opens its relay first;
-// a group with prompts answers 183 and plays them, and with
-// play_full_join_prompt its members ring only once they are over (the
-// engine holds the call meanwhile).
-func (d *driver) arriveGroup(c *call, gid engine.GroupID, now, wall int64) {
-	c.group = true
-	kind := engine.EvArrive
-	if c.snap.Groups[gid].Plan.Kind == strategy.PagingIntercom {
-		if !d.openPage(c) {
-			return
-		}
-	} else if gm := d.set.GroupMedia[c.number]; gm.plays() {
-		if gm.FullJoin && len(gm.sequence()) > 0 {
-			if d.startEarlyMedia(c, gm, true) {
-				kind = engine.EvHold // the members ring once the prompts are over
-			}
-		} else {
-			d.startEarlyMedia(c, gm, false)
-		}
-	}
-	d.admit(c, engine.Event{Kind: kind, At: now, Wall: wall, Group: gid, Caller: callerOf(c.req)})
-	d.eng.Reserve(readyCallSlots) // for the next arrival, outside its decision
-}
-
-// admitted: the engine took call c, whose actions come next.
-func (d *driver) admitted(c *call) {
-	if !c.group {
-		return
-	}
-	gid, _ := c.snap.Group(c.number)
-	c.strategy = c.snap.Groups[gid].Plan.Kind.String()
-	d.plan(c)
-	d.metrics.CallStarted(c.number)
-}
-
-// plan notes the members the call's group planned to ring, for its log line.
-func (d *driver) plan(c *call) {
-	d.eng.Planned(c.id, func(ext strategy.ExtID) { c.planned = append(c.planned, c.snap.Extensions[ext].Number) })
-}
-
-// startHeld rings the members of a held call: its prompts are over.
-func (d *driver) startHeld(c *call) {
-	if c.ended || c.final {
-		return
-	}
-	d.feed(engine.Event{Kind: engine.EvStart, At: d.now(), Call: c.id})
-	d.plan(c)
-}
-
-// callerCancel: the caller's CANCEL came (sipgo answered it 200 and the
-// INVITE 487).
-func (d *driver) callerCancel(c *call) {
-	c.cancelled = true
-	if c.id != 0 && !c.ended {
-		d.feed(engine.Event{Kind: engine.EvCallerCancel, At: d.now(), Call: c.id})
-	}
-}
-
-// callerGone: the caller's INVITE transaction ended. Before its final
-// response (a transport failure) the engine ends the call without one.
-func (d *driver) callerGone(c *call) {
-	c.gone = true
-	if c.id != 0 && !c.ended && !c.final {
-		d.feed(engine.Event{Kind: engine.EvHangup, At: d.now(), Call: c.id})
-	}
-}
-
-// hungUp is a BYE (or a dialog timeout) of a call ringd connected: the
-// engine ends it (and writes the record of a group call).
-func (d *driver) hungUp(callID string) {
-	c, ok := d.talking[callID]
-	if !ok {
-		return
-	}
-	delete(d.talking, callID)
-	if !c.ended {
-		d.feed(engine.Event{Kind: engine.EvHangup, At: d.now(), Call: c.id})
-	}
-}
-
-// callerOf is who calls, as the engine needs it: the name its record
-// shows (the From user, or the whole From URI when it has none), and what
-// sequential ring's criteria read (the number and Privacy).
-func callerOf(req *sip.Request) engine.Caller {
-	var user, privacy, name string
-	if f := req.From(); f != nil {
-		user, name = f.Address.User, f.Address.User
-		if name == "" {
-			name = f.Address.String()
-		}
-	}
-	if h := req.GetHeader("Privacy"); h != nil {
-		privacy = h.Value()
-	}
-	c := engine.ClassifyCaller(user, privacy)
-	c.Name = name
-	return c
-}
-
-// retryAfter is the Retry-After header of a 503.
-func retryAfter(seconds int) sip.Header { return sip.NewHeader("Retry-After", strconv.Itoa(seconds)) }
+func (l *localDialogs) add(id string)      { l.ids.Store(id, struct{}{}) }
+func (l *localDialogs) remove(id string)   { l.ids.Delete(id) }
+func (l *localDialogs) has(id string) bool { _, ok := l.ids.Load(id); return ok }

@@ -1,6 +1,11 @@
 package sip
 
-import "github.com/emiago/sipgo/sip"
+import (
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/ringd/ringd/engine/cdr"
+	"github.com/ringd/ringd/strategy"
+)
 
 // event is what the driver receives: a typed value, never a function.
 // Only the fields its kind names are set.
@@ -31,11 +36,33 @@ const (
 	evDialogBye                         // a BYE passed through: the dialog is over
 	evLocalAck                          // the ACK of a 200 ringd sent itself
 	evLocalBye                          // a BYE for a dialog ringd is an end of (a page, a greeting)
-	evPromptsOver                       // the prompts a call's members wait for are over
+	evPromptsOver                       // the prompts played to a call before something else are over
 	evMembers                           // registration states changed
 	evApply                             // new settings
 	evQuery                             // a question from outside (the admin API, tests)
 	evShrink                            // give back what the busiest moment left
 	evDrain                             // take no new calls; tell when none rings
 	evStop                              // end every call and stop
+)
+
+// query is a question from outside the driver (the admin API, tests),
+// answered on the driver goroutine (evQuery); done is closed once it is.
+type query struct {
+	kind  queryKind
+	ext   string // qMember, qBusy
+	calls []cdr.LiveCall
+	n     int
+	state strategy.MemberState
+	busy  bool
+	done  chan struct{}
+}
+
+type queryKind uint8
+
+const (
+	qCalls      queryKind = iota // the group calls in progress (GET /calls)
+	qGroupCalls                  // how many group calls are in progress
+	qMember                      // an extension's state as the engine knows it
+	qBusy                        // whether an extension is on a call
+	qConnected                   // how many calls are connected
 )

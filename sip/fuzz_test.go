@@ -54,9 +54,9 @@ func FuzzRequestHandling(f *testing.F) {
 		if !ok {
 			return
 		}
-		if rej := checkRequest(self, req); rej != nil {
-			if rej.code < 400 || rej.code > 699 {
-				t.Fatalf("a refused request got %d", rej.code)
+		if rej := proxy.Validate(self, req); rej != nil {
+			if rej.Code < 400 || rej.Code > 699 {
+				t.Fatalf("a refused request got %d", rej.Code)
 			}
 			return
 		}

@@ -6,7 +6,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/engine"
-	"github.com/ringd/ringd/sip/clock"
 	"github.com/ringd/ringd/sip/media"
 	"github.com/ringd/ringd/sip/proxy"
 )
@@ -20,15 +19,6 @@ import (
 // greetingAckWait is how long ringd waits for the ACK of its 200 before it
 // gives the greeting up (Timer H, 64 * T1).
 const greetingAckWait = 32 * time.Second
-
-// greeting is one greeting played; its deadline is the wait for the ACK.
-type greeting struct {
-	clock.Deadline
-	c     *call
-	m     *callMedia
-	seq   []*media.Prompt // what to play once the ACK comes
-	acked bool            // the caller's ACK came
-}
 
 // playGreeting carries out a play_greeting destination.
 func (d *driver) playGreeting(c *call, a *engine.Action) {
@@ -75,30 +65,6 @@ func (d *driver) greetingTimeout(g *greeting) {
 	if !g.acked {
 		d.endGreeting(g, false)
 	}
-}
-
-// localAck is the caller's ACK of a 200 ringd sent itself: the greeting
-// starts.
-func (d *driver) localAck(id string) {
-	g, ok := d.greets[id]
-	if !ok || g.acked {
-		return
-	}
-	g.acked = true
-	d.timers.Clear(g)
-	d.play(g.m, g.seq, nil, &event{kind: evPromptsOver, call: g.c})
-}
-
-// promptsOver: the prompts played to call c before something else are
-// over: a greeting's (ringd hangs up), or those its members wait for.
-func (d *driver) promptsOver(c *call) {
-	if g, ok := d.greets[c.callID]; ok && g.c == c {
-		if g.acked {
-			d.endGreeting(g, true)
-		}
-		return
-	}
-	d.startHeld(c)
 }
 
 // endGreeting stops the greeting; with bye ringd hangs up the caller.

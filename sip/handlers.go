@@ -61,14 +61,14 @@ func (s *Server) handle(req *sip.Request, tx sip.ServerTransaction) bool {
 // checked applies the request checks and answers a refused request; it
 // reports whether the request may go on.
 func (s *Server) checked(req *sip.Request, tx sip.ServerTransaction) bool {
-	rej := checkRequest(s.listeners, req)
+	rej := proxy.Validate(s.listeners, req)
 	if rej == nil {
 		return true
 	}
-	s.metrics.Reject(rej.why)
-	s.log.Sugar().Debugw("request refused", "method", req.Method, "code", rej.code, "reason", rej.why, "source", req.Source())
+	s.metrics.Reject(rej.Why)
+	s.log.Sugar().Debugw("request refused", "method", req.Method, "code", rej.Code, "reason", rej.Why, "source", req.Source())
 	if !req.IsAck() {
-		s.replies.respond(tx, req, rej.code, rej.reason, rej.header)
+		s.replies.respond(tx, req, rej.Code, rej.Reason, rej.Header)
 	}
 	return false
 }
@@ -163,7 +163,7 @@ func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
 }
 
 func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
-	if checkRequest(s.listeners, req) != nil || proxy.ToTag(req) == "" {
+	if proxy.Validate(s.listeners, req) != nil || proxy.ToTag(req) == "" {
 		return // a stray ACK is absorbed, never answered
 	}
 	if id := proxy.CallID(req); s.local.has(id) && req.Route() == nil {

@@ -1,37 +1,17 @@
 package sip
 
 import (
-	"net/netip"
-
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip/proxy"
 )
 
-// leg is the driver's side of one engine leg: a fork of INVITEs to every
-// contact of an extension, or to one URI. It is the fork's Owner: what
-// the fork decides comes back here, on the driver goroutine.
-type leg struct {
-	d           *driver
-	c           *call
-	index       int
-	ext         string // the extension rung, "" for a leg to a URI
-	member      bool   // a ring-group member's leg: counts in ringd_ringing_legs
-	counted     bool
-	toRewritten bool
-	fork        *proxy.Fork
-	prov        *sip.Response  // last provisional, for ActForwardProvisional
-	answer      *sip.Response  // the 2xx, for ActAnswerCaller / ActJoinPage
-	rtp         netip.AddrPort // paging: where the member takes the relayed audio
-	left        bool           // paging: the member hung up its leg of the page
-}
-
 // startLeg forks a leg to every contact of the extension (or to the URI),
 // with the headers the engine decided. Nowhere to send it is a failure of
 // the leg (480).
 func (d *driver) startLeg(c *call, a *engine.Action) {
-	l := &leg{d: d, c: c, index: a.Leg, member: a.Group >= 0}
+	l := &leg{c: c, index: a.Leg, member: a.Group >= 0}
 	c.legs = append(c.legs, l)
 	var targets []sip.Uri
 	if a.Ext >= 0 {
@@ -66,7 +46,7 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 		}
 		reqs = append(reqs, r)
 	}
-	l.fork = proxy.NewFork(reqs, l)
+	l.fork = proxy.NewFork(reqs, &forkOwner{d: d, l: l})
 	for _, b := range l.fork.Branches {
 		d.branches[b.Key] = b
 	}
@@ -77,73 +57,73 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 	l.fork.Start(d.now())
 }
 
-// ended takes the leg out of ringd_ringing_legs (once).
-func (l *leg) ended() {
+// legEnded takes a leg out of ringd_ringing_legs (once).
+func (d *driver) legEnded(l *leg) {
 	if l.counted {
 		l.counted = false
-		l.d.metrics.LegRinging(-1)
+		d.metrics.LegRinging(-1)
 	}
 }
 
-// Send implements proxy.Owner.
-func (l *leg) Send(b *proxy.Branch, req *sip.Request) {
-	if err := l.d.write(req, b.Key); err != nil {
-		l.fork.WriteFailed(b, req)
+// forkOwner carries out what a leg's fork decides (proxy.Owner), on the
+// driver goroutine.
+type forkOwner struct {
+	d *driver
+	l *leg
+}
+
+func (o *forkOwner) Send(b *proxy.Branch, req *sip.Request) {
+	if err := o.d.write(req, b.Key); err != nil {
+		o.l.fork.WriteFailed(b, req)
 	}
 }
 
-// Armed implements proxy.Owner.
-func (l *leg) Armed(b *proxy.Branch) {
+func (o *forkOwner) Armed(b *proxy.Branch) {
 	at, ok := b.Next()
-	l.d.arm(b, at, ok)
+	o.d.arm(b, at, ok)
 }
 
-// SendCancel implements proxy.Owner.
-func (l *leg) SendCancel(b *proxy.Branch, reason string) { l.d.originate(proxy.Cancel(b.Req, reason)) }
-
-// Over implements proxy.Owner.
-func (l *leg) Over(b *proxy.Branch) {
-	l.d.timers.Clear(b)
-	delete(l.d.branches, b.Key)
+func (o *forkOwner) SendCancel(b *proxy.Branch, reason string) {
+	o.d.originate(proxy.Cancel(b.Req, reason))
 }
 
-// Provisional implements proxy.Owner.
-func (l *leg) Provisional(res *sip.Response) {
-	if l.c.ended {
+func (o *forkOwner) Over(b *proxy.Branch) {
+	o.d.timers.Clear(b)
+	delete(o.d.branches, b.Key)
+}
+
+func (o *forkOwner) Provisional(res *sip.Response) {
+	if c := o.l.c; !c.ended {
+		o.l.prov = res
+		o.d.feed(engine.Event{Kind: engine.EvProvisional, At: o.d.now(), Call: c.id, Leg: o.l.index, Code: res.StatusCode})
+	}
+}
+
+func (o *forkOwner) Answered(b *proxy.Branch, res *sip.Response) {
+	c := o.l.c
+	if c.ended {
+		o.d.releaseBranch(b)
 		return
 	}
-	l.prov = res
-	l.d.feed(engine.Event{Kind: engine.EvProvisional, At: l.d.now(), Call: l.c.id, Leg: l.index, Code: res.StatusCode})
+	o.l.answer = res
+	o.d.feed(engine.Event{Kind: engine.EvAnswered, At: o.d.now(), Call: c.id, Leg: o.l.index, Code: res.StatusCode})
 }
 
-// Answered implements proxy.Owner.
-func (l *leg) Answered(b *proxy.Branch, res *sip.Response) {
-	if l.c.ended {
-		l.d.releaseBranch(b)
-		return
-	}
-	l.answer = res
-	l.d.feed(engine.Event{Kind: engine.EvAnswered, At: l.d.now(), Call: l.c.id, Leg: l.index, Code: res.StatusCode})
-}
-
-// Retransmitted implements proxy.Owner: the winning 2xx again goes to the
-// caller again.
-func (l *leg) Retransmitted(res *sip.Response) {
-	if l.answer != nil {
-		_ = l.d.replies.reply(l.c.tx, proxy.Upstream(res, l.c.req, l.toRewritten))
+// Retransmitted: the winning 2xx again goes to the caller again.
+func (o *forkOwner) Retransmitted(res *sip.Response) {
+	if o.l.answer != nil {
+		_ = o.d.replies.reply(o.l.c.tx, proxy.Upstream(res, o.l.c.req, o.l.toRewritten))
 	}
 }
 
-// Failed implements proxy.Owner.
-func (l *leg) Failed(code int) {
-	l.ended()
-	if !l.c.ended {
-		l.d.feed(engine.Event{Kind: engine.EvFailed, At: l.d.now(), Call: l.c.id, Leg: l.index, Code: code})
+func (o *forkOwner) Failed(code int) {
+	o.d.legEnded(o.l)
+	if c := o.l.c; !c.ended {
+		o.d.feed(engine.Event{Kind: engine.EvFailed, At: o.d.now(), Call: c.id, Leg: o.l.index, Code: code})
 	}
 }
 
-// Release implements proxy.Owner.
-func (l *leg) Release(b *proxy.Branch) { l.d.releaseBranch(b) }
+func (o *forkOwner) Release(b *proxy.Branch) { o.d.releaseBranch(b) }
 
 // releaseBranch acknowledges a 2xx nobody wants and hangs the session up.
 func (d *driver) releaseBranch(b *proxy.Branch) {

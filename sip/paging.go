@@ -1,7 +1,6 @@
 package sip
 
 import (
-	"github.com/emiago/sipgo/sip"
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/engine"
@@ -45,16 +44,6 @@ func (d *driver) answerLocal(c *call) {
 	c.finish()
 }
 
-// pageOffer makes a member leg of a page ringd's own: its SDP offer and
-// its Contact, so the member's audio path and its BYE come to ringd.
-func (d *driver) pageOffer(c *call, req *sip.Request) {
-	req.SetBody(d.mediaSDP(c.media, req.Transport(), "sendonly"))
-	if req.GetHeader("Content-Type") == nil {
-		req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
-	}
-	req.ReplaceHeader(proxy.Contact(d.self, req.Transport()))
-}
-
 // joinPage acknowledges a member's auto-answer 2xx (ringd is its UAC) and
 // starts relaying the caller's audio to the address its SDP answer gives.
 func (d *driver) joinPage(c *call, l *leg) {
@@ -76,36 +65,6 @@ func (d *driver) joinPage(c *call, l *leg) {
 	}
 	l.rtp = ans.Addr
 	c.media.relay.Add(ans.Addr)
-}
-
-// localBye handles a BYE for a dialog ringd is itself the end of: a page
-// (from the caller, or from one member) or a greeting. It reports whether
-// the BYE was one of those.
-func (d *driver) localBye(req *sip.Request) bool {
-	id := proxy.CallID(req)
-	if g, ok := d.greets[id]; ok {
-		d.endGreeting(g, false)
-		return true
-	}
-	c, ok := d.pages[id]
-	if !ok {
-		return false
-	}
-	tag := proxy.FromTag(req)
-	if tag == proxy.FromTag(c.req) {
-		return d.endPage(id)
-	}
-	for _, l := range c.legs {
-		if l.answer != nil && !l.left && proxy.ToTag(l.answer) == tag {
-			l.left = true
-			if l.rtp.IsValid() && c.media != nil && c.media.relay != nil {
-				c.media.relay.Remove(l.rtp)
-			}
-			d.busyChanged(d.dialogs.End(id + ";page=" + l.ext))
-			return true
-		}
-	}
-	return false
 }
 
 // endPage is the caller's BYE to ringd for a page: hang up every joined

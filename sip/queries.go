@@ -1,32 +1,8 @@
 package sip
 
-import (
-	"github.com/ringd/ringd/engine/cdr"
-	"github.com/ringd/ringd/strategy"
-)
+import "github.com/ringd/ringd/engine/cdr"
 
-// query is a question from outside the driver (the admin API, tests),
-// answered on the driver goroutine (evQuery).
-type query struct {
-	kind  queryKind
-	ext   string // qMember, qBusy
-	calls []cdr.LiveCall
-	n     int
-	state strategy.MemberState
-	busy  bool
-	done  chan struct{}
-}
-
-type queryKind uint8
-
-const (
-	qCalls      queryKind = iota // the group calls in progress (GET /calls)
-	qGroupCalls                  // how many group calls are in progress
-	qMember                      // an extension's state as the engine knows it
-	qBusy                        // whether an extension is on a call
-	qConnected                   // how many calls are connected
-)
-
+// answer answers a question from outside the driver.
 func (d *driver) answer(q *query) {
 	switch q.kind {
 	case qCalls:

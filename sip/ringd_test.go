@@ -157,7 +157,7 @@ func testLogger() *zap.Logger {
 		return zap.NewNop()
 	}
 	l, _ := zap.NewDevelopment()
-	RouteLibraryLogs(l)
+	transport.RouteLibraryLogs(l)
 	return l
 }
 

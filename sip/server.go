@@ -2,8 +2,6 @@ package sip
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,8 +9,6 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 	"go.uber.org/zap"
-	"go.uber.org/zap/exp/zapslog"
-	"go.uber.org/zap/zapcore"
 
 	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip/clock"
@@ -49,116 +45,6 @@ type Server struct {
 	started  atomic.Bool
 	draining atomic.Bool
 	closed   sync.Once
-}
-
-// RouteLibraryLogs sends sipgo's own log output (log/slog) into zap. It sets
-// a process-wide default, so the program calls it once at start.
-func RouteLibraryLogs(log *zap.Logger) {
-	// Sampled: sipgo logs every datagram it cannot parse at error level, and
-	// a flood of garbage must not become a flood of log lines (the first 10
-	// of a message each second, then none until the next second).
-	core := zapcore.NewSamplerWithOptions(log.Named("sipgo").Core(), time.Second, 10, 0)
-	sip.SetDefaultLogger(slog.New(zapslog.NewHandler(core)))
-}
-
-// New builds a server; Start binds and serves.
-func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
-	if set.Snapshot == nil {
-		return nil, errors.New("sip: no routing snapshot")
-	}
-	if len(set.Listen) == 0 {
-		return nil, errors.New("sip: no listen address")
-	}
-	set.defaults()
-	s := &Server{log: log, clock: clock.Real(), local: &localDialogs{}}
-	if len(hooks) > 0 {
-		s.hooks = hooks[0]
-	}
-	if s.hooks.Clock != nil {
-		s.clock = s.hooks.Clock
-	}
-	if reg := s.hooks.Metrics; reg != nil {
-		s.metrics = metrics.New(reg)
-	}
-	s.replies = replies{s.metrics}
-	s.listeners = transport.NewListeners(log, set.Domain, set.Aliases)
-	s.filter = transport.NewFilter(set.policy(), s.clock, s.metrics, log, s.listeners)
-	s.auth = registrar.NewDigest(set.Domain)
-	s.loc = registrar.NewLocation()
-	s.loc.SetStatic(staticContacts(&set))
-	parser := sip.NewParser()
-	if set.Protection.MaxMessage > 0 {
-		parser.MaxMessageLength = set.Protection.MaxMessage
-	}
-	ua, err := sipgo.NewUA(sipgo.WithUserAgent("ringd"), sipgo.WithUserAgentHostname(set.Domain),
-		sipgo.WithUserAgentParser(parser),
-		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerReadFilter(s.filter.Read)),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerUnhandledResponseHandler(s.onResponse)))
-	if err != nil {
-		return nil, err
-	}
-	if s.client, err = sipgo.NewClient(ua); err != nil {
-		return nil, err
-	}
-	if s.srv, err = sipgo.NewServer(ua); err != nil {
-		return nil, err
-	}
-	s.ua = ua
-	s.settings.Store(&set)
-	s.registrar = &registrar.Registrar{Location: s.loc, Auth: s.auth, Clock: s.clock, Password: s.password,
-		Expires: func() (time.Duration, time.Duration) {
-			st := s.settings.Load()
-			return st.RegisterMinExpires, st.RegisterMaxExpires
-		},
-		Changed:    func(ext string) { s.drv.post(event{kind: evMembers, exts: []string{ext}}, always) },
-		Binding:    s.hooks.Binding,
-		AuthFailed: s.filter.AuthFailed,
-	}
-	s.send = newSender(s.client, newInbox())
-	s.drv = newDriver(s.settings.Load(), s.clock, log, s.metrics, s.hooks, s.listeners, s.loc, s.send, s.local)
-	s.drv.sweep = s.filter.Sweep
-	if reg := s.hooks.Metrics; reg != nil {
-		reg.MustRegister(metrics.Registrations(func() int { return s.loc.Count(s.clock.Now()) }),
-			metrics.BannedSources(s.filter.BannedCount))
-	}
-	s.routes()
-	return s, nil
-}
-
-func staticContacts(s *Settings) map[string]sip.Uri {
-	out := map[string]sip.Uri{}
-	for num, e := range s.Extensions {
-		if e.Contact == "" {
-			continue
-		}
-		var u sip.Uri
-		if err := sip.ParseUri(e.Contact, &u); err == nil {
-			out[num] = u
-		}
-	}
-	return out
-}
-
-// Start binds every listener and starts serving; it returns once they are
-// bound. Serving stops when ctx ends (calls are dropped) or Close is
-// called.
-func (s *Server) Start(ctx context.Context) error {
-	for _, l := range s.settings.Load().Listen {
-		if err := s.listeners.Listen(s.srv, l); err != nil {
-			s.listeners.Close()
-			return err
-		}
-	}
-	rtp, err := openRTP(s.settings.Load(), s.listeners.Bound())
-	if err != nil {
-		s.listeners.Close()
-		return err
-	}
-	s.drv.rtp = rtp
-	s.send.start()
-	s.started.Store(true)
-	go s.drv.run(ctx.Done())
-	return nil
 }
 
 // Close ends the calls still in progress - each writes its record: a
@@ -292,4 +178,20 @@ func (s *Server) onResponse(res *sip.Response) {
 	if cseq := res.CSeq(); cseq != nil && (cseq.MethodName == sip.INVITE || cseq.MethodName == sip.CANCEL || cseq.MethodName == sip.BYE) {
 		s.drv.post(event{kind: evResponse, res: res}, network)
 	}
+}
+
+// staticContacts are the configured contacts of the extensions that do not
+// register.
+func staticContacts(s *Settings) map[string]sip.Uri {
+	out := map[string]sip.Uri{}
+	for num, e := range s.Extensions {
+		if e.Contact == "" {
+			continue
+		}
+		var u sip.Uri
+		if err := sip.ParseUri(e.Contact, &u); err == nil {
+			out[num] = u
+		}
+	}
+	return out
 }

@@ -80,6 +80,29 @@ func (s *Settings) policy() transport.Policy {
 	return transport.Policy{Protection: s.Protection, Trusted: s.Trusted}
 }
 
+// GroupMedia is what ringd plays to a ring group's callers while the
+// members ring: the welcome prompt, then the join prompt, then music on
+// hold over and over. With FullJoin the members start ringing only once
+// the welcome and join prompts have been played.
+type GroupMedia struct {
+	Welcome, Join, MOH *media.Prompt
+	FullJoin           bool
+}
+
+// plays reports whether the group has anything to play.
+func (g GroupMedia) plays() bool { return g.Welcome != nil || g.Join != nil || g.MOH != nil }
+
+// sequence is the prompts played once, in order.
+func (g GroupMedia) sequence() []*media.Prompt {
+	var seq []*media.Prompt
+	for _, p := range []*media.Prompt{g.Welcome, g.Join} {
+		if p != nil {
+			seq = append(seq, p)
+		}
+	}
+	return seq
+}
+
 // Hooks let the program keep what the SIP side produces. Each is optional
 // and is called on ringd's own goroutines: it must return quickly.
 type Hooks struct {

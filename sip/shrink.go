@@ -7,11 +7,6 @@ import "github.com/ringd/ringd/engine"
 // without allocating.
 const warmCallSlots = 256
 
-// readyCallSlots is how many engine call slots the driver keeps built
-// ahead of arrivals (engine.Reserve, after each arrival's decision), so
-// that a decision made while calls climb to a new peak does not build one.
-const readyCallSlots = 32
-
 // shrink gives back what the driver and the engine kept for the busiest
 // moment: the engine's call slots beyond warmCallSlots, and the driver's
 // tables, which Go never shrinks (each is rebuilt at its present size;

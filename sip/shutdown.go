@@ -6,7 +6,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/engine"
-	"github.com/ringd/ringd/sip/clock"
 )
 
 // How long the driver, stopping, waits for what it owes the network: the
@@ -19,12 +18,6 @@ const (
 	owedLimit = 500 * time.Millisecond
 	sendLimit = 2 * time.Second
 )
-
-// stopping is what a stopping driver waits for before it returns.
-type stopping struct {
-	clock.Deadline
-	owedUntil, sendUntil int64
-}
 
 // shutdown ends the calls ringd still carries as it stops, so that each
 // leaves its record: a call still ringing (the grace period is over) is

@@ -97,8 +97,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	defer stopLog()
 	setProcessPolicy()
-	sip.RouteLibraryLogs(log)
-	sip.SetTrace(log, file.Log.SIPTrace)
+	transport.RouteLibraryLogs(log)
+	transport.SetTrace(log, file.Log.SIPTrace)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	ctx, stop := context.WithCancel(context.Background())
@@ -200,7 +200,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 				admin.SetTokens(next.HTTP)
 			}
 			_ = setLevel(level, next.Log) // checked by config.Parse already
-			sip.SetTrace(log, next.Log.SIPTrace)
+			transport.SetTrace(log, next.Log.SIPTrace)
 			log.Info("config reloaded", zap.Stringer("config", src))
 			continue
 		}

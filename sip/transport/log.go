@@ -1,9 +1,24 @@
-package sip
+package transport
 
 import (
+	"log/slog"
+	"time"
+
 	"github.com/emiago/sipgo/sip"
 	"go.uber.org/zap"
+	"go.uber.org/zap/exp/zapslog"
+	"go.uber.org/zap/zapcore"
 )
+
+// RouteLibraryLogs sends sipgo's own log output (log/slog) into zap. It sets
+// a process-wide default, so the program calls it once at start.
+func RouteLibraryLogs(log *zap.Logger) {
+	// Sampled: sipgo logs every datagram it cannot parse at error level, and
+	// a flood of garbage must not become a flood of log lines (the first 10
+	// of a message each second, then none until the next second).
+	core := zapcore.NewSamplerWithOptions(log.Named("sipgo").Core(), time.Second, 10, 0)
+	sip.SetDefaultLogger(slog.New(zapslog.NewHandler(core)))
+}
 
 // SetTrace turns the logging of every SIP message ringd reads and writes on
 // or off (log.sip_trace). It is process-wide, like sipgo's tracer.

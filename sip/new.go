@@ -1,0 +1,102 @@
+package sip
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+	"go.uber.org/zap"
+
+	"github.com/ringd/ringd/sip/clock"
+	"github.com/ringd/ringd/sip/metrics"
+	"github.com/ringd/ringd/sip/registrar"
+	"github.com/ringd/ringd/sip/transport"
+)
+
+// New builds a server; Start binds and serves.
+func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
+	if set.Snapshot == nil {
+		return nil, errors.New("sip: no routing snapshot")
+	}
+	if len(set.Listen) == 0 {
+		return nil, errors.New("sip: no listen address")
+	}
+	set.defaults()
+	s := &Server{log: log, clock: clock.Real(), local: &localDialogs{}}
+	if len(hooks) > 0 {
+		s.hooks = hooks[0]
+	}
+	if s.hooks.Clock != nil {
+		s.clock = s.hooks.Clock
+	}
+	if reg := s.hooks.Metrics; reg != nil {
+		s.metrics = metrics.New(reg)
+	}
+	s.replies = replies{s.metrics}
+	s.listeners = transport.NewListeners(log, set.Domain, set.Aliases)
+	s.filter = transport.NewFilter(set.policy(), s.clock, s.metrics, log, s.listeners)
+	s.auth = registrar.NewDigest(set.Domain)
+	s.loc = registrar.NewLocation()
+	s.loc.SetStatic(staticContacts(&set))
+	parser := sip.NewParser()
+	if set.Protection.MaxMessage > 0 {
+		parser.MaxMessageLength = set.Protection.MaxMessage
+	}
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("ringd"), sipgo.WithUserAgentHostname(set.Domain),
+		sipgo.WithUserAgentParser(parser),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerReadFilter(s.filter.Read)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerUnhandledResponseHandler(s.onResponse)))
+	if err != nil {
+		return nil, err
+	}
+	if s.client, err = sipgo.NewClient(ua); err != nil {
+		return nil, err
+	}
+	if s.srv, err = sipgo.NewServer(ua); err != nil {
+		return nil, err
+	}
+	s.ua = ua
+	s.settings.Store(&set)
+	s.registrar = &registrar.Registrar{Location: s.loc, Auth: s.auth, Clock: s.clock, Password: s.password,
+		Expires: func() (time.Duration, time.Duration) {
+			st := s.settings.Load()
+			return st.RegisterMinExpires, st.RegisterMaxExpires
+		},
+		Changed:    func(ext string) { s.drv.post(event{kind: evMembers, exts: []string{ext}}, always) },
+		Binding:    s.hooks.Binding,
+		AuthFailed: s.filter.AuthFailed,
+	}
+	s.send = newSender(s.client, newInbox())
+	s.drv = newDriver(s.settings.Load(), s.clock, log, s.metrics, s.hooks, s.listeners, s.loc, s.send, s.local)
+	s.drv.sweep = s.filter.Sweep
+	if reg := s.hooks.Metrics; reg != nil {
+		reg.MustRegister(metrics.Registrations(func() int { return s.loc.Count(s.clock.Now()) }),
+			metrics.BannedSources(s.filter.BannedCount))
+	}
+	s.routes()
+	return s, nil
+}
+
+// Start binds every listener and starts serving; it returns once they are
+// bound. Serving stops when ctx ends (calls are dropped) or Close is
+// called.
+func (s *Server) Start(ctx context.Context) error {
+	for _, l := range s.settings.Load().Listen {
+		if err := s.listeners.Listen(s.srv, l); err != nil {
+			s.listeners.Close()
+			return err
+		}
+	}
+	rtp, err := openRTP(s.settings.Load(), s.listeners.Bound())
+	if err != nil {
+		s.listeners.Close()
+		return err
+	}
+	s.drv.rtp = rtp
+	s.send.start()
+	s.started.Store(true)
+	go s.drv.run(ctx.Done())
+	return nil
+}
