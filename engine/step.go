@@ -9,7 +9,8 @@ import (
 // Event is one input of the engine as a value: what the driver feeds it
 // through Step, and what a recorder keeps so that a call can be replayed
 // into a fresh engine (New with the same snapshot, then Step with each
-// event in turn) and give the same actions.
+// event in turn) and give the same actions. Reserve and Shrink are events
+// too: they decide which slot - and so which CallID - a call takes.
 type Event struct {
 	Kind EventKind
 	At   int64 // engine time
@@ -23,6 +24,7 @@ type Event struct {
 	Code   int                  // EvProvisional, EvAnswered, EvFailed, EvAbort
 	State  strategy.MemberState // EvMember
 	Snap   *Snapshot            // EvSnapshot
+	Slots  int                  // EvReserve, EvShrink
 }
 
 // EventKind says which engine input an Event is.
@@ -42,12 +44,15 @@ const (
 	EvMember                            // SetMember
 	EvTick                              // Tick
 	EvSnapshot                          // SetSnapshot (it takes no time: At is ignored)
+	EvReserve                           // Reserve (no time either): which slots the next calls take
+	EvShrink                            // Shrink (no time either)
 )
 
 var eventNames = [...]string{
 	EvArrive: "arrive", EvHold: "hold", EvCall: "call", EvStart: "start", EvProvisional: "provisional",
 	EvAnswered: "answered", EvFailed: "failed", EvCallerCancel: "caller-cancel", EvHangup: "hangup",
 	EvAbort: "abort", EvMember: "member", EvTick: "tick", EvSnapshot: "snapshot",
+	EvReserve: "reserve", EvShrink: "shrink",
 }
 
 func (k EventKind) String() string {
@@ -90,6 +95,10 @@ func (e *Engine) Step(ev Event, out []Action) (CallID, []Action) {
 		if ev.Snap != nil {
 			e.SetSnapshot(ev.Snap)
 		}
+	case EvReserve:
+		e.Reserve(ev.Slots)
+	case EvShrink:
+		e.Shrink(ev.Slots)
 	}
 	return 0, out
 }

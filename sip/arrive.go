@@ -35,8 +35,12 @@ func (d *driver) arrive(c *call) {
 	d.respondCaller(c, 404)
 }
 
-// admit feeds the arrival of call c (see step).
-func (d *driver) admit(c *call, ev engine.Event) { d.fed = append(d.fed, fedEvent{ev: ev, c: c}) }
+// admit feeds the arrival of call c (see step), then readies the slots of
+// the next arrivals, outside this one's decision.
+func (d *driver) admit(c *call, ev engine.Event) {
+	d.fed = append(d.fed, fedEvent{ev: ev, c: c})
+	d.feed(engine.Event{Kind: engine.EvReserve, Slots: readyCallSlots})
+}
 
 // refuse answers a new call 503 with Retry-After: ringd is stopping, or
 // too busy to take it.
@@ -66,7 +70,6 @@ func (d *driver) arriveGroup(c *call, gid engine.GroupID, now, wall int64) {
 		}
 	}
 	d.admit(c, engine.Event{Kind: kind, At: now, Wall: wall, Group: gid, Caller: callerOf(c.req)})
-	d.eng.Reserve(readyCallSlots) // for the next arrival, outside its decision
 }
 
 // admitted: the engine took call c, whose actions come next.

@@ -93,7 +93,7 @@ func newDriver(set *Settings, clk clock.Clock, log *zap.Logger, m *metrics.Metri
 		engineDue: deadlineOf{name: "engine"}, chores: deadlineOf{name: "housekeeping"},
 	}
 	d.eng = engine.New(set.Snapshot)
-	d.eng.Reserve(readyCallSlots)
+	d.feed(engine.Event{Kind: engine.EvReserve, Slots: readyCallSlots})
 	return d
 }
 

@@ -75,6 +75,7 @@ func (d *driver) handle(ev *event) {
 		d.answer(ev.q)
 	case evShrink:
 		d.shrink()
+		d.drain()
 		close(ev.done)
 	case evDrain:
 		d.draining = true

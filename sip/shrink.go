@@ -13,7 +13,7 @@ const warmCallSlots = 256
 // maps.Clone would keep the old size). The program calls it (Server.Shrink)
 // before it returns memory to the OS after a load.
 func (d *driver) shrink() {
-	d.eng.Shrink(warmCallSlots)
+	d.feed(engine.Event{Kind: engine.EvShrink, Slots: warmCallSlots})
 	d.calls = resized(d.calls)
 	d.talking = resized(d.talking)
 	d.pages = resized(d.pages)

@@ -29,8 +29,13 @@ type Filter struct {
 	clock   clock.Clock
 	metrics *metrics.Metrics
 	log     *zap.Logger
-	conns   *Listeners // where stateless replies leave from
+	conns   udpConns // where stateless replies leave from
 	policy  atomic.Pointer[Policy]
+}
+
+// udpConns finds the UDP socket bound at a local address (Listeners).
+type udpConns interface {
+	udpConn(addr net.Addr) net.PacketConn
 }
 
 // Policy is what the filter judges by.

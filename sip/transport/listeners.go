@@ -67,7 +67,7 @@ func (l *Listeners) Listen(srv *sipgo.Server, spec Listener) error {
 	var addr net.Addr
 	switch spec.Network {
 	case "udp":
-		conn, err := l.listenUDP(spec.Addr)
+		conn, err := listenUDP(l.log, spec.Addr)
 		if err != nil {
 			return err
 		}

@@ -109,20 +109,20 @@ func (u *rawUDP) ReadFrom(b []byte) (int, net.Addr, error) {
 // udpAddrOf converts a received sockaddr; nil for a family other than IPv4
 // or IPv6. The address and its IP are one allocation.
 func udpAddrOf(sa *syscall.RawSockaddrAny) *net.UDPAddr {
-	type addrIP struct {
+	type addrWithIP struct {
 		net.UDPAddr
 		ip [16]byte
 	}
 	switch sa.Addr.Family {
 	case syscall.AF_INET:
 		in := (*syscall.RawSockaddrInet4)(unsafe.Pointer(sa))
-		a := &addrIP{}
+		a := &addrWithIP{}
 		copy(a.ip[:4], in.Addr[:])
 		a.IP, a.Port = a.ip[:4], port(in.Port)
 		return &a.UDPAddr
 	case syscall.AF_INET6:
 		in := (*syscall.RawSockaddrInet6)(unsafe.Pointer(sa))
-		a := &addrIP{ip: in.Addr}
+		a := &addrWithIP{ip: in.Addr}
 		a.IP, a.Port = a.ip[:], port(in.Port)
 		if in.Scope_id != 0 {
 			a.Zone = zoneName(in.Scope_id)

@@ -17,7 +17,7 @@ const udpBuffer = 8 << 20
 // listenUDP binds a UDP listener with large buffers. When the kernel grants
 // less than udpBuffer (an unprivileged process is held to
 // net.core.rmem_max), it says so once, with the sysctl to raise.
-func (l *Listeners) listenUDP(addr string) (net.PacketConn, error) {
+func listenUDP(log *zap.Logger, addr string) (net.PacketConn, error) {
 	conn, err := net.ListenPacket("udp", addr)
 	if err != nil {
 		return nil, err
@@ -25,7 +25,7 @@ func (l *Listeners) listenUDP(addr string) (net.PacketConn, error) {
 	uc := conn.(*net.UDPConn)
 	got := growBuffers(uc, udpBuffer)
 	if got < udpBuffer {
-		l.log.Warn("the kernel granted a smaller UDP receive buffer than asked; bursts may drop datagrams: raise net.core.rmem_max",
+		log.Warn("the kernel granted a smaller UDP receive buffer than asked; bursts may drop datagrams: raise net.core.rmem_max",
 			zap.Stringer("addr", conn.LocalAddr()), zap.Int("asked", udpBuffer), zap.Int("granted", got))
 	}
 	return newRawUDP(uc), nil
