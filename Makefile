@@ -14,10 +14,10 @@ test: ## vet, then every test with the race detector (the one test command)
 bench: ## hot-path benchmarks with allocation counts
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./strategy/ ./engine/
 
-FUZZ_TARGETS = ./engine/:FuzzEngine ./sip/:FuzzRequestHandling ./config/:FuzzParse \
-	./config/:FuzzScheduleParsers ./config/api/:FuzzJSONBodies
+FUZZ_TARGETS = ./engine/:FuzzEngine ./sip/:FuzzRequestHandling ./sip/transport/:FuzzRawScreening \
+	./config/:FuzzParse ./config/:FuzzScheduleParsers ./config/api/:FuzzJSONBodies
 
-fuzz: ## every fuzz target in turn, FUZZTIME each (engine events, SIP requests, config file, schedules, API bodies)
+fuzz: ## every fuzz target in turn, FUZZTIME each (engine events, SIP requests, raw datagrams, config file, schedules, API bodies)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
