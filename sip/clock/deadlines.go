@@ -1,5 +1,7 @@
 package clock
 
+import "container/heap"
+
 // Deadlines are the timers of one goroutine: items that each want to be
 // woken at one instant (nanoseconds on the owner's own time line), kept
 // in a min-heap so that the owner arms a single clock timer for the
@@ -7,7 +9,7 @@ package clock
 // Due takes the items whose instant has come. Not safe for concurrent
 // use: one goroutine owns its Deadlines and their items.
 type Deadlines struct {
-	heap []Timed
+	h items
 }
 
 // Timed is an item of Deadlines.
@@ -28,95 +30,64 @@ func (d *Deadline) Armed() (int64, bool) { return d.at, d.pos > 0 }
 // Set arms item t for instant at (or moves it there).
 func (q *Deadlines) Set(t Timed, at int64) {
 	d := t.deadline()
-	if d.pos == 0 {
-		q.heap = append(q.heap, t)
-		d.pos = len(q.heap)
-		d.at = at
-		q.up(d.pos - 1)
-		return
-	}
-	old := d.at
 	d.at = at
-	if at < old {
-		q.up(d.pos - 1)
-	} else {
-		q.down(d.pos - 1)
+	if d.pos == 0 {
+		q.h = append(q.h, t)
+		d.pos = len(q.h)
 	}
+	heap.Fix(&q.h, d.pos-1)
 }
 
 // Clear disarms item t, if it is armed.
 func (q *Deadlines) Clear(t Timed) {
-	d := t.deadline()
-	if d.pos == 0 {
-		return
-	}
-	i, last := d.pos-1, len(q.heap)-1
-	q.swap(i, last)
-	q.heap[last] = nil
-	q.heap = q.heap[:last]
-	d.pos = 0
-	if i < last {
-		q.down(i)
-		q.up(i)
+	if d := t.deadline(); d.pos > 0 {
+		heap.Remove(&q.h, d.pos-1)
 	}
 }
 
 // Next returns the earliest instant any item waits for.
 func (q *Deadlines) Next() (int64, bool) {
-	if len(q.heap) == 0 {
+	if len(q.h) == 0 {
 		return 0, false
 	}
-	return q.heap[0].deadline().at, true
+	return q.h[0].deadline().at, true
 }
 
 // Due disarms and returns the earliest item whose instant is at or before
 // now, or nil when none is.
 func (q *Deadlines) Due(now int64) Timed {
-	if len(q.heap) == 0 || q.heap[0].deadline().at > now {
+	if len(q.h) == 0 || q.h[0].deadline().at > now {
 		return nil
 	}
-	t := q.heap[0]
-	q.Clear(t)
-	return t
+	return heap.Pop(&q.h).(Timed)
 }
 
 // Len is how many items are armed.
-func (q *Deadlines) Len() int { return len(q.heap) }
+func (q *Deadlines) Len() int { return len(q.h) }
 
-func (q *Deadlines) less(i, j int) bool { return q.heap[i].deadline().at < q.heap[j].deadline().at }
+// items is the heap (container/heap.Interface); an item's pos follows its
+// index.
+type items []Timed
 
-func (q *Deadlines) swap(i, j int) {
-	q.heap[i], q.heap[j] = q.heap[j], q.heap[i]
-	q.heap[i].deadline().pos = i + 1
-	q.heap[j].deadline().pos = j + 1
+func (h items) Len() int           { return len(h) }
+func (h items) Less(i, j int) bool { return h[i].deadline().at < h[j].deadline().at }
+
+func (h items) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].deadline().pos = i + 1
+	h[j].deadline().pos = j + 1
 }
 
-func (q *Deadlines) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !q.less(i, p) {
-			return
-		}
-		q.swap(i, p)
-		i = p
-	}
-}
+// Push is never called: Set appends and fixes in place.
+func (h *items) Push(x any) { *h = append(*h, x.(Timed)) }
 
-func (q *Deadlines) down(i int) {
-	n := len(q.heap)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			return
-		}
-		m := l
-		if r := l + 1; r < n && q.less(r, l) {
-			m = r
-		}
-		if !q.less(m, i) {
-			return
-		}
-		q.swap(i, m)
-		i = m
-	}
+// Pop removes the last item (heap.Pop and heap.Remove have moved the one
+// they take there).
+func (h *items) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	t.deadline().pos = 0
+	return t
 }
