@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ringd/ringd/bench/hist"
+	"github.com/ringd/ringd/bench/proc"
 )
 
 // Result is everything a run measured, with the config that ran; it is
@@ -27,7 +30,7 @@ type Result struct {
 	RegisterFail int64              `json:"register_refresh_failures"`
 	FirstFailure *FirstFailure      `json:"first_failure,omitempty"`
 	CPU          CPU                `json:"cpu"`
-	UDP          *UDPErrors         `json:"udp_errors,omitempty"` // host-wide, during the run
+	UDP          *proc.UDPErrors    `json:"udp_errors,omitempty"` // host-wide, during the run
 	Timeline     []Sample           `json:"timeline"`
 	Histograms   map[string]Dump    `json:"histograms"`
 }
@@ -141,7 +144,7 @@ type Latency struct {
 	Max   float64 `json:"max"`
 }
 
-func summarise(h *Histogram) Latency {
+func summarise(h *hist.Histogram) Latency {
 	ms := func(us uint64) float64 { return float64(us) / 1000 }
 	return Latency{Count: h.Count(), Min: ms(h.Min()), Mean: h.Mean() / 1000, P50: ms(h.Quantile(0.5)),
 		P90: ms(h.Quantile(0.9)), P99: ms(h.Quantile(0.99)), P999: ms(h.Quantile(0.999)), Max: ms(h.Max())}
@@ -154,7 +157,9 @@ type Dump struct {
 	Buckets    [][2]uint64 `json:"buckets"`     // [lowest value, count]
 }
 
-func dump(h *Histogram) Dump { return Dump{Unit: "us", SubBuckets: subCount, Buckets: h.Buckets()} }
+func dump(h *hist.Histogram) Dump {
+	return Dump{Unit: "us", SubBuckets: hist.SubBuckets, Buckets: h.Buckets()}
+}
 
 // CPU is the CPU time spent during the run (from the first call to the
 // end of the last), read from /proc: ringd's when -ringd-pid is given.

@@ -1,4 +1,4 @@
-package bench
+package udpsink
 
 import (
 	"bytes"
@@ -9,11 +9,9 @@ import (
 	"net"
 	"os"
 	"time"
-)
 
-// The black-holed member of the SIPp soak cases (ringbench udp-sink): a UDP
-// socket that reads every datagram and never answers, so ringd's INVITE
-// client transactions to it run until Timer B. It counts what came.
+	"github.com/ringd/ringd/bench/tool"
+)
 
 const udpSinkUsage = `Usage: ringbench udp-sink -addr HOST:PORT [flags]
 
@@ -99,11 +97,12 @@ func sipHeader(msg []byte, long, short string) string {
 	return ""
 }
 
-func udpSinkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := toolFlags("udp-sink", udpSinkUsage, stderr)
+// Main is ringbench udp-sink: it returns the exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := tool.Flags("udp-sink", udpSinkUsage, stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "UDP `address` to bind")
 	limit := fs.Duration("for", time.Hour, "read at most this long")
-	if code, ok := parseTool(fs, args); !ok {
+	if code, ok := tool.Parse(fs, args); !ok {
 		return code
 	}
 	ua, err := net.ResolveUDPAddr("udp", *addr)

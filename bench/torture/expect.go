@@ -1,4 +1,4 @@
-package bench
+package torture
 
 import (
 	"fmt"
@@ -110,5 +110,5 @@ func passesBoth(w TortureWant, why string) TortureRow {
 // suggestRow prints a table row for an outcome the table does not hold,
 // to paste into TortureTable once it has been judged.
 func suggestRow(key, transport, outcome string) string {
-	return fmt.Sprintf("%q: %s: ringd says %q (update TortureTable in bench/torture_table.go)", key, strings.ToUpper(transport), outcome)
+	return fmt.Sprintf("%q: %s: ringd says %q (update TortureTable in bench/torture/table.go)", key, strings.ToUpper(transport), outcome)
 }

@@ -1,4 +1,4 @@
-package bench
+package media
 
 import (
 	"context"
@@ -10,22 +10,22 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/sip/clock"
-	"github.com/ringd/ringd/sip/media"
+	sipmedia "github.com/ringd/ringd/sip/media"
 )
 
 // TestToneLoads: what ringbench tone writes is a prompt ringd loads, of
 // the length asked for.
 func TestToneLoads(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "t.wav")
-	if code := toneMain(context.Background(), []string{"-o", path, "-ms", "500", "-hz", "1000"}, nil, nil); code != 0 {
+	if code := ToneMain(context.Background(), []string{"-o", path, "-ms", "500", "-hz", "1000"}, nil, nil); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	p, err := media.LoadPrompt(path)
+	p, err := sipmedia.LoadPrompt(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Duration != 500*time.Millisecond || len(p.PCM()) != 4000 || len(p.Frames(media.PCMU)) != 25 {
-		t.Fatalf("duration %s, %d samples, %d frames; want 500ms, 4000, 25", p.Duration, len(p.PCM()), len(p.Frames(media.PCMU)))
+	if p.Duration != 500*time.Millisecond || len(p.PCM()) != 4000 || len(p.Frames(sipmedia.PCMU)) != 25 {
+		t.Fatalf("duration %s, %d samples, %d frames; want 500ms, 4000, 25", p.Duration, len(p.PCM()), len(p.Frames(sipmedia.PCMU)))
 	}
 	// 1000 Hz at 8000 Hz: samples 2, 10, 18... are the peaks, amplitude 0.5.
 	peak := int(math.Round(0.5 * math.MaxInt16))
@@ -43,16 +43,16 @@ func TestToneRefused(t *testing.T) {
 	dir := t.TempDir()
 	// Another sample rate: written, but ringd must refuse it.
 	path := filepath.Join(dir, "16k.wav")
-	if code := toneMain(context.Background(), []string{"-o", path, "-rate", "16000"}, nil, nil); code != 0 {
+	if code := ToneMain(context.Background(), []string{"-o", path, "-rate", "16000"}, nil, nil); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	if _, err := media.LoadPrompt(path); err == nil || !strings.Contains(err.Error(), path) {
+	if _, err := sipmedia.LoadPrompt(path); err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("a 16 kHz prompt loaded: %v", err)
 	}
 	var errs strings.Builder
 	for _, args := range [][]string{{"-ms", "100"}, {"-o", path, "-ms", "0"}, {"-o", path, "-amp", "2"}, {"-o", path, "x"}} {
 		errs.Reset()
-		if code := toneMain(context.Background(), args, nil, &errs); code != 2 || errs.Len() == 0 {
+		if code := ToneMain(context.Background(), args, nil, &errs); code != 2 || errs.Len() == 0 {
 			t.Errorf("%q: exit %d, %q; want 2 and a message", args, code, errs.String())
 		}
 	}
@@ -65,7 +65,7 @@ func TestListenRingdPlayer(t *testing.T) {
 	if err := (Tone{Duration: 500 * time.Millisecond, Hz: 440, Rate: 8000, Amp: 0.5}).WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
-	p, err := media.LoadPrompt(path)
+	p, err := sipmedia.LoadPrompt(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestListenRingdPlayer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	pl := media.Play(clock.Real(), conn, l.Addr(), media.PCMA, []*media.Prompt{p, p}, nil, nil)
+	pl := sipmedia.Play(clock.Real(), conn, l.Addr(), sipmedia.PCMA, []*sipmedia.Prompt{p, p}, nil, nil)
 	<-pl.Done()
 	if err := pl.Err(); err != nil {
 		t.Fatal(err)

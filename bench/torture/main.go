@@ -1,4 +1,4 @@
-package bench
+package torture
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/ringd/ringd/bench/tool"
 )
 
 const tortureUsage = `Usage: ringbench torture -target HOST:PORT -member HOST:PORT [flags]
@@ -25,7 +27,7 @@ After each message: a plain OPTIONS must get 200 within -probe-timeout,
 and ringd (-pid) must still run. Checks: INVALID, SEMANTIC-REJECT and
 TRANSACTION messages never get 2xx nor reach the member; valid ones are
 not refused 400/416/420/483/505 unless the RFC names that code; responses
-get no answer; every answer is the one in bench/torture_table.go (which
+get no answer; every answer is the one in bench/torture/table.go (which
 says where ringd differs from the RFC and why). Then a stray ACK must get
 no answer and an unmatched CANCEL 481.
 
@@ -38,9 +40,10 @@ bad flags or a run that could not be made.
 Flags:
 `
 
-func tortureMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// Main is ringbench torture: it returns the exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := DefaultTortureConfig
-	fs := toolFlags("torture", tortureUsage, stderr)
+	fs := tool.Flags("torture", tortureUsage, stderr)
 	fs.StringVar(&cfg.Dir, "dir", cfg.Dir, "`directory` of MANIFEST.tsv and the .dat files")
 	fs.StringVar(&cfg.Target, "target", "", "ringd's SIP `address` (UDP and TCP, 127.0.0.0/8; required)")
 	fs.StringVar(&cfg.Source, "source", cfg.Source, "`address` the messages come from (127.0.0.0/8)")
@@ -53,7 +56,7 @@ func tortureMain(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.DurationVar(&cfg.LingerUnacked, "linger-unacked", cfg.LingerUnacked, "how long ringd keeps an INVITE transaction whose failure the runner could not ACK")
 	transports := fs.String("transports", strings.Join(cfg.Transports, ","), "transports to send over: udp,tcp")
 	md := fs.String("md", "", "write the differences from the RFC as a markdown table to `file` (- for stdout)")
-	if code, ok := parseTool(fs, args); !ok {
+	if code, ok := tool.Parse(fs, args); !ok {
 		return code
 	}
 	if cfg.Target == "" || cfg.Member == "" {

@@ -1,4 +1,4 @@
-package bench
+package hist
 
 import (
 	"math"
@@ -18,6 +18,10 @@ const (
 	numBuckets = (maxExp - subBits + 2) * subCount
 	maxValue   = 1<<(maxExp+1) - 1
 )
+
+// SubBuckets is how many sub-buckets every power of two is split into: the
+// layout that the lower bounds of Buckets follow.
+const SubBuckets = subCount
 
 // Histogram is an HDR-style log-linear histogram of non-negative integers
 // (ringbench records microseconds). It keeps count, sum, exact min and max,

@@ -1,4 +1,4 @@
-package bench
+package torture
 
 // TortureTable is what ringd does with every RFC 4475 message, built by
 // running the torture suite against ringd (sipgo v1.7.3) and judging each

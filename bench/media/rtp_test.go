@@ -1,4 +1,4 @@
-package bench
+package media
 
 import (
 	"bytes"
@@ -264,7 +264,7 @@ func TestRTPListenerEnds(t *testing.T) {
 func TestRTPListenMain(t *testing.T) {
 	run := func(args ...string) (int, string, string) {
 		var out, errs strings.Builder
-		code := rtpListenMain(context.Background(), args, &out, &errs)
+		code := RTPListenMain(context.Background(), args, &out, &errs)
 		return code, out.String(), errs.String()
 	}
 	code, out, _ := run("-addr", "127.0.0.1:0", "-for", "100ms", "-min", "0")
@@ -283,18 +283,5 @@ func TestRTPListenMain(t *testing.T) {
 	}
 	if code, _, errs := run("-h"); code != 0 || !strings.Contains(errs, "Usage: ringbench rtp-listen") {
 		t.Errorf("-h: exit %d, %q", code, errs)
-	}
-}
-
-func TestLookupTool(t *testing.T) {
-	for _, name := range []string{"rtp-listen", "tone"} {
-		if _, ok := LookupTool(name); !ok {
-			t.Errorf("%s not found", name)
-		}
-	}
-	for _, name := range []string{"", "-proxy", "-h", "load"} {
-		if _, ok := LookupTool(name); ok {
-			t.Errorf("%q taken for a tool: the load generator's command line would break", name)
-		}
 	}
 }

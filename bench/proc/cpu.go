@@ -1,10 +1,9 @@
-package bench
+package proc
 
 import (
 	"bytes"
 	"fmt"
 	"os"
-	"runtime/pprof"
 	"strconv"
 	"time"
 )
@@ -13,9 +12,9 @@ import (
 // Linux architecture Go supports.
 const clockTick = 10 * time.Millisecond
 
-// cpuTime reads the user+system CPU time of a process from /proc
+// CPUTime reads the user+system CPU time of a process from /proc
 // (pid 0: this process). Linux only; elsewhere it returns an error.
-func cpuTime(pid int) (time.Duration, error) {
+func CPUTime(pid int) (time.Duration, error) {
 	name := "/proc/self/stat"
 	if pid > 0 {
 		name = "/proc/" + strconv.Itoa(pid) + "/stat"
@@ -69,9 +68,9 @@ func rssBytes(pid int) int64 {
 	return 0
 }
 
-// cpuMeter measures the CPU time a process spends from its start, and per
-// interval for the timeline, and keeps the largest RSS it saw.
-type cpuMeter struct {
+// Meter measures the CPU time a process spends from its start, and per
+// interval, and keeps the largest RSS it saw.
+type Meter struct {
 	pid     int
 	ok      bool
 	start   time.Duration
@@ -80,25 +79,26 @@ type cpuMeter struct {
 	peakRSS int64
 }
 
-func startCPU(pid int) *cpuMeter {
-	t, err := cpuTime(pid)
-	return &cpuMeter{pid: pid, ok: err == nil, start: t, last: t, lastAt: time.Now(), peakRSS: rssBytes(pid)}
+// StartMeter starts measuring process pid (0: this process).
+func StartMeter(pid int) *Meter {
+	t, err := CPUTime(pid)
+	return &Meter{pid: pid, ok: err == nil, start: t, last: t, lastAt: time.Now(), peakRSS: rssBytes(pid)}
 }
 
-// used is the CPU time spent since the start (false: not measurable).
-func (m *cpuMeter) used() (time.Duration, bool) {
-	t, err := cpuTime(m.pid)
+// Used is the CPU time spent since the start (false: not measurable).
+func (m *Meter) Used() (time.Duration, bool) {
+	t, err := CPUTime(m.pid)
 	if !m.ok || err != nil {
 		return 0, false
 	}
 	return t - m.start, true
 }
 
-// interval is the CPU use since the previous call, in % of one core (-1:
+// Interval is the CPU use since the previous call, in % of one core (-1:
 // not measurable); it also samples the RSS.
-func (m *cpuMeter) interval() float64 {
+func (m *Meter) Interval() float64 {
 	m.peakRSS = max(m.peakRSS, rssBytes(m.pid))
-	t, err := cpuTime(m.pid)
+	t, err := CPUTime(m.pid)
 	now := time.Now()
 	if !m.ok || err != nil {
 		return -1
@@ -108,15 +108,6 @@ func (m *cpuMeter) interval() float64 {
 	return pct
 }
 
-// startProfile writes ringbench's own CPU profile to path until stop.
-func startProfile(path string) (stop func(), err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("-cpuprofile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-cpuprofile: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
-}
+// PeakRSS is the largest RSS seen, in bytes: at the start and at every
+// Interval (0 when unknown).
+func (m *Meter) PeakRSS() int64 { return m.peakRSS }

@@ -1,4 +1,4 @@
-package bench
+package torture
 
 import (
 	"bytes"
@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// tortureDir is the RFC 4475 messages, from bench/ (the repo root's
-// ../shared/testdata/rfc4475).
-const tortureDir = "../../shared/testdata/rfc4475"
+// tortureDir is the RFC 4475 messages, from bench/torture/ (the repo
+// root's ../shared/testdata/rfc4475).
+const tortureDir = "../../../shared/testdata/rfc4475"
 
 func loadTorture(t *testing.T) []TortureMessage {
 	t.Helper()

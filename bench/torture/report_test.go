@@ -1,4 +1,4 @@
-package bench
+package torture
 
 import (
 	"bytes"
@@ -48,7 +48,7 @@ func TestTortureReport(t *testing.T) {
 // Bad flags exit 2.
 func TestTortureFlags(t *testing.T) {
 	for _, args := range [][]string{{}, {"-target", "127.0.0.1:5060"}, {"-target", "x", "-member", "y", "-transports", "sctp"}, {"-nope"}} {
-		if code := tortureMain(context.Background(), args, io.Discard, io.Discard); code != 2 {
+		if code := Main(context.Background(), args, io.Discard, io.Discard); code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)
 		}
 	}
