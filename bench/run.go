@@ -129,7 +129,7 @@ func Run(ctx context.Context, cfg Config, out, progress io.Writer) (*Result, err
 		}
 	}()
 
-	window := launch(ctx, cfg, sched, c, st, res.Start)
+	window := launchCalls(ctx, cfg, sched, c, st, res.Start)
 	res.End = time.Now()
 	close(sampling)
 	<-samplerDone

@@ -1,9 +1,6 @@
 package torture
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // Verdict says whether ringd's answer to a torture message is what RFC
 // 4475 asks for.
@@ -105,10 +102,4 @@ func bothWays(w TortureWant) TortureRow { return TortureRow{UDP: w, TCP: w} }
 // passesBoth is bothWays(w) for a message the RFC lets through (TortureRow.Allowed).
 func passesBoth(w TortureWant, why string) TortureRow {
 	return TortureRow{UDP: w, TCP: w, Allowed: why}
-}
-
-// suggestRow prints a table row for an outcome the table does not hold,
-// to paste into TortureTable once it has been judged.
-func suggestRow(key, transport, outcome string) string {
-	return fmt.Sprintf("%q: %s: ringd says %q (update TortureTable in bench/torture/table.go)", key, strings.ToUpper(transport), outcome)
 }

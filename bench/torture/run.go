@@ -53,44 +53,6 @@ var DefaultTortureConfig = TortureConfig{
 	Transports:    []string{"udp", "tcp"},
 }
 
-// tortureSend is one message to send over one transport.
-type tortureSend struct {
-	msg       *TortureMessage
-	transport string
-	variant   bool
-	raw       []byte
-}
-
-// planTorture orders the sends in three passes: every message over UDP, then
-// over TCP (each followed by its 6000 copy), then the 6000 copies over
-// UDP, so that a copy mostly comes after the UDP original's transaction
-// is gone (see TortureConfig.Linger) without waiting after every message;
-// the scheduler holds back the rest.
-func planTorture(msgs []TortureMessage, transports []string) []tortureSend {
-	has := map[string]bool{}
-	for _, t := range transports {
-		has[t] = true
-	}
-	var sends, later []tortureSend
-	if has["udp"] {
-		for i := range msgs {
-			sends = append(sends, tortureSend{&msgs[i], "udp", false, msgs[i].Raw})
-			if v, ok := msgs[i].Variant(); ok {
-				later = append(later, tortureSend{&msgs[i], "udp", true, v})
-			}
-		}
-	}
-	if has["tcp"] {
-		for i := range msgs {
-			sends = append(sends, tortureSend{&msgs[i], "tcp", false, msgs[i].Raw})
-			if v, ok := msgs[i].Variant(); ok {
-				sends = append(sends, tortureSend{&msgs[i], "tcp", true, v})
-			}
-		}
-	}
-	return append(sends, later...)
-}
-
 // RunTorture sends every RFC 4475 message to ringd as TortureConfig says,
 // checks what comes back, what reaches the member and that ringd still
 // answers OPTIONS after each, and prints a line per send and the summary

@@ -2,6 +2,44 @@ package torture
 
 import "time"
 
+// tortureSend is one message to send over one transport.
+type tortureSend struct {
+	msg       *TortureMessage
+	transport string
+	variant   bool
+	raw       []byte
+}
+
+// planTorture orders the sends in three passes: every message over UDP, then
+// over TCP (each followed by its 6000 copy), then the 6000 copies over
+// UDP, so that a copy mostly comes after the UDP original's transaction
+// is gone (see TortureConfig.Linger) without waiting after every message;
+// the scheduler holds back the rest.
+func planTorture(msgs []TortureMessage, transports []string) []tortureSend {
+	has := map[string]bool{}
+	for _, t := range transports {
+		has[t] = true
+	}
+	var sends, later []tortureSend
+	if has["udp"] {
+		for i := range msgs {
+			sends = append(sends, tortureSend{&msgs[i], "udp", false, msgs[i].Raw})
+			if v, ok := msgs[i].Variant(); ok {
+				later = append(later, tortureSend{&msgs[i], "udp", true, v})
+			}
+		}
+	}
+	if has["tcp"] {
+		for i := range msgs {
+			sends = append(sends, tortureSend{&msgs[i], "tcp", false, msgs[i].Raw})
+			if v, ok := msgs[i].Variant(); ok {
+				sends = append(sends, tortureSend{&msgs[i], "tcp", true, v})
+			}
+		}
+	}
+	return append(sends, later...)
+}
+
 // scheduler hands out a run's sends in plan order, except that a send
 // whose transaction ringd may still hold gives way: sipgo keeps a UDP
 // server transaction for Linger after its final response and matches

@@ -1,5 +1,10 @@
 package torture
 
+import (
+	"fmt"
+	"strings"
+)
+
 // TortureTable is what ringd does with every RFC 4475 message, built by
 // running the torture suite against ringd (sipgo v1.7.3) and judging each
 // answer against the RFC. Keys are file names, with " 6000" for the copy
@@ -155,4 +160,10 @@ func unparsedWhy(err string) string {
 // as the RFC asks for a message that cannot be framed.
 func closesTCP(why string) TortureWant {
 	return matchingBecause("none closed", why+" and closes the connection, as the RFC asks over TCP")
+}
+
+// suggestRow prints a table row for an outcome the table does not hold,
+// to paste into TortureTable once it has been judged.
+func suggestRow(key, transport, outcome string) string {
+	return fmt.Sprintf("%q: %s: ringd says %q (update TortureTable in bench/torture/table.go)", key, strings.ToUpper(transport), outcome)
 }
