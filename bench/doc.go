@@ -1,8 +1,13 @@
 // Package bench is ringbench, ringd's SIP load generator: it owns load
-// generation and measurement, and may import anything (sipgo, the
-// standard library); nothing in ringd imports it. cmd/ringbench maps the
-// command line onto Config and calls Run; `ringbench -h` documents every
-// flag.
+// generation and measurement, and the dispatch of ringbench's other tools.
+// cmd/ringbench maps the command line onto Config and calls Run, or the
+// tool LookupTool names; `ringbench -h` documents every flag.
+//
+// It imports sipgo, the standard library, its own measuring parts
+// (bench/hist, bench/proc) and the tools it dispatches to (bench/media,
+// bench/udpsink, bench/torture); no package of ringd (it meets ringd over
+// the network only), and nothing in ringd imports it. None of its
+// sub-packages imports it.
 //
 // # Agents
 //
@@ -53,12 +58,13 @@
 //
 // # Measurement
 //
-//   - Latencies, in HDR-style log-linear histograms of microseconds (128
-//     sub-buckets per power of two, so quantiles are within 1 % of the
-//     exact nearest-rank value; min, max and mean are exact; histograms
-//     merge and their buckets are in the JSON): INVITE->180 (first 180 or
-//     183), INVITE->200, both from the first INVITE sent, digest retry
-//     included; BYE->200; and the launcher's lag behind the schedule.
+//   - Latencies, in HDR-style log-linear histograms of microseconds
+//     (bench/hist: 128 sub-buckets per power of two, so quantiles are
+//     within 1 % of the exact nearest-rank value; min, max and mean are
+//     exact; histograms merge and their buckets are in the JSON):
+//     INVITE->180 (first 180 or 183), INVITE->200, both from the first
+//     INVITE sent, digest retry included; BYE->200; and the launcher's lag
+//     behind the schedule.
 //   - Retransmissions, read off the wire through sipgo's process-wide
 //     trace hook (sip.SIPDebugTracer; ringbench owns its process): a
 //     request the caller sent twice with the same top Via branch and CSeq
@@ -70,8 +76,9 @@
 //     member answering a ring_all call at once and ringd hanging up the
 //     losers with BYE.
 //   - With -ringd-pid (Linux), ringd's CPU seconds (utime+stime from
-//     /proc/PID/stat) from the first call to the end of the last, per call,
-//     and its peak RSS; ringbench's own CPU always (both share the machine).
+//     /proc/PID/stat, read by bench/proc) from the first call to the end of
+//     the last, per call, and its peak RSS; ringbench's own CPU always (both
+//     share the machine); the host's UDP receive errors during the run.
 //   - A timeline, one sample per -interval: target and achieved rates,
 //     answers, failures, calls in flight, INVITE->200 p99 over the interval,
 //     ringd's and ringbench's CPU.
@@ -85,25 +92,10 @@
 //
 // Subcommands serve the SIPp suite's cases (bench/sipp/run.sh),
 // dispatched by LookupTool on the first argument (the load generator's
-// command line never starts with one of their names):
+// command line never starts with one of their names); each lives in a
+// package of its own, whose doc tells what it does:
 //
-//   - ringbench rtp-listen: an RTPListener receives RTP on one UDP port
-//     until it has been idle for a while (or a time limit), and RTPStats
-//     measures the stream (packets, payload types, SSRCs, sequence breaks,
-//     timestamp steps, payload sizes, marker bits, inter-arrival mean and
-//     maximum, arrival times of the first and last packet) and checks it
-//     against an RTPWant: one line of key=value, exit 1 when a check
-//     failed.
-//   - ringbench tone: a sine tone written as a WAV prompt file (Tone: mono
-//     16-bit PCM, 8000 Hz unless told otherwise).
-//   - ringbench udp-sink: a black-holed phone for the soak cases: a UDP
-//     socket that reads every datagram, never answers, and counts them
-//     (SinkStats: INVITEs, their Call-IDs, CANCELs, ACKs, BYEs).
-//   - ringbench torture: RunTorture sends the RFC 4475 torture messages
-//     (LoadTorture reads them where they are, MANIFEST.tsv and the .dat
-//     files) to a running ringd over UDP and TCP, each request to
-//     sip:user@ once more to ring group 6000 (whose member is the runner's
-//     agent), checks ringd's answers, its health (an OPTIONS after each)
-//     and what reached the member, and holds every answer to TortureTable,
-//     which says where ringd differs from the RFC and why.
+//   - ringbench rtp-listen, ringbench tone: bench/media.
+//   - ringbench udp-sink: bench/udpsink.
+//   - ringbench torture: bench/torture.
 package bench

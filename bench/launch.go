@@ -6,11 +6,11 @@ import (
 	"time"
 )
 
-// launch runs the schedule: each call is launched at its due time whatever
+// launchCalls runs the schedule: each call is launched at its due time whatever
 // became of the earlier ones (a late launcher catches up at once); a call
 // due while MaxInflight calls are up is counted as aborted. It returns the
 // launch window after every call has ended.
-func launch(ctx context.Context, cfg Config, sched schedule, c *caller, st *stats, start time.Time) time.Duration {
+func launchCalls(ctx context.Context, cfg Config, sched schedule, c *caller, st *stats, start time.Time) time.Duration {
 	var wg sync.WaitGroup
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()

@@ -136,9 +136,3 @@ func (m *member) onBye(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 }
-
-// sdpOffer is a minimal audio SDP (ringbench sends and expects no RTP).
-func sdpOffer(ip string, port int) []byte {
-	return []byte("v=0\r\no=ringbench 1 1 IN IP4 " + ip + "\r\ns=-\r\nc=IN IP4 " + ip + "\r\nt=0 0\r\nm=audio " +
-		strconv.Itoa(20000+port%40000) + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
-}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/ringd/ringd/bench/proc"
 )
 
 // progress samples the run every interval: it appends to the timeline and
@@ -15,14 +17,14 @@ type progress struct {
 	st      *stats
 	sched   schedule
 	start   time.Time
-	ringd   *cpuMeter // nil without -ringd-pid
-	self    *cpuMeter
+	ringd   *proc.Meter // nil without -ringd-pid
+	self    *proc.Meter
 	prev    counters
 	prevAt  time.Time
 	samples []Sample
 }
 
-func newProgress(w io.Writer, st *stats, sched schedule, start time.Time, ringd, self *cpuMeter) *progress {
+func newProgress(w io.Writer, st *stats, sched schedule, start time.Time, ringd, self *proc.Meter) *progress {
 	p := &progress{w: w, st: st, sched: sched, start: start, prevAt: start, ringd: ringd, self: self}
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
@@ -40,9 +42,9 @@ func (p *progress) tick() {
 	p.prevAt = now
 	s := Sample{T: t.Seconds(), TargetCPS: p.sched.rate(t), Launched: c.launched - p.prev.launched,
 		Answered: c.answered - p.prev.answered, Failed: c.failed - p.prev.failed, InFlight: c.inflight,
-		AnswerP99: float64(c.answerP99Iv) / 1000, SelfCPUPct: p.self.interval()}
+		AnswerP99: float64(c.answerP99Iv) / 1000, SelfCPUPct: p.self.Interval()}
 	if p.ringd != nil {
-		s.RingdCPUPct = p.ringd.interval()
+		s.RingdCPUPct = p.ringd.Interval()
 	}
 	p.prev = c
 	p.samples = append(p.samples, s)

@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ringd/ringd/bench/proc"
 )
 
 // memberLinger is how long the members stay after the last call ended, for
@@ -96,16 +100,16 @@ func Run(ctx context.Context, cfg Config, out, progress io.Writer) (*Result, err
 	res := &Result{Tool: "ringbench", Command: cfg.Args, Config: cfg.view(), Machine: thisMachine()}
 	st := newStats()
 	sched := newSchedule(cfg)
-	var ringd *cpuMeter
+	var ringd *proc.Meter
 	if cfg.RingdPID > 0 {
-		if _, err := cpuTime(cfg.RingdPID); err != nil {
+		if _, err := proc.CPUTime(cfg.RingdPID); err != nil {
 			return nil, fmt.Errorf("-ringd-pid %d: %w", cfg.RingdPID, err)
 		}
-		ringd = startCPU(cfg.RingdPID)
+		ringd = proc.StartMeter(cfg.RingdPID)
 	}
-	self := startCPU(0)
-	selfTotal := startCPU(0)
-	udp0, udpOK := udpErrors()
+	self := proc.StartMeter(0)
+	selfTotal := proc.StartMeter(0)
+	udp0, udpOK := proc.ReadUDPErrors()
 	res.Start = time.Now()
 	prog := newProgress(progress, st, sched, res.Start, ringd, self)
 
@@ -125,7 +129,7 @@ func Run(ctx context.Context, cfg Config, out, progress io.Writer) (*Result, err
 		}
 	}()
 
-	window := launch(ctx, cfg, sched, c, st, res.Start)
+	window := launchCalls(ctx, cfg, sched, c, st, res.Start)
 	res.End = time.Now()
 	close(sampling)
 	<-samplerDone
@@ -134,22 +138,22 @@ func Run(ctx context.Context, cfg Config, out, progress io.Writer) (*Result, err
 
 	fill(res, cfg, st, sched, window, w)
 	res.RegisterFail = regFailed.Load()
-	if udp1, ok := udpErrors(); ok && udpOK {
-		res.UDP = &UDPErrors{InErrors: udp1.InErrors - udp0.InErrors, RcvbufErrors: udp1.RcvbufErrors - udp0.RcvbufErrors}
+	if udp1, ok := proc.ReadUDPErrors(); ok && udpOK {
+		res.UDP = &proc.UDPErrors{InErrors: udp1.InErrors - udp0.InErrors, RcvbufErrors: udp1.RcvbufErrors - udp0.RcvbufErrors}
 	}
 	res.Timeline = prog.samples
-	if d, ok := selfTotal.used(); ok {
+	if d, ok := selfTotal.Used(); ok {
 		res.CPU.SelfSeconds = d.Seconds()
 	}
 	if ringd != nil {
-		if d, ok := ringd.used(); ok {
+		if d, ok := ringd.Used(); ok {
 			res.CPU.RingdPID = cfg.RingdPID
 			res.CPU.RingdSeconds = d.Seconds()
 			if res.Calls.Launched > 0 {
 				res.CPU.RingdMsPerCall = 1000 * d.Seconds() / float64(res.Calls.Launched)
 			}
-			ringd.interval()
-			res.CPU.RingdPeakRSSMiB = float64(ringd.peakRSS) / (1 << 20)
+			ringd.Interval()
+			res.CPU.RingdPeakRSSMiB = float64(ringd.PeakRSS()) / (1 << 20)
 		}
 	}
 	res.WriteSummary(out)
@@ -194,4 +198,17 @@ func startMembers(ctx context.Context, cfg Config, w *wire) ([]*member, error) {
 		members = append(members, m)
 	}
 	return members, nil
+}
+
+// startProfile writes ringbench's own CPU profile to path until stop.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -3,6 +3,8 @@ package bench
 import (
 	"sync"
 	"time"
+
+	"github.com/ringd/ringd/bench/hist"
 )
 
 // stats collects every call's figures; all methods are safe for
@@ -10,11 +12,11 @@ import (
 type stats struct {
 	mu sync.Mutex
 
-	ringing  Histogram // INVITE -> first 180/183
-	answer   Histogram // INVITE -> 200
-	bye      Histogram // BYE -> 200
-	lag      Histogram // due time -> INVITE handed to sipgo (the generator's own lateness)
-	answerIv Histogram // INVITE -> 200 since the last sample
+	ringing  hist.Histogram // INVITE -> first 180/183
+	answer   hist.Histogram // INVITE -> 200
+	bye      hist.Histogram // BYE -> 200
+	lag      hist.Histogram // due time -> INVITE handed to sipgo (the generator's own lateness)
+	answerIv hist.Histogram // INVITE -> 200 since the last sample
 
 	launched, inflight, peak int64
 	outcomes                 [numOutcomes]int64

@@ -31,7 +31,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 		fmt.Fprintf(w, "          failures: %s\n", strings.Join(fails, ", "))
 	}
 	if len(r.Calls.FinalCodes) > 0 {
-		fmt.Fprintf(w, "          final codes received: %s\n", counts(r.Calls.FinalCodes))
+		fmt.Fprintf(w, "          final codes received: %s\n", countList(r.Calls.FinalCodes))
 	}
 	fmt.Fprintf(w, "rate      achieved %.2f calls/s (target %.2f), answered %.2f/s, over %.2f s; run %.2f s; peak %d in flight\n",
 		r.Rate.AchievedCPS, r.Rate.TargetCPS, r.Rate.AnsweredCPS, r.Rate.WindowS, r.Rate.ElapsedS, r.Rate.PeakInFlight)
@@ -50,10 +50,10 @@ func (r *Result) WriteSummary(w io.Writer) {
 		x.Retransmitted["INVITE"], x.Retransmitted["BYE"], x.Retransmitted["CANCEL"], x.Retransmitted["ACK"],
 		x.DuplicateFinal["INVITE"], x.DuplicateFinal["BYE"])
 	fmt.Fprintf(w, "          ringd sent members again: %s; members resent finals: %s\n",
-		counts(x.MemberRetransReceived), counts(x.MemberResentFinal))
+		countList(x.MemberRetransReceived), countList(x.MemberResentFinal))
 	fmt.Fprintf(w, "messages  caller sent %d, received %d; members sent %d, received %d\n",
 		x.CallerSent, x.CallerReceived, x.MembersSent, x.MembersReceived)
-	fmt.Fprintf(w, "members   received %s; final responses sent: %s", counts(x.MembersGot), counts(x.MembersFinal))
+	fmt.Fprintf(w, "members   received %s; final responses sent: %s", countList(x.MembersGot), countList(x.MembersFinal))
 	if r.RegisterFail > 0 {
 		fmt.Fprintf(w, "; %d REGISTER refreshes failed", r.RegisterFail)
 	}
@@ -69,8 +69,8 @@ func (r *Result) WriteSummary(w io.Writer) {
 	}
 }
 
-// counts formats a map as "K n, K n" in key order ("none" when empty or all 0).
-func counts(m map[string]int64) string {
+// countList formats a map as "K n, K n" in key order ("none" when empty or all 0).
+func countList(m map[string]int64) string {
 	keys := make([]string, 0, len(m))
 	for k, v := range m {
 		if v != 0 {

@@ -89,15 +89,15 @@ func (w *wire) again(key string) bool {
 	return false
 }
 
-// observe counts one message seen on a caller (member false) or member socket.
-func (w *wire) observe(member, sent bool, raw []byte) {
+// observe counts one message seen on a caller (onMember false) or member socket.
+func (w *wire) observe(onMember, sent bool, raw []byte) {
 	m, ok := peek(raw)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	switch {
-	case !member && sent:
+	case !onMember && sent:
 		w.w.CallerSent++
-	case !member:
+	case !onMember:
 		w.w.CallerReceived++
 	case sent:
 		w.w.MembersSent++
@@ -111,21 +111,21 @@ func (w *wire) observe(member, sent bool, raw []byte) {
 		return string(tag) + m.branch + "|" + m.cseq + "|" + strconv.Itoa(m.code)
 	}
 	switch {
-	case !member && sent && m.request:
+	case !onMember && sent && m.request:
 		if w.again(key('a')) {
 			w.w.Retransmitted[m.method]++
 		}
-	case !member && !sent && m.code >= 200:
+	case !onMember && !sent && m.code >= 200:
 		if w.again(key('b')) {
 			w.w.DuplicateFinal[m.method]++
 		}
-	case member && !sent && m.request:
+	case onMember && !sent && m.request:
 		if w.again(key('c')) {
 			w.w.MemberRetransReceived[m.method]++
 		} else {
 			w.w.MembersGot[m.method]++
 		}
-	case member && sent && m.code >= 200:
+	case onMember && sent && m.code >= 200:
 		if w.again(key('d')) {
 			w.w.MemberResentFinal[m.method]++
 		} else {
@@ -207,8 +207,8 @@ func branchOf(via []byte) string {
 type tap struct{ sockets sync.Map } // "ip:port" -> *socket
 
 type socket struct {
-	w      *wire
-	member bool
+	w        *wire
+	onMember bool
 }
 
 var (
@@ -225,20 +225,20 @@ func installTap() {
 	})
 }
 
-func (t *tap) add(laddr string, w *wire, member bool) {
-	t.sockets.Store(laddr, &socket{w: w, member: member})
+func (t *tap) add(laddr string, w *wire, onMember bool) {
+	t.sockets.Store(laddr, &socket{w: w, onMember: onMember})
 }
 
 func (t *tap) remove(laddr string) { t.sockets.Delete(laddr) }
 
 func (t *tap) SIPTraceRead(transport, laddr, raddr string, msg []byte) {
 	if s, ok := t.sockets.Load(laddr); ok {
-		s.(*socket).w.observe(s.(*socket).member, false, msg)
+		s.(*socket).w.observe(s.(*socket).onMember, false, msg)
 	}
 }
 
 func (t *tap) SIPTraceWrite(transport, laddr, raddr string, msg []byte) {
 	if s, ok := t.sockets.Load(laddr); ok {
-		s.(*socket).w.observe(s.(*socket).member, true, msg)
+		s.(*socket).w.observe(s.(*socket).onMember, true, msg)
 	}
 }
