@@ -771,12 +771,12 @@ case_load() {
 	summary
 }
 
-# torture: `ringbench torture` (bench/torture.go) sends every RFC 4475 message
+# torture: `ringbench torture` (bench/torture) sends every RFC 4475 message
 # (TORTURE_DIR, read where it is) to ringd over UDP from TORTURE_SOURCE and over
 # TCP, and each request to sip:user@ once more to 6000, whose only member is
 # the runner's agent (486 to INVITEs): ringd stays up and answers OPTIONS after
 # each message, nothing invalid gets 2xx or reaches the member unless RFC 4475
-# allows it, and every answer is the one in bench/torture_table.go (-md: the
+# allows it, and every answer is the one in bench/torture/table.go (-md: the
 # differences from the RFC, in $DIR/torture.md). About 50 s: a copy waits
 # until ringd's UDP transaction of the same Via branch has ended (5 s; the
 # runner ACKs failed INVITEs). ringd serves the messages' other domains as

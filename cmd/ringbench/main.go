@@ -1,8 +1,9 @@
 // Command ringbench is ringd's SIP load generator: member agents answer,
 // a caller places calls to a ring group at a fixed rate or on a ramp, and
-// the run ends with a summary (and -json). Everything lives in package
-// bench; this file maps the command line to bench.Run, or to one of the
-// tools (ringbench rtp-listen, tone, torture, ...). See ringbench -h.
+// the run ends with a summary (and -json). The work lives in package bench
+// and its sub-packages; this file maps the command line to bench.Run, or
+// to one of the tools bench.LookupTool finds (ringbench rtp-listen, tone,
+// torture, udp-sink). See ringbench -h.
 package main
 
 import (
