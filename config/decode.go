@@ -329,12 +329,3 @@ func describe(n *yaml.Node) string {
 	}
 	return strconv.Quote(n.Value)
 }
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }

@@ -1,7 +1,9 @@
 // Package config owns ringd's configuration: the model of the config file
-// (ringd.yaml, SPEC §6), its decoding and its validation, and the embedded
-// demo configuration. Later it also owns the store of live provisioning data
-// and the admin HTTP API, which reuse the model types declared here.
+// (ringd.yaml, SPEC §6) and of the sequential rings the store keeps, its
+// decoding and its validation, the engine's view of it (Spec), and the
+// embedded demo configuration. Its sub-packages build on the model declared
+// here: config/store keeps the live provisioning data, config/live the
+// running configuration, config/api serves the admin HTTP API.
 //
 // Decoding is strict: an unknown key anywhere is an error. Validation reports
 // every problem at once as Problems, one "path: message" each, with the path
@@ -12,6 +14,6 @@
 // it merges in.
 //
 // config may import engine and strategy, for the specs it builds and the
-// enums it parses, and nothing else of ringd: never sip and never cmd
-// (deps_test.go enforces it).
+// enums it parses, and nothing else of ringd: never sip, cmd or its own
+// sub-packages (TestImports enforces it).
 package config

@@ -80,6 +80,22 @@ type SIPConfig struct {
 	Protection Protection `yaml:"protection,omitempty" json:"protection,omitempty"`
 }
 
+// Protection is sip.protection: ringd's flood and scanner protection. A key
+// left out keeps ringd's default (cmd/ringd fills them from
+// sip.DefaultProtection: 30 requests per 2 s, a 300 s ban, 10 failed
+// authentications per 60 s, the SIPVicious family of User-Agents, 16 KB
+// messages); 0 turns a limit off, `scanners: []` drops no User-Agent.
+// Sources in sip.trusted are never limited.
+type Protection struct {
+	Requests     *int      `yaml:"requests,omitempty" json:"requests,omitempty"`           // per source IP per window; 0: no limit
+	Window       *int      `yaml:"window,omitempty" json:"window,omitempty"`               // seconds
+	Ban          *int      `yaml:"ban,omitempty" json:"ban,omitempty"`                     // seconds
+	AuthFailures *int      `yaml:"auth_failures,omitempty" json:"auth_failures,omitempty"` // per source IP per auth_window; 0: never banned for it
+	AuthWindow   *int      `yaml:"auth_window,omitempty" json:"auth_window,omitempty"`     // seconds
+	Scanners     *[]string `yaml:"scanners,omitempty" json:"scanners,omitempty"`           // User-Agent substrings, any case; nil: the defaults, []: none
+	MaxMessage   *int      `yaml:"max_message,omitempty" json:"max_message,omitempty"`     // bytes
+}
+
 // HTTPConfig is the http section (admin API). An empty Listen turns the API off.
 type HTTPConfig struct {
 	Listen string     `yaml:"listen,omitempty" json:"listen,omitempty"`
@@ -194,8 +210,8 @@ type Destination struct {
 	Prefix string `yaml:"prefix,omitempty" json:"prefix,omitempty"`
 }
 
-// Schedule is a named set of time ranges (SPEC §1). Only their syntax is
-// checked so far; evaluating them is a later issue.
+// Schedule is a named set of time ranges (SPEC §1). Validate checks their
+// syntax; Spec hands them to the engine as calendars (see calendars).
 type Schedule struct {
 	ID       int64    `yaml:"-" json:"id"` // assigned by the store; not part of the file
 	Name     string   `yaml:"name" json:"name"`
@@ -203,4 +219,40 @@ type Schedule struct {
 	Timezone string   `yaml:"timezone" json:"timezone"`                 // IANA, e.g. Europe/Paris
 	Weekly   []string `yaml:"weekly,omitempty" json:"weekly,omitempty"` // "mon-fri 09:00-17:00"
 	Dates    []string `yaml:"dates,omitempty" json:"dates,omitempty"`   // "2026-12-24..2026-12-26" or "2026-12-31"
+}
+
+// Sequential ring of an extension (SPEC §5). These live in the store and
+// are managed through the admin API; the config file does not carry them.
+
+// SequentialRing is an extension's sequential-ring settings.
+type SequentialRing struct {
+	ID            int64       `yaml:"-" json:"id"`
+	Extension     string      `yaml:"extension" json:"extension"`
+	Enabled       bool        `yaml:"enabled" json:"enabled"`
+	RingBaseFirst bool        `yaml:"ring_base_first" json:"ring_base_first"`
+	BaseRingTime  int         `yaml:"base_ring_time" json:"base_ring_time"` // seconds
+	Numbers       []SeqNumber `yaml:"numbers" json:"numbers"`               // at most MaxSeqNumbers
+}
+
+// SeqNumber is one number rung in sequence.
+type SeqNumber struct {
+	Number   string `yaml:"number" json:"number"`       // an extension or an external number (via the trunk)
+	RingTime int    `yaml:"ring_time" json:"ring_time"` // seconds
+}
+
+// MaxSeqNumbers is how many numbers a sequential ring may list.
+const MaxSeqNumbers = 5
+
+// Criterion gates an extension's sequential ring (SPEC §5).
+type Criterion struct {
+	ID                        int64    `yaml:"-" json:"id"`
+	Extension                 string   `yaml:"extension" json:"extension"`
+	ScheduleName              string   `yaml:"schedule_name,omitempty" json:"schedule_name,omitempty"`
+	ScheduleType              string   `yaml:"schedule_type,omitempty" json:"schedule_type,omitempty"`   // business_hours | holidays
+	ScheduleLevel             string   `yaml:"schedule_level,omitempty" json:"schedule_level,omitempty"` // GROUP
+	CallsFrom                 string   `yaml:"calls_from" json:"calls_from"`                             // ANY_PHONE_NUMBER | SELECT_PHONE_NUMBERS
+	AnonymousCallersEnabled   bool     `yaml:"anonymous_callers_enabled" json:"anonymous_callers_enabled"`
+	UnavailableCallersEnabled bool     `yaml:"unavailable_callers_enabled" json:"unavailable_callers_enabled"`
+	PhoneNumbers              []string `yaml:"phone_numbers,omitempty" json:"phone_numbers,omitempty"`
+	RingEnabled               *bool    `yaml:"ring_enabled" json:"ring_enabled"` // required
 }

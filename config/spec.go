@@ -81,6 +81,52 @@ func destinationSpec(d Destination) engine.DestinationSpec {
 	return out
 }
 
+// seqRingSpecs returns the enabled sequential rings by extension number,
+// as the engine routes them. A criterion naming a schedule that does not
+// exist never applies.
+func (c *Config) seqRingSpecs() map[string]*engine.SeqRingSpec {
+	cals := c.calendars()
+	out := map[string]*engine.SeqRingSpec{}
+	for _, s := range c.SequentialRings {
+		if !s.Enabled || len(s.Numbers) == 0 {
+			continue
+		}
+		p := &engine.SeqRingSpec{RingBaseFirst: s.RingBaseFirst, BaseRingTime: seconds(s.BaseRingTime)}
+		for _, n := range s.Numbers {
+			p.Numbers = append(p.Numbers, engine.SeqNumberSpec{Number: n.Number, RingTime: seconds(n.RingTime)})
+		}
+		for _, cr := range c.Criteria {
+			if cr.Extension != s.Extension || cr.RingEnabled == nil {
+				continue
+			}
+			sc := engine.SeqCriterion{
+				AnyCaller: cr.CallsFrom != "SELECT_PHONE_NUMBERS", Anonymous: cr.AnonymousCallersEnabled,
+				Unavailable: cr.UnavailableCallersEnabled, Numbers: cr.PhoneNumbers, Ring: *cr.RingEnabled,
+			}
+			if cr.ScheduleName != "" {
+				cal, ok := cals[cr.ScheduleName]
+				if !ok {
+					continue
+				}
+				sc.Schedule, sc.Holidays = cal, c.scheduleType(cr.ScheduleName) == "holidays"
+			}
+			p.Criteria = append(p.Criteria, sc)
+		}
+		out[s.Extension] = p
+	}
+	return out
+}
+
+// scheduleType is the type of the schedule named name ("" if none).
+func (c *Config) scheduleType(name string) string {
+	for _, s := range c.Schedules {
+		if s.Name == name {
+			return s.Type
+		}
+	}
+	return ""
+}
+
 // seconds converts whole seconds to a Duration, saturating instead of
 // overflowing (the engine reports the range).
 func seconds(n int) time.Duration {

@@ -235,23 +235,6 @@ func (c *Config) checkDestination(ps *Problems, at string, d Destination) {
 	}
 }
 
-// parseDestType parses a destination type name, ignoring case.
-func parseDestType(name string) (engine.DestType, bool) {
-	return engine.ParseDestType(strings.ToLower(strings.TrimSpace(name)))
-}
-
-// destTypeNames lists the destination types: "end_call, extension, ...".
-func destTypeNames() string {
-	var names []string
-	for t := engine.DestEndCall; ; t++ {
-		if _, ok := engine.ParseDestType(t.String()); !ok {
-			break
-		}
-		names = append(names, t.String())
-	}
-	return strings.Join(names, ", ")
-}
-
 func (c *Config) checkSchedules(ps *Problems) {
 	names := map[string]bool{}
 	for i, s := range c.Schedules {

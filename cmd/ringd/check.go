@@ -9,8 +9,8 @@ import (
 
 // checkCmd validates a config file and prints every problem with its path.
 func checkCmd(args []string, stdout, stderr io.Writer) int {
-	f, err := parseFlags("check", args, stderr)
-	path := f.config
+	fl, err := parseFlags("check", args, stderr)
+	path := fl.config
 	if err != nil {
 		fmt.Fprintln(stderr, "ringd check:", err)
 		return 2

@@ -10,19 +10,18 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runCommand(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run is main without the process: it returns the exit code.
-func run(args []string, stdout, stderr io.Writer) int {
+// runCommand is main without the process: it runs the command that args
+// name (serve when they name none) and returns the exit code.
+func runCommand(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -52,28 +51,4 @@ func usage(w io.Writer) {
   ringd check -config FILE   validate a config file: every problem with its path, exit 1 if any
   ringd version              print the version
 `)
-}
-
-// flags are the options of serve and check.
-type flags struct {
-	config     string // -config FILE
-	cpuProfile string // -cpuprofile FILE (serve): a CPU profile of the whole run
-}
-
-// parseFlags parses the flags of serve and check.
-func parseFlags(name string, args []string, stderr io.Writer) (flags, error) {
-	var f flags
-	fs := flag.NewFlagSet("ringd "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&f.config, "config", "", "config file (YAML)")
-	if name == "serve" {
-		fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
-	}
-	if err := fs.Parse(args); err != nil {
-		return f, err
-	}
-	if fs.NArg() > 0 {
-		return f, errors.New("unexpected arguments: " + fmt.Sprint(fs.Args()))
-	}
-	return f, nil
 }

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
-	"runtime/debug"
 	"time"
 
-	"github.com/ringd/ringd/sip"
 	"github.com/ringd/ringd/sip/transport"
 )
 
@@ -25,7 +22,8 @@ import (
 //     fragments it; a larger message cannot be sent as a datagram anyway.
 //   - the garbage collector is paced by the live heap (gcTune), and memory
 //     goes back to the OS once a load has passed (memTrim: the SIP server
-//     shrinks its tables, then debug.FreeOSMemory).
+//     shrinks its tables, then debug.FreeOSMemory); tendMemory runs both
+//     once the SIP server is up.
 const (
 	linger        = 5 * time.Second
 	maxUDPMessage = 65507
@@ -35,27 +33,4 @@ const (
 func setProcessPolicy() {
 	transport.SetTransactionLinger(linger)
 	transport.SetMaxUDPMessage(maxUDPMessage)
-}
-
-// tendMemory runs the garbage-collector pacing and the memory trim once a
-// second until ctx ends.
-func tendMemory(ctx context.Context, srv *sip.Server) {
-	var trim memTrim
-	var gc gcTune
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	prev := time.Now()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			if trim.tick(now, now.Sub(prev)) {
-				srv.Shrink()
-				debug.FreeOSMemory()
-			}
-			gc.tick()
-			prev = now
-		}
-	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,7 +23,6 @@ import (
 	"github.com/ringd/ringd/config/live"
 	"github.com/ringd/ringd/config/store"
 	"github.com/ringd/ringd/engine"
-	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip"
 	"github.com/ringd/ringd/sip/media"
 	"github.com/ringd/ringd/sip/registrar"
@@ -37,29 +35,8 @@ const defaultConfig = "ringd.yaml"
 // shutdownGrace is how long SIGTERM waits for ringing calls to finish.
 const shutdownGrace = 30 * time.Second
 
-// source reads the config file being served: a file, or the demo.
-type source struct {
-	path string // "" for the embedded demo config
-}
-
-func (s source) read() (*config.Config, error) {
-	data := config.DemoYAML
-	if s.path != "" {
-		var err error
-		if data, err = os.ReadFile(s.path); err != nil {
-			return nil, err
-		}
-	}
-	return config.Parse(data)
-}
-
-func (s source) String() string {
-	if s.path == "" {
-		return "embedded demo config"
-	}
-	return s.path
-}
-
+// serveCmd serves a config file, or the embedded demo config, until a
+// signal stops it; it returns the exit code.
 func serveCmd(args []string, stdout, stderr io.Writer) int {
 	fl, err := parseFlags("serve", args, stderr)
 	if err != nil {
@@ -160,7 +137,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	var admin *api.Server
 	var web *http.Server
 	if file.HTTP.Listen != "" {
-		admin = api.New(lv, runtime{srv}, file.HTTP)
+		admin = api.New(lv, sipRuntime{srv}, file.HTTP)
 		admin.Mount("GET /metrics", "Prometheus metrics (SPEC §9)", true, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		admin.Mount("GET /readyz", "Readiness: store open, SIP listeners bound, not draining", true, readiness(st, srv))
 		admin.Mount("GET /api/v1/log/level", "The log level", false, level)
@@ -236,79 +213,4 @@ func restoreBindings(ctx context.Context, st store.Store, srv *sip.Server, log *
 	if len(bs) > 0 {
 		log.Info("registrations restored", zap.Int("contacts", len(bs)))
 	}
-}
-
-// readiness answers GET /readyz: 200 when the store answers, SIP listens
-// and ringd is not draining; 503 otherwise.
-func readiness(st store.Store, srv *sip.Server) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		problems := []string{}
-		if err := st.Ping(r.Context()); err != nil {
-			problems = append(problems, "store: "+err.Error())
-		}
-		if !srv.Ready() {
-			problems = append(problems, "sip: not listening or draining")
-		}
-		w.Header().Set("Content-Type", "application/json")
-		status := map[string]any{"status": "ready"}
-		if len(problems) > 0 {
-			status = map[string]any{"status": "not ready", "problems": problems}
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}
-		_ = json.NewEncoder(w).Encode(status)
-	})
-}
-
-// runtime gives the admin API its view of the SIP side.
-type runtime struct{ srv *sip.Server }
-
-func (r runtime) Calls() []cdr.LiveCall { return r.srv.Calls() }
-
-func (r runtime) Registrations() []api.Registration {
-	var out []api.Registration
-	for ext, bs := range r.srv.Registrations() {
-		for _, b := range bs {
-			out = append(out, api.Registration{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires, Source: b.Source})
-		}
-	}
-	return out
-}
-
-func (r runtime) Bans() []api.Ban {
-	var out []api.Ban
-	for _, b := range r.srv.Bans() {
-		out = append(out, api.Ban{Source: b.Source, Reason: b.Reason, Until: b.Until})
-	}
-	return out
-}
-
-func (r runtime) Unban(source string) (bool, error) { return r.srv.Unban(source) }
-
-// settings translates the config file into what the SIP side needs.
-func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library) sip.Settings {
-	st := sip.Settings{
-		Domain:     cfg.SIP.Domain,
-		Trusted:    cfg.TrustedPrefixes(),
-		Extensions: map[string]sip.Extension{},
-		Snapshot:   snap,
-		Prompts:    prompts,
-		GroupMedia: map[string]sip.GroupMedia{},
-	}
-	st.RTPPortMin, st.RTPPortMax = cfg.Media.RTPPorts()
-	st.Aliases = cfg.SIP.Aliases
-	st.Protection = protection(cfg.SIP.Protection)
-	for _, g := range cfg.RingGroups {
-		gm := sip.GroupMedia{Welcome: prompts.Get(g.WelcomePrompt), Join: prompts.Get(g.JoinPrompt),
-			MOH: prompts.Get(g.MOH), FullJoin: g.PlayFullJoinPrompt}
-		if gm.Welcome != nil || gm.Join != nil || gm.MOH != nil {
-			st.GroupMedia[g.Number] = gm
-		}
-	}
-	for _, l := range cfg.Listeners() {
-		st.Listen = append(st.Listen, transport.Listener{Network: l.Network, Addr: l.Addr})
-	}
-	for _, e := range cfg.Extensions {
-		st.Extensions[e.Number] = sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND}
-	}
-	return st
 }

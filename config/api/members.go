@@ -80,5 +80,3 @@ func (s *Server) editMembers(w http.ResponseWriter, r *http.Request, status int,
 	}
 	writeJSON(w, status, out)
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

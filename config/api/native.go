@@ -81,16 +81,6 @@ var (
 	}
 )
 
-func (s *Server) nativeRoutes() {
-	ringGroups.routes(s)
-	extensions.routes(s)
-	extensionGroups.routes(s)
-	schedules.routes(s)
-	s.memberRoutes()
-	s.sequentialRingRoutes()
-	s.viewRoutes()
-}
-
 // numberTaken reports who else holds a dialable number: numbers are unique
 // across ring groups and extensions. The IDs given are the object's own.
 func numberTaken(d *store.Data, number string, groupID, extID int64) string {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/config/api/compat"
 	"github.com/ringd/ringd/engine/cdr"
 )
 
@@ -28,6 +29,16 @@ var schemaTypes = map[string]reflect.Type{
 	"Registration":   reflect.TypeFor[Registration](),
 	"Problem":        reflect.TypeFor[Problem](),
 	"FieldError":     reflect.TypeFor[FieldError](),
+
+	// The façades' bodies.
+	"YeastarRingGroup":      reflect.TypeFor[compat.YeastarRingGroup](),
+	"YeastarMember":         reflect.TypeFor[compat.YeastarMember](),
+	"YeastarRingGroupInfo":  reflect.TypeFor[compat.YeastarRingGroupInfo](),
+	"YeastarTokenRequest":   reflect.TypeFor[compat.YeastarTokenRequest](),
+	"WebexCriterion":        reflect.TypeFor[compat.WebexCriterion](),
+	"WebexCriterionSummary": reflect.TypeFor[compat.WebexCriterionSummary](),
+	"WebexSequentialRing":   reflect.TypeFor[compat.WebexSequentialRing](),
+	"WebexSequentialNumber": reflect.TypeFor[compat.WebexSequentialNumber](),
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)

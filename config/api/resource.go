@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -196,25 +195,6 @@ func (rs *resource[T]) failure(err error, s *Server, id int64) *Problem {
 	return simpleFailure(err)
 }
 
-// simpleFailure turns a Mutate error into a problem: the handler's own
-// problem, 422 for an invalid configuration (full paths), 409 for a store
-// conflict, 500 for a store that failed.
-func simpleFailure(err error) *Problem {
-	var p *Problem
-	var inv *live.Invalid
-	switch {
-	case errors.As(err, &p):
-		return p
-	case errors.As(err, &inv):
-		return invalidProblem(inv, "")
-	case errors.Is(err, store.ErrConflict):
-		return problem(http.StatusConflict, err.Error())
-	case errors.Is(err, context.Canceled):
-		return problem(http.StatusServiceUnavailable, "request cancelled")
-	}
-	return problem(http.StatusInternalServerError, "the store failed: "+err.Error())
-}
-
 // index is the position the object with this ID takes in the data Mutate
 // tried: the current list, or the end for a new object.
 func (rs *resource[T]) index(s *Server, id int64) int {
@@ -227,29 +207,4 @@ func (rs *resource[T]) index(s *Server, id int64) int {
 		}
 	})
 	return i
-}
-
-// invalidProblem lists the problems of an invalid configuration as bad
-// fields, the object's own without prefix.
-func invalidProblem(inv *live.Invalid, prefix string) *Problem {
-	errs := make([]FieldError, 0, len(inv.Problems))
-	for _, pr := range inv.Problems {
-		field := pr.Path
-		if prefix != "" {
-			field = strings.TrimPrefix(field, prefix)
-		}
-		errs = append(errs, FieldError{Field: field, Message: pr.Message})
-	}
-	return problem(http.StatusUnprocessableEntity, "validation failed", errs...)
-}
-
-// nextID is one more than the highest ID in list.
-func nextID[T any](list []T, id func(*T) *int64) int64 {
-	var max int64
-	for i := range list {
-		if v := *id(&list[i]); v > max {
-			max = v
-		}
-	}
-	return max + 1
 }

@@ -56,21 +56,6 @@ type Server struct {
 	issued map[string]time.Time // tokens from get_token, by expiry
 }
 
-// New builds the API over the live configuration.
-func New(l *live.Live, rt Runtime, h config.HTTPConfig) *Server {
-	s := &Server{live: l, rt: rt, mux: http.NewServeMux(), static: h.Tokens, users: h.Users, issued: map[string]time.Time{}}
-	s.nativeRoutes()
-	s.compatRoutes()
-	s.public("GET /openapi.json", "The OpenAPI 3 document of this API", "", "object", s.openAPI)
-	s.public("GET /healthz", "Liveness: the process serves HTTP", "", "object", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, problem(http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path))
-	})
-	return s
-}
-
 // Mount adds an endpoint the program provides (metrics, readiness, log
 // level) to the API's listener and its OpenAPI document; it needs a token
 // unless public.

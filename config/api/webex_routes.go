@@ -1,15 +1,5 @@
 package api
 
-import (
-	"net/http"
-	"strconv"
-	"strings"
-
-	"github.com/ringd/ringd/config"
-	"github.com/ringd/ringd/config/api/compat"
-	"github.com/ringd/ringd/config/store"
-)
-
 // The Webex façade (SPEC §8): a workspace's sequential ring and its
 // criteria, with camelCase bodies (compat's Webex mapping). The workspace
 // id is the extension number. Webex clients read the HTTP status, so
@@ -36,55 +26,4 @@ func (s *Server) webexRoutes() {
 	s.handle("GET "+base+"/criteria/{id}", "Webex: a sequential-ring criterion", "", "WebexCriterion", s.webexGetCriterion)
 	s.handle("PUT "+base+"/criteria/{id}", "Webex: modify a sequential-ring criterion (204)", "WebexCriterion", "", s.webexPutCriterion)
 	s.handle("DELETE "+base+"/criteria/{id}", "Webex: delete a sequential-ring criterion", "", "", s.deleteCriterion)
-}
-
-func noWorkspace(number string) *Problem {
-	return problem(http.StatusNotFound, "no such workspace: "+number+" (a workspace id is an extension number)")
-}
-
-// criteriaOf lists an extension's criteria.
-func criteriaOf(d *store.Data, number string) []config.Criterion {
-	var out []config.Criterion
-	for _, c := range d.Criteria {
-		if c.Extension == number {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// webexInvalid is the 422 for a Webex body, or nil: the mapping's
-// problems, then those of the native checks (renamed by
-// compat.WebexField) about fields the mapping did not already name.
-func webexInvalid(mapped []compat.FieldError, native []FieldError) *Problem {
-	var errs []FieldError
-	named := map[string]bool{}
-	for _, e := range mapped {
-		errs = append(errs, FieldError{Field: e.Field, Message: e.Message})
-		named[e.Field] = true
-	}
-	for _, e := range native {
-		field := compat.WebexField(e.Field)
-		if named[field] {
-			continue
-		}
-		msg := e.Message
-		if strings.HasSuffix(strings.ToLower(field), "numberofrings") {
-			msg += " (one ring is " + strconv.Itoa(compat.SecondsPerRing) + " s)"
-		}
-		errs = append(errs, FieldError{Field: field, Message: msg})
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return problem(http.StatusUnprocessableEntity, "validation failed", errs...)
-}
-
-// webexBody reads a Webex body and checks its JSON shape against v.
-func webexBody(w http.ResponseWriter, r *http.Request, v any) ([]byte, *Problem) {
-	body, p := readObject(w, r)
-	if p == nil {
-		p = checkShape(body, v)
-	}
-	return body, p
 }

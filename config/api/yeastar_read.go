@@ -4,7 +4,6 @@ import (
 	"math"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/ringd/ringd/config"
@@ -98,8 +97,4 @@ func (s *Server) yeastarGroups(ids []int64) (out []compat.YeastarRingGroup, miss
 		}
 	})
 	return out, missing
-}
-
-func yeastarNotFound(id int64) map[string]any {
-	return compat.YeastarError(compat.YeastarCodeNotFound, compat.YeastarMessage(compat.YeastarCodeNotFound)+": id "+strconv.FormatInt(id, 10))
 }

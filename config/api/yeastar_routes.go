@@ -55,13 +55,6 @@ func (s *Server) yeastar(pattern, summary, request string, h http.HandlerFunc) {
 	})
 }
 
-func writeYeastar(w http.ResponseWriter, body map[string]any) { writeJSON(w, http.StatusOK, body) }
-
-// yeastarBodyError is the answer for a body readObject refused.
-func yeastarBodyError(p *Problem) map[string]any {
-	return compat.YeastarError(compat.YeastarCodeMalformedBody, compat.YeastarMessage(compat.YeastarCodeMalformedBody)+": "+p.Detail)
-}
-
 // yeastarGetToken issues a token to an API user (http.users): the Client
 // ID and Client Secret of Yeastar's get_token are the user's name and
 // password. ringd has no refresh tokens: refresh_token is "" and its

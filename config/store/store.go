@@ -13,8 +13,6 @@ package store
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/ringd/ringd/config"
@@ -112,17 +110,4 @@ type Store interface {
 	Ping(ctx context.Context) error
 
 	Close() error
-}
-
-// Open opens the store a config names: "sqlite:PATH", "memory:" (or "").
-func Open(ctx context.Context, url string) (Store, error) {
-	switch {
-	case url == "" || url == "memory:":
-		return NewMemory(), nil
-	case strings.HasPrefix(url, "sqlite:"):
-		return OpenSQLite(ctx, strings.TrimPrefix(url, "sqlite:"))
-	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		return nil, errors.New("store: PostgreSQL is not implemented yet; use sqlite:PATH or memory:")
-	}
-	return nil, errors.New("store: unsupported store " + url)
 }

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip"
+	"github.com/ringd/ringd/sip/media"
+	"github.com/ringd/ringd/sip/transport"
+)
+
+// settings translates the config file into what the SIP side needs.
+func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library) sip.Settings {
+	st := sip.Settings{
+		Domain:     cfg.SIP.Domain,
+		Trusted:    cfg.TrustedPrefixes(),
+		Extensions: map[string]sip.Extension{},
+		Snapshot:   snap,
+		Prompts:    prompts,
+		GroupMedia: map[string]sip.GroupMedia{},
+	}
+	st.RTPPortMin, st.RTPPortMax = cfg.Media.RTPPorts()
+	st.Aliases = cfg.SIP.Aliases
+	st.Protection = protection(cfg.SIP.Protection)
+	for _, g := range cfg.RingGroups {
+		gm := sip.GroupMedia{Welcome: prompts.Get(g.WelcomePrompt), Join: prompts.Get(g.JoinPrompt),
+			MOH: prompts.Get(g.MOH), FullJoin: g.PlayFullJoinPrompt}
+		if gm.Welcome != nil || gm.Join != nil || gm.MOH != nil {
+			st.GroupMedia[g.Number] = gm
+		}
+	}
+	for _, l := range cfg.Listeners() {
+		st.Listen = append(st.Listen, transport.Listener{Network: l.Network, Addr: l.Addr})
+	}
+	for _, e := range cfg.Extensions {
+		st.Extensions[e.Number] = sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND}
+	}
+	return st
+}

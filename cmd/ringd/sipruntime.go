@@ -1,0 +1,32 @@
+package main
+
+import (
+	"github.com/ringd/ringd/config/api"
+	"github.com/ringd/ringd/engine/cdr"
+	"github.com/ringd/ringd/sip"
+)
+
+// sipRuntime gives the admin API its view of the SIP side (api.Runtime).
+type sipRuntime struct{ srv *sip.Server }
+
+func (r sipRuntime) Calls() []cdr.LiveCall { return r.srv.Calls() }
+
+func (r sipRuntime) Registrations() []api.Registration {
+	var out []api.Registration
+	for ext, bs := range r.srv.Registrations() {
+		for _, b := range bs {
+			out = append(out, api.Registration{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires, Source: b.Source})
+		}
+	}
+	return out
+}
+
+func (r sipRuntime) Bans() []api.Ban {
+	var out []api.Ban
+	for _, b := range r.srv.Bans() {
+		out = append(out, api.Ban{Source: b.Source, Reason: b.Reason, Until: b.Until})
+	}
+	return out
+}
+
+func (r sipRuntime) Unban(source string) (bool, error) { return r.srv.Unban(source) }
