@@ -116,6 +116,7 @@ func TestImports(t *testing.T) {
 	for _, d := range strings.Fields(string(out)) {
 		if strings.HasPrefix(d, "github.com/ringd/ringd/") && d != "github.com/ringd/ringd/engine" &&
 			d != "github.com/ringd/ringd/engine/cdr" && // through engine
+			d != "github.com/ringd/ringd/engine/calendar" &&
 			d != "github.com/ringd/ringd/strategy" && d != "github.com/ringd/ringd/config" {
 			t.Errorf("config depends on %s", d)
 		}

@@ -5,11 +5,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/calendar"
 )
 
 // Schedule ranges: parsed here (mistakes reported with their path) and
-// turned into engine.Calendar values, which the engine evaluates.
+// turned into calendar.Calendar values, which the engine evaluates.
 
 var dayNames = [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
@@ -93,7 +93,7 @@ func clock(s string) (int, bool) {
 // parseDates parses "2026-12-24..2026-12-26" (inclusive) or a single date,
 // or the same without the year, which recurs every year and may wrap over
 // the new year: "12-24..12-26", "12-31..01-01", "05-01".
-func parseDates(s string) (engine.DateRange, string) {
+func parseDates(s string) (calendar.DateRange, string) {
 	a, b, isRange := strings.Cut(s, "..")
 	if !isRange {
 		b = a
@@ -104,43 +104,43 @@ func parseDates(s string) (engine.DateRange, string) {
 		from, err1 := time.Parse("01-02", a)
 		to, err2 := time.Parse("01-02", b)
 		if err1 != nil || err2 != nil {
-			return engine.DateRange{}, bad
+			return calendar.DateRange{}, bad
 		}
-		return engine.DateRange{From: engine.Date{Month: from.Month(), Day: from.Day()},
-			To: engine.Date{Month: to.Month(), Day: to.Day()}, Yearly: true}, ""
+		return calendar.DateRange{From: calendar.Date{Month: from.Month(), Day: from.Day()},
+			To: calendar.Date{Month: to.Month(), Day: to.Day()}, Yearly: true}, ""
 	}
 	from, err1 := time.Parse(time.DateOnly, a)
 	to, err2 := time.Parse(time.DateOnly, b)
 	if err1 != nil || err2 != nil {
-		return engine.DateRange{}, bad
+		return calendar.DateRange{}, bad
 	}
 	if to.Before(from) {
-		return engine.DateRange{}, "date range " + strconv.Quote(s) + " ends before it starts"
+		return calendar.DateRange{}, "date range " + strconv.Quote(s) + " ends before it starts"
 	}
-	return engine.DateRange{From: engine.Date{Year: from.Year(), Month: from.Month(), Day: from.Day()},
-		To: engine.Date{Year: to.Year(), Month: to.Month(), Day: to.Day()}}, ""
+	return calendar.DateRange{From: calendar.Date{Year: from.Year(), Month: from.Month(), Day: from.Day()},
+		To: calendar.Date{Year: to.Year(), Month: to.Month(), Day: to.Day()}}, ""
 }
 
-// calendars builds an engine.Calendar for each schedule that parses, by
+// calendars builds an calendar.Calendar for each schedule that parses, by
 // name. A business_hours schedule is open in its weekly ranges and closed
 // on its own dates and on the dates of every holidays schedule (public
 // holidays close every group that keeps business hours). A holidays
 // schedule is open except on its dates. Dates are local dates in the time
 // zone of the schedule that uses them.
-func (c *Config) calendars() map[string]*engine.Calendar {
-	var holidays []engine.DateRange
+func (c *Config) calendars() map[string]*calendar.Calendar {
+	var holidays []calendar.DateRange
 	for _, s := range c.Schedules {
 		if s.Type == "holidays" {
 			holidays = append(holidays, s.dateRanges()...)
 		}
 	}
-	out := make(map[string]*engine.Calendar, len(c.Schedules))
+	out := make(map[string]*calendar.Calendar, len(c.Schedules))
 	for _, s := range c.Schedules {
 		loc, err := time.LoadLocation(s.Timezone)
 		if err != nil || s.Timezone == "" || s.Timezone == "Local" {
 			continue // Validate reports it
 		}
-		cal := &engine.Calendar{Loc: loc, Holidays: s.dateRanges()}
+		cal := &calendar.Calendar{Loc: loc, Holidays: s.dateRanges()}
 		if s.Type == "business_hours" {
 			cal.Holidays = append(cal.Holidays, holidays...)
 			for _, w := range s.Weekly {
@@ -149,7 +149,7 @@ func (c *Config) calendars() map[string]*engine.Calendar {
 					continue
 				}
 				for _, sp := range wr.spans {
-					cal.Weekly = append(cal.Weekly, engine.WeeklyRange{Days: wr.days, From: sp.from, To: sp.to})
+					cal.Weekly = append(cal.Weekly, calendar.WeeklyRange{Days: wr.days, From: sp.from, To: sp.to})
 				}
 			}
 		}
@@ -159,8 +159,8 @@ func (c *Config) calendars() map[string]*engine.Calendar {
 }
 
 // dateRanges are the schedule's dates that parse.
-func (s *Schedule) dateRanges() []engine.DateRange {
-	var out []engine.DateRange
+func (s *Schedule) dateRanges() []calendar.DateRange {
+	var out []calendar.DateRange
 	for _, d := range s.Dates {
 		if r, msg := parseDates(d); msg == "" {
 			out = append(out, r)

@@ -15,7 +15,7 @@ import (
 // never fails:
 // values that do not parse (an unknown strategy or destination type) become
 // zero values, which engine.Compile rejects or Validate reports.
-// A group's schedule becomes an engine.Calendar (see calendars); a group
+// A group's schedule becomes a calendar.Calendar (see calendars); a group
 // without one, or naming one that does not parse, is always open.
 func (c *Config) Spec() engine.Spec {
 	s := engine.Spec{

@@ -65,14 +65,6 @@ func (k ActionKind) String() string {
 	return "action(" + strconv.Itoa(int(k)) + ")"
 }
 
-// enumName returns the name of v in names, or "" when v is out of range.
-func enumName[T ~uint8](names []string, v T) string {
-	if int(v) < len(names) {
-		return names[v]
-	}
-	return ""
-}
-
 // Action is one decision for the driver to carry out. Only the fields its
 // Kind names are set.
 type Action struct {
@@ -124,9 +116,4 @@ func (r CancelReason) Header() string {
 		return ReasonCompletedElsewhere
 	}
 	return ""
-}
-
-// Header is one SIP header decided by the engine.
-type Header struct {
-	Name, Value string
 }

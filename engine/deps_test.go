@@ -10,18 +10,21 @@ const (
 	strategyPkg = "github.com/ringd/ringd/strategy"
 	enginePkg   = "github.com/ringd/ringd/engine"
 	cdrPkg      = "github.com/ringd/ringd/engine/cdr"
+	calendarPkg = "github.com/ringd/ringd/engine/calendar"
 )
 
 // ringdDeps are the ringd packages each pure package may depend on, itself
-// included: strategy and engine/cdr stand alone, engine builds on both.
+// included: strategy, engine/cdr and engine/calendar stand alone, engine
+// builds on strategy and engine/cdr.
 var ringdDeps = map[string][]string{
 	strategyPkg: {strategyPkg},
 	cdrPkg:      {cdrPkg},
+	calendarPkg: {calendarPkg},
 	enginePkg:   {enginePkg, strategyPkg, cdrPkg},
 }
 
 // forbiddenDep reports why a dependency d has no place in pkg (strategy,
-// engine or engine/cdr): they must not reach the network, the file system,
+// engine, engine/cdr or engine/calendar): they must not reach the network, the file system,
 // logging, SIP or metrics, even indirectly, and fmt stays off the hot path.
 func forbiddenDep(pkg, d string) bool {
 	for _, tree := range []string{"net", "os", "log", "fmt", "syscall/js"} {
@@ -44,7 +47,7 @@ func forbiddenDep(pkg, d string) bool {
 }
 
 func TestPureImports(t *testing.T) {
-	for _, pkg := range []string{strategyPkg, enginePkg, cdrPkg} {
+	for _, pkg := range []string{strategyPkg, enginePkg, cdrPkg, calendarPkg} {
 		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
@@ -65,7 +68,7 @@ func TestPureImports(t *testing.T) {
 }
 
 func TestForbiddenDepCatchesTheNamedPackages(t *testing.T) {
-	for _, pkg := range []string{strategyPkg, enginePkg, cdrPkg} {
+	for _, pkg := range []string{strategyPkg, enginePkg, cdrPkg, calendarPkg} {
 		for _, d := range []string{"net", "net/netip", "os", "os/exec", "log/slog", "fmt",
 			"github.com/emiago/sipgo", "go.uber.org/zap", "github.com/prometheus/client_golang/prometheus",
 			"github.com/ringd/ringd/sip", "github.com/ringd/ringd/config"} {
@@ -88,6 +91,14 @@ func TestForbiddenDepCatchesTheNamedPackages(t *testing.T) {
 		if !forbiddenDep(cdrPkg, d) {
 			t.Errorf("engine/cdr: %s not caught", d)
 		}
+	}
+	for _, d := range []string{strategyPkg, enginePkg, cdrPkg} {
+		if !forbiddenDep(calendarPkg, d) {
+			t.Errorf("engine/calendar: %s not caught", d)
+		}
+	}
+	if !forbiddenDep(enginePkg, calendarPkg) {
+		t.Errorf("engine: %s not caught", calendarPkg)
 	}
 	if !forbiddenDep(strategyPkg, cdrPkg) {
 		t.Errorf("strategy: %s not caught", cdrPkg)

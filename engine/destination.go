@@ -39,19 +39,6 @@ func ParseDestType(name string) (DestType, bool) {
 // Service reports whether the destination is a services.<type> URI template.
 func (t DestType) Service() bool { return t >= DestExtVM && t <= DestQueue }
 
-// Destination is a resolved failover destination.
-type Destination struct {
-	Type   DestType
-	Value  string // extension number, ring-group number, number, service value, prompt file
-	Prefix string // external_num: dial prefix (<= 7 chars)
-	Number string // external_num: Prefix+Value, the number to send to the trunk
-	Repeat int    // play_greeting: how many times to play the prompt (0-5)
-	Group  GroupID
-	// URI is where external_num and the services go: the service's
-	// template filled in, "" when that service is not configured.
-	URI string
-}
-
 // FailoverReason is why a group failed over; it picks the destination and
 // the Diversion reason.
 type FailoverReason uint8
@@ -66,20 +53,6 @@ var failoverNames = [...]string{ReasonNoAnswer: "no_answer", ReasonNoAgent: "no_
 var diversionReasons = [...]string{ReasonNoAnswer: "no-answer", ReasonNoAgent: "unavailable", ReasonOutOfSchedule: "time-of-day"}
 
 func (r FailoverReason) String() string { return enumName(failoverNames[:], r) }
-
-// outcome is the call outcome when a group fails over for this reason.
-func (r FailoverReason) outcome() Outcome {
-	switch r {
-	case ReasonNoAgent:
-		return OutcomeNoAgent
-	case ReasonOutOfSchedule:
-		return OutcomeOutOfSchedule
-	}
-	return OutcomeNoAnswer
-}
-
-// endCall is the destination a chain falls back to when it is cut.
-var endCall = Destination{Type: DestEndCall, Group: -1}
 
 // MaxChainDepth is how many ring_group failovers one call may take; a deeper
 // chain, or one that comes back to a group it already ran, ends as end_call.

@@ -2,13 +2,6 @@ package engine
 
 import "github.com/ringd/ringd/strategy"
 
-// CallID identifies a call for as long as it lasts: a slot number and a
-// generation, so an ID never matches a later call that reuses the slot.
-// The zero CallID is never issued.
-type CallID uint64
-
-func (id CallID) slot() int32 { return int32(uint32(id)) }
-
 // Engine routes calls. It is not safe for concurrent use: one driver
 // goroutine owns it (see the package comment).
 type Engine struct {
@@ -66,17 +59,6 @@ func (e *Engine) SetSnapshot(s *Snapshot) {
 	}
 }
 
-// SetMember records an extension's live state (online, DND, busy). It
-// changes later ring decisions (the next hunt step, the next call), never a
-// leg already ringing.
-func (e *Engine) SetMember(now int64, ext strategy.ExtID, s strategy.MemberState, out []Action) []Action {
-	out = e.begin(now, out)
-	if ext >= 0 && int(ext) < len(e.members) {
-		e.members[ext] = s
-	}
-	return out
-}
-
 // Member returns an extension's live state as the engine knows it.
 func (e *Engine) Member(ext strategy.ExtID) strategy.MemberState {
 	return strategy.Lookup(e.members, ext)
@@ -90,33 +72,6 @@ func (e *Engine) ActiveCalls() int { return e.active }
 // stage goes on (it ends with the record: when the call ends, or when it
 // fails over to an extension or a service).
 func (e *Engine) GroupCalls() int { return e.groupCalls }
-
-// NextDeadline returns when Tick must be called next, if any call waits on
-// a timer.
-func (e *Engine) NextDeadline() (int64, bool) {
-	d, ok := e.timers.next()
-	return d.at, ok
-}
-
-// Tick fires every deadline at or before now, each at its own instant.
-func (e *Engine) Tick(now int64, out []Action) []Action {
-	return e.begin(now, out)
-}
-
-// begin opens every event: slots ended by the previous engine call become
-// reusable, then due deadlines fire.
-func (e *Engine) begin(now int64, out []Action) []Action {
-	e.free = append(e.free, e.freed...)
-	e.freed = e.freed[:0]
-	for {
-		d, ok := e.timers.next()
-		if !ok || d.at > now {
-			return out
-		}
-		e.timers.clear(d.slot)
-		out = e.fire(e.calls[d.slot], d.at, out)
-	}
-}
 
 // lookup returns the call with this ID, or nil if it is over.
 func (e *Engine) lookup(id CallID) *call {

@@ -138,6 +138,20 @@ func (e *Engine) Failed(now int64, id CallID, leg, code int, out []Action) []Act
 	return e.legFailed(c, leg, code, now, out)
 }
 
+// legFailed moves the timeline on after a leg ended early (busy, declined,
+// unreachable).
+func (e *Engine) legFailed(c *call, leg int, code int, t int64, out []Action) []Action {
+	switch c.stage {
+	case stageGroup:
+		return e.groupLegFailed(c, leg, t, out)
+	case stageExtension:
+		c.xCode = code
+		return e.nextExtensionStep(c, t, out)
+	default:
+		return e.respond(c, relayedFailure(code), t, out)
+	}
+}
+
 // CallerCancel reports the caller's CANCEL: every ringing leg is cancelled
 // and the caller gets 487. It has no effect once the caller is connected.
 func (e *Engine) CallerCancel(now int64, id CallID, out []Action) []Action {
@@ -183,4 +197,15 @@ func (e *Engine) Abort(now int64, id CallID, code int, out []Action) []Action {
 	out = e.cancelLive(c, now, CancelAborted, out)
 	out = append(out, Action{Kind: ActRespondCaller, At: now, Call: id, Code: code})
 	return e.finish(c, now, OutcomeFailed, out)
+}
+
+// SetMember records an extension's live state (online, DND, busy). It
+// changes later ring decisions (the next hunt step, the next call), never a
+// leg already ringing.
+func (e *Engine) SetMember(now int64, ext strategy.ExtID, s strategy.MemberState, out []Action) []Action {
+	out = e.begin(now, out)
+	if ext >= 0 && int(ext) < len(e.members) {
+		e.members[ext] = s
+	}
+	return out
 }

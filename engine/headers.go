@@ -2,6 +2,11 @@ package engine
 
 import "strings"
 
+// Header is one SIP header decided by the engine.
+type Header struct {
+	Name, Value string
+}
+
 // Header names and fixed values of SPEC §3 "Headers on legs to members".
 const (
 	HeaderPAI       = "P-Asserted-Identity"
@@ -36,28 +41,6 @@ func quoted(s string) string {
 
 // sipURI renders <sip:user@domain>.
 func sipURI(user, domain string) string { return "<sip:" + user + "@" + domain + ">" }
-
-// groupHeaders renders, once per configuration, the headers every leg of a
-// group carries.
-func groupHeaders(g *GroupSpec, paging bool, domain string) []Header {
-	var h []Header
-	identity := quoted(g.Name) + " " + sipURI(g.Number, domain)
-	if g.PAI {
-		h = append(h, Header{HeaderPAI, identity})
-	}
-	if g.RPID {
-		h = append(h, Header{HeaderRPID, identity + rpidParams})
-	}
-	switch {
-	case paging:
-		h = append(h,
-			Header{HeaderCallInfo, "<sip:" + domain + ">" + pagingAnswerAfter0},
-			Header{HeaderAlertInfo, pagingAlertInfo})
-	case g.AlertInfo != "":
-		h = append(h, Header{HeaderAlertInfo, alertInfoURI + ";info=" + g.AlertInfo})
-	}
-	return h
-}
 
 // diversion renders the Diversion header value for a group failing over.
 func diversion(groupNumber, domain string, r FailoverReason) string {

@@ -21,6 +21,17 @@ var outcomeNames = [...]string{
 
 func (o Outcome) String() string { return enumName(outcomeNames[:], o) }
 
+// outcome is the call outcome when a group fails over for this reason.
+func (r FailoverReason) outcome() Outcome {
+	switch r {
+	case ReasonNoAgent:
+		return OutcomeNoAgent
+	case ReasonOutOfSchedule:
+		return OutcomeOutOfSchedule
+	}
+	return OutcomeNoAnswer
+}
+
 // LegResult is how a leg ended (the `result` label of ringd_legs_total).
 type LegResult uint8
 

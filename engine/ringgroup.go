@@ -4,6 +4,10 @@ import "github.com/ringd/ringd/strategy"
 
 // The group stage: the members of a ring group ring as its strategy's
 // timeline says (SPEC §3), each leg to every contact of one member.
+//
+// The failover stage (SPEC §3), where a group's call goes when nobody
+// answered, nobody was available or the schedule is closed, is part of it:
+// a ring_group destination enters the next group.
 
 // enterGroup starts ringing group gid: the dialled group at arrival, or a
 // ring_group failover destination.
@@ -123,29 +127,6 @@ func (e *Engine) runTimed(c *call, t int64, out []Action) []Action {
 	return out
 }
 
-// armGroup sets a ringing group call's timer: the step's end, or for
-// custom the next delay or timeout.
-func (e *Engine) armGroup(c *call) {
-	if c.g.Plan.Kind.Mode() != strategy.Timed {
-		e.timers.set(c.slot, c.stepEnd)
-		return
-	}
-	next, ok := int64(0), false
-	if c.step < len(c.plan) {
-		next, ok = c.phaseStart+int64(c.g.Plan.Members[c.plan[c.step]].Delay), true
-	}
-	for i := c.phaseLegs; i < len(c.legs); i++ {
-		if l := &c.legs[i]; l.Result == LegRinging && (!ok || l.stop < next) {
-			next, ok = l.stop, true
-		}
-	}
-	if ok {
-		e.timers.set(c.slot, next)
-	} else {
-		e.timers.clear(c.slot)
-	}
-}
-
 // fireGroup handles a group call's deadline, due at t.
 func (e *Engine) fireGroup(c *call, t int64, out []Action) []Action {
 	switch c.g.Plan.Kind.Mode() {
@@ -204,4 +185,55 @@ func (e *Engine) ringingOver(c *call, t int64, out []Action) []Action {
 		return out
 	}
 	return e.failover(c, ReasonNoAnswer, t, out)
+}
+
+// endCall is the destination a chain falls back to when it is cut.
+var endCall = Destination{Type: DestEndCall, Group: -1}
+
+// failover runs the current group's failover stage. end_call answers 480
+// and ring_group chains the next group inside the group stage; the other
+// destinations end the group stage - the call's record is written - and
+// the call goes on to ring the extension or the URI, or (play_greeting)
+// the driver answers it and plays the prompt.
+func (e *Engine) failover(c *call, r FailoverReason, t int64, out []Action) []Action {
+	g := c.g
+	dest := g.destination(r)
+	if dest.Type == DestRingGroup && !e.canChain(c, dest.Group) {
+		dest = &endCall
+	}
+	div := g.diversion[r]
+	c.failover, c.reason, c.missed = dest, r, g.RecordMissed
+	out = append(out, Action{Kind: ActFailover, At: t, Call: c.id, Group: g.ID, Dest: dest, Reason: r, Diversion: div})
+	switch dest.Type {
+	case DestRingGroup:
+		c.depth++
+		c.diversion = div
+		return e.enterGroup(c, dest.Group, t, out)
+	case DestEndCall:
+		out = append(out, Action{Kind: ActRespondCaller, At: t, Call: c.id, Code: 480})
+		return e.finish(c, t, r.outcome(), out)
+	case DestPlayGreeting:
+		return e.finish(c, t, r.outcome(), out)
+	}
+	out = e.record(c, t, r.outcome(), out)
+	c.diversion = div
+	if dest.Type == DestExtension {
+		x, _ := c.snap.Extension(dest.Value)
+		return e.enterExtension(c, x, c.snap.serviceRing, t, out)
+	}
+	return e.enterService(c, dest.URI, nil, t, out)
+}
+
+// canChain reports whether the call may go on to ring group gid: it exists,
+// the chain is not too deep, and the call has not run it already.
+func (e *Engine) canChain(c *call, gid GroupID) bool {
+	if c.snap.group(gid) == nil || c.depth >= MaxChainDepth {
+		return false
+	}
+	for _, v := range c.visited[:c.depth+1] {
+		if v == gid {
+			return false
+		}
+	}
+	return true
 }

@@ -5,9 +5,9 @@ package engine
 // out_of_schedule destination.
 //
 // The engine calls it with the wall time carried in by the arrival event and
-// keeps no clock of its own. Calendar (weekly ranges, closed dates, a time
-// zone) implements it; config does not build Calendars from the schedules
-// of the file yet. A nil Schedule is always open.
+// keeps no clock of its own. calendar.Calendar (package engine/calendar:
+// weekly ranges, closed dates, a time zone) implements it; config builds
+// one for each schedule of the file. A nil Schedule is always open.
 type Schedule interface {
 	Open(unixNano int64) bool
 }

@@ -3,6 +3,8 @@ package engine
 import (
 	"testing"
 	"time"
+
+	"github.com/ringd/ringd/engine/calendar"
 )
 
 func TestClassifyCaller(t *testing.T) {
@@ -32,8 +34,9 @@ func TestSeqRingCriteriaPrecedence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hours := &Calendar{Loc: paris, Weekly: []WeeklyRange{weekly(hm(9, 0), hm(17, 0), monFri...)}}
-	xmas := &Calendar{Loc: paris, Holidays: []DateRange{{From: Date{Month: 12, Day: 25}, To: Date{Month: 12, Day: 25}, Yearly: true}}}
+	monFri := [7]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true, time.Thursday: true, time.Friday: true}
+	hours := &calendar.Calendar{Loc: paris, Weekly: []calendar.WeeklyRange{{Days: monFri, From: 9 * 60, To: 17 * 60}}}
+	xmas := &calendar.Calendar{Loc: paris, Holidays: []calendar.DateRange{{From: calendar.Date{Month: 12, Day: 25}, To: calendar.Date{Month: 12, Day: 25}, Yearly: true}}}
 	workday := time.Date(2026, 11, 25, 10, 0, 0, 0, paris).UnixNano()
 	evening := time.Date(2026, 11, 25, 20, 0, 0, 0, paris).UnixNano()
 	christmas := time.Date(2026, 12, 25, 10, 0, 0, 0, paris).UnixNano()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/calendar"
 	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip/clock"
 	"github.com/ringd/ringd/sip/siptest"
@@ -18,10 +19,10 @@ func TestOutsideItsScheduleAGroupGoesToOutOfSchedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	office := &engine.Calendar{Loc: paris, Weekly: []engine.WeeklyRange{{
+	office := &calendar.Calendar{Loc: paris, Weekly: []calendar.WeeklyRange{{
 		Days: [7]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true, time.Thursday: true, time.Friday: true},
 		From: 9 * 60, To: 17 * 60}},
-		Holidays: []engine.DateRange{{From: engine.Date{Month: 12, Day: 25}, To: engine.Date{Month: 12, Day: 25}, Yearly: true}}}
+		Holidays: []calendar.DateRange{{From: calendar.Date{Month: 12, Day: 25}, To: calendar.Date{Month: 12, Day: 25}, Yearly: true}}}
 	g := group("6000", strategy.RingAll, 5*time.Second, "1001")
 	g.Schedule = office
 	g.OutOfSchedule = engine.DestinationSpec{Type: engine.DestExtension, Value: "1009"}

@@ -55,6 +55,13 @@ type Group struct {
 	levelStart []int32     // bySkill[levelStart[l]:levelStart[l+1]] is level l
 }
 
+// slot is one entry of a ring order: a member index with its extension
+// beside it, so that walking an order is one sequential read.
+type slot struct {
+	m int32
+	e ExtID
+}
+
 // ErrNoMembers is NewGroup's finding when the entries name no extension;
 // errors.Is finds it in NewGroup's FieldErrors.
 var ErrNoMembers = FieldError{Path: "members", Message: "at least one member is required"}

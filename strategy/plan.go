@@ -46,13 +46,6 @@ func (g *Group) available(i int, states []MemberState) bool {
 	return uint(e) < uint(len(states)) && states[e]&g.mask == Online
 }
 
-// slot is one entry of a ring order: a member index with its extension
-// beside it, so that walking an order is one sequential read.
-type slot struct {
-	m int32
-	e ExtID
-}
-
 // appendAvailable appends the members of order that are available. It is the
 // hot loop of every plan: one sequential pass, one mask test per member, and
 // a branch-free append so that a scattering of busy members costs no

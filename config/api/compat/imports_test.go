@@ -17,6 +17,7 @@ func TestImports(t *testing.T) {
 		"github.com/ringd/ringd/config":            true,
 		"github.com/ringd/ringd/engine":            true,
 		"github.com/ringd/ringd/engine/cdr":        true, // through engine
+		"github.com/ringd/ringd/engine/calendar":   true, // through config
 		"github.com/ringd/ringd/strategy":          true,
 		"github.com/ringd/ringd/config/api/compat": true,
 	}

@@ -1,4 +1,12 @@
-package engine
+// Package calendar evaluates the schedules of the config file: weekly
+// opening ranges and closed dates in one time zone. A *Calendar implements
+// engine.Schedule (a ring group's schedule, a sequential-ring criterion's);
+// config builds one for each schedule of the file.
+//
+// The package is pure: standard library only, no clock reads, no I/O (the
+// time zone is loaded by the caller). It must not import engine or any
+// other ringd package (engine/deps_test.go enforces it).
+package calendar
 
 import "time"
 
@@ -38,7 +46,7 @@ type Date struct {
 	Day   int
 }
 
-// Open implements Schedule.
+// Open implements engine.Schedule.
 func (c *Calendar) Open(unixNano int64) bool {
 	loc := c.Loc
 	if loc == nil {

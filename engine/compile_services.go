@@ -10,43 +10,6 @@ import (
 // Calls to an extension and the legs that leave ringd: what Compile makes
 // of Spec.Services, the ring times and each extension's sequential ring.
 
-// Default ring times of calls to an extension and through a service.
-const (
-	DefaultExtensionRingTime = 60 * time.Second
-	DefaultServiceRingTime   = 60 * time.Second
-)
-
-// SeqRingSpec is an extension's enabled sequential ring (its criteria
-// decide, call by call, whether it applies): the extension itself first
-// when RingBaseFirst is set, then each number in turn.
-type SeqRingSpec struct {
-	RingBaseFirst bool
-	BaseRingTime  time.Duration // 0: the call's ring time
-	Numbers       []SeqNumberSpec
-	Criteria      []SeqCriterion
-}
-
-// SeqNumberSpec is one number of a sequential ring: an extension number
-// (all its contacts ring) or an outside number (through the trunk).
-type SeqNumberSpec struct {
-	Number   string
-	RingTime time.Duration // 0: the call's ring time
-}
-
-// seqRing is a compiled sequential ring.
-type seqRing struct {
-	criteria []SeqCriterion
-	steps    []seqStep
-}
-
-// seqStep is one step of a sequential ring: what rings and for how long
-// (0: the call's ring time).
-type seqStep struct {
-	ext  strategy.ExtID // the extension rung, or -1 for uri
-	uri  string         // an outside number through the trunk
-	ring int64
-}
-
 // serviceURI fills in the template of service t with value, or returns ""
 // when the service is not configured.
 func (c *compiler) serviceURI(t DestType, value string) string {
