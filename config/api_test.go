@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,22 +103,6 @@ func TestProblemsError(t *testing.T) {
 	_, _, err := Load(writeFile(t, ""))
 	if err == nil || !strings.HasPrefix(err.Error(), "sip.listen: at least one listen URI is required") {
 		t.Errorf("empty file: %v", err)
-	}
-}
-
-// config must never depend on sip or cmd (the imports go one way).
-func TestImports(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "github.com/ringd/ringd/config").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	for _, d := range strings.Fields(string(out)) {
-		if strings.HasPrefix(d, "github.com/ringd/ringd/") && d != "github.com/ringd/ringd/engine" &&
-			d != "github.com/ringd/ringd/engine/cdr" && // through engine
-			d != "github.com/ringd/ringd/engine/calendar" &&
-			d != "github.com/ringd/ringd/strategy" && d != "github.com/ringd/ringd/config" {
-			t.Errorf("config depends on %s", d)
-		}
 	}
 }
 

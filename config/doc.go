@@ -15,5 +15,5 @@
 //
 // config may import engine and strategy, for the specs it builds and the
 // enums it parses, and nothing else of ringd: never sip, cmd or its own
-// sub-packages (TestImports enforces it).
+// sub-packages (cmd/ringd/imports_test.go enforces it).
 package config

@@ -36,6 +36,6 @@
 // package engine/cdr, which the engine fills.
 //
 // The package must not import net, os, log/slog, sipgo, zap, Prometheus or
-// any other ringd package than strategy and engine/cdr (deps_test.go
-// enforces it).
+// any other ringd package than strategy and engine/cdr
+// (cmd/ringd/imports_test.go enforces it).
 package engine

@@ -5,7 +5,7 @@
 //
 // The package is pure: standard library only, no clock reads, no I/O (the
 // time zone is loaded by the caller). It must not import engine or any
-// other ringd package (engine/deps_test.go enforces it).
+// other ringd package (cmd/ringd/imports_test.go enforces it).
 package calendar
 
 import "time"

@@ -6,5 +6,5 @@
 //
 // The package is pure data: standard library only. It must not import any
 // other ringd package, net, os, log/slog, sipgo, zap or Prometheus
-// (engine/deps_test.go enforces it).
+// (cmd/ringd/imports_test.go enforces it).
 package cdr

@@ -24,7 +24,8 @@
 // Imports: compat may import config, engine and strategy (for the model
 // and the names it maps) and the standard library. It must never import
 // sip, cmd, config/store or config/api (the HTTP layer imports compat,
-// not the other way round); TestImports enforces it.
+// not the other way round); the import rules of cmd/ringd/imports_test.go
+// enforce it.
 //
 // What each field maps to, and what could not be confirmed against the
 // vendors' documentation, is written next to each type and in
