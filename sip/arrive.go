@@ -42,8 +42,9 @@ func (d *driver) admit(c *call, ev engine.Event) {
 	d.feed(engine.Event{Kind: engine.EvReserve, Slots: readyCallSlots})
 }
 
-// refuse answers a new call 503 with Retry-After: ringd is stopping, or
-// too busy to take it.
+// refuse answers a new call 503 with Retry-After: ringd is draining or
+// stopping. (A call the inbox has no room for gets the same from its
+// handler.)
 func (d *driver) refuse(c *call) {
 	d.replies.respond(c.tx, c.req, 503, "Service Unavailable", retryAfter(d.set.ShutdownRetryAfter))
 	c.finish()
