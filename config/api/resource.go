@@ -97,7 +97,7 @@ func (rs *resource[T]) create(s *Server) http.HandlerFunc {
 		var id int64
 		err := s.live.Mutate(r.Context(), func(d *store.Data) ([]store.Change, error) {
 			list := rs.list(d)
-			*rs.id(&v) = nextID(*list, rs.id)
+			*rs.id(&v) = live.NextID(*list, rs.id)
 			id = *rs.id(&v)
 			if p := rs.admit(d, v); p != nil {
 				return nil, p

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/config/live"
 	"github.com/ringd/ringd/config/store"
 )
 
@@ -140,7 +141,7 @@ func (s *Server) saveCriterion(r *http.Request, in config.Criterion, ref string)
 			return nil, problem(http.StatusUnprocessableEntity, "validation failed", errs...)
 		}
 		if ref == "" {
-			in.ID = nextID(d.Criteria, func(v *config.Criterion) *int64 { return &v.ID })
+			in.ID = live.NextID(d.Criteria, func(v *config.Criterion) *int64 { return &v.ID })
 			d.Criteria = append(d.Criteria, in)
 		} else {
 			i := findCriterion(d, in.Extension, ref)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/config/live"
 	"github.com/ringd/ringd/config/store"
 )
 
@@ -63,7 +64,7 @@ func storeSequentialRing(d *store.Data, in *config.SequentialRing) store.Change 
 		in.ID = cur.ID
 		d.SequentialRings[i] = *in
 	} else {
-		in.ID = nextID(d.SequentialRings, func(v *config.SequentialRing) *int64 { return &v.ID })
+		in.ID = live.NextID(d.SequentialRings, func(v *config.SequentialRing) *int64 { return &v.ID })
 		d.SequentialRings = append(d.SequentialRings, *in)
 	}
 	return store.Change{Kind: store.KindSequentialRing, ID: in.ID, Doc: *in}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ringd/ringd/config"
 	"github.com/ringd/ringd/config/api/compat"
+	"github.com/ringd/ringd/config/live"
 	"github.com/ringd/ringd/config/store"
 )
 
@@ -66,7 +67,7 @@ func (s *Server) webexCreateCriterion(w http.ResponseWriter, r *http.Request) {
 		if p := webexInvalid(errs, checkCriterion(d, c)); p != nil {
 			return nil, p
 		}
-		c.ID = nextID(d.Criteria, func(v *config.Criterion) *int64 { return &v.ID })
+		c.ID = live.NextID(d.Criteria, func(v *config.Criterion) *int64 { return &v.ID })
 		id = c.ID
 		d.Criteria = append(d.Criteria, c)
 		return []store.Change{{Kind: store.KindCriterion, ID: id, Doc: c}}, nil

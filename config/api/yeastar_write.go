@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ringd/ringd/config/api/compat"
+	"github.com/ringd/ringd/config/live"
 	"github.com/ringd/ringd/config/store"
 )
 
@@ -29,7 +30,7 @@ func (s *Server) yeastarCreate(w http.ResponseWriter, r *http.Request) {
 		if len(errs) > 0 {
 			return nil, &yeastarRefusal{compat.YeastarFieldErrors(errs)}
 		}
-		g.ID = nextID(d.RingGroups, ringGroups.id)
+		g.ID = live.NextID(d.RingGroups, ringGroups.id)
 		id = g.ID
 		if p := ringGroups.admit(d, g); p != nil {
 			return nil, p

@@ -38,13 +38,14 @@ func upsert[T any](list *[]T, v T, kind store.Kind, changes []store.Change, key 
 			return append(changes, store.Change{Kind: kind, ID: *id(&v), Doc: v})
 		}
 	}
-	*id(&v) = nextID(*list, id)
+	*id(&v) = NextID(*list, id)
 	*list = append(*list, v)
 	return append(changes, store.Change{Kind: kind, ID: *id(&v), Doc: v})
 }
 
-// nextID is one more than the highest ID in list.
-func nextID[T any](list []T, id func(*T) *int64) int64 {
+// NextID is one more than the highest ID in list: the ID a new object
+// takes (id reads an object's ID field).
+func NextID[T any](list []T, id func(*T) *int64) int64 {
 	var max int64
 	for i := range list {
 		if v := *id(&list[i]); v > max {
