@@ -30,7 +30,7 @@ func (s *Server) inDialog(req *sip.Request, tx sip.ServerTransaction) {
 	out := proxy.Forward(s.listeners, req, req.Recipient, false, nil, nil)
 	id := proxy.CallID(req)
 	if req.IsAck() {
-		s.drv.post(event{kind: evDialogAck, id: id}, network)
+		s.drv.post(event{kind: evDialogAck, id: id}, always)
 		if err := s.client.WriteRequest(out, proxy.Prebuilt); err != nil {
 			s.log.Sugar().Debugw("ACK not forwarded", "call_id", id, "error", err)
 		}

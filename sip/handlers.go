@@ -167,7 +167,7 @@ func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
 		return // a stray ACK is absorbed, never answered
 	}
 	if id := proxy.CallID(req); s.local.has(id) && req.Route() == nil {
-		s.drv.post(event{kind: evLocalAck, id: id}, network)
+		s.drv.post(event{kind: evLocalAck, id: id}, always)
 		return
 	}
 	s.inDialog(req, tx)

@@ -6,10 +6,13 @@ import "sync"
 // transaction callbacks post from inside its locks) and never starts a
 // goroutine. It is bounded where the network fills it: a new call is
 // refused when arrivalLimit events wait already (the caller gets 503 with
-// Retry-After), and a response is dropped, as a lost datagram, when
-// networkLimit wait. What ringd itself posts - the end of a caller's
-// transaction, a write done, a question of the admin API - is bounded by
-// the calls and transactions in flight, and always taken.
+// Retry-After), and a response to one of ringd's own transactions is
+// dropped, as a lost datagram (its sender retransmits it), when
+// networkLimit wait. What changes the state of a call ringd already
+// carries - a CANCEL, the end of a transaction, the ACK or BYE of a
+// connected call, a write done, a question of the admin API - is bounded
+// by the calls and transactions in flight (and, from the network, by the
+// flood protection), and always taken.
 type inbox struct {
 	mu     sync.Mutex
 	items  []event
