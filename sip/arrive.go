@@ -13,7 +13,7 @@ import (
 // The number is looked up in the engine's snapshot, the one the call will
 // route with.
 func (d *driver) arrive(c *call) {
-	if c.cancelled || c.gone { // the CANCEL overtook the arrival: nothing to ring
+	if c.over { // the CANCEL overtook the arrival: nothing to ring
 		c.finish()
 		return
 	}
@@ -102,8 +102,10 @@ func (d *driver) startHeld(c *call) {
 // callerCancel: the caller's CANCEL came (sipgo answered it 200 and the
 // INVITE 487).
 func (d *driver) callerCancel(c *call) {
-	c.cancelled = true
-	if c.id != 0 && !c.ended {
+	switch {
+	case c.id == 0:
+		c.over = true // before its arrival: arrive finds it over
+	case !c.ended:
 		d.feed(engine.Event{Kind: engine.EvCallerCancel, At: d.now(), Call: c.id})
 	}
 }
@@ -111,8 +113,10 @@ func (d *driver) callerCancel(c *call) {
 // callerGone: the caller's INVITE transaction ended. Before its final
 // response (a transport failure) the engine ends the call without one.
 func (d *driver) callerGone(c *call) {
-	c.gone = true
-	if c.id != 0 && !c.ended && !c.final {
+	switch {
+	case c.id == 0:
+		c.over = true
+	case !c.ended && !c.final:
 		d.feed(engine.Event{Kind: engine.EvHangup, At: d.now(), Call: c.id})
 	}
 }

@@ -33,11 +33,11 @@ type call struct {
 	legs      []*leg
 	media     *callMedia // ringd's own RTP towards the caller: prompts, a page's relay
 
-	final     bool // the caller has its final response (or ringd answered it itself)
-	released  bool // its transaction was let go
-	cancelled bool // the caller's CANCEL came (sipgo answered it)
-	gone      bool // the caller's transaction ended
-	ended     bool // the engine ended the call
+	final bool // the caller has its final response (or ringd answered it itself); its transaction is let go
+	// over: the caller's CANCEL came (sipgo answered it) or its transaction
+	// ended, before the driver saw the call arrive: nothing rings.
+	over  bool
+	ended bool // the engine ended the call
 }
 
 func newCall(req *sip.Request, tx sip.ServerTransaction, number, callerExt string) *call {
@@ -45,23 +45,16 @@ func newCall(req *sip.Request, tx sip.ServerTransaction, number, callerExt strin
 }
 
 // finish marks that the caller has its final response and lets the
-// transaction go.
+// transaction go (once), as sipgo does when a handler returns: it ends when
+// its response's timers are done, at once if it never had a final
+// response.
 func (c *call) finish() {
-	if !c.final {
-		c.final = true
-		c.release()
+	if c.final {
+		return
 	}
-}
-
-// release lets the caller's transaction go (once), as sipgo does when a
-// handler returns: it ends when its response's timers are done, at once
-// if it never had a final response.
-func (c *call) release() {
-	if !c.released {
-		c.released = true
-		if t, ok := c.tx.(gracefulTx); ok {
-			t.TerminateGracefully()
-		}
+	c.final = true
+	if t, ok := c.tx.(gracefulTx); ok {
+		t.TerminateGracefully()
 	}
 }
 
