@@ -63,7 +63,7 @@ func TestSeqRingSpecs(t *testing.T) {
 		{Extension: "1001", CallsFrom: "SELECT_PHONE_NUMBERS", AnonymousCallersEnabled: true, RingEnabled: &off},
 		{Extension: "1001", CallsFrom: "ANY_PHONE_NUMBER", ScheduleName: "gone", RingEnabled: &on}, // no such schedule: never applies
 	}
-	plans := c.seqRingSpecs()
+	plans := c.seqRingSpecs(c.calendars())
 	if _, ok := plans["1002"]; ok || len(plans) != 1 {
 		t.Fatalf("plans %v: want 1001's only (1002's is disabled)", plans)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/calendar"
 	"github.com/ringd/ringd/strategy"
 )
 
@@ -31,14 +32,14 @@ func (c *Config) Spec() engine.Spec {
 			s.Services[t] = tmpl
 		}
 	}
-	seq := c.seqRingSpecs()
+	cals := c.calendars()
+	seq := c.seqRingSpecs(cals)
 	for i, e := range c.Extensions {
 		s.Extensions[i] = engine.ExtensionSpec{Number: e.Number, Name: e.Name, SeqRing: seq[e.Number]}
 	}
 	for i, eg := range c.ExtensionGroups {
 		s.ExtensionGroups[i] = engine.ExtensionGroupSpec{Name: eg.Name, Extensions: eg.Extensions}
 	}
-	cals := c.calendars()
 	for i := range c.RingGroups {
 		s.Groups[i] = groupSpec(&c.RingGroups[i])
 		if cal, ok := cals[c.RingGroups[i].Schedule]; ok {
@@ -82,10 +83,9 @@ func destinationSpec(d Destination) engine.DestinationSpec {
 }
 
 // seqRingSpecs returns the enabled sequential rings by extension number,
-// as the engine routes them. A criterion naming a schedule that does not
-// exist never applies.
-func (c *Config) seqRingSpecs() map[string]*engine.SeqRingSpec {
-	cals := c.calendars()
+// as the engine routes them, with the schedules' calendars by name. A
+// criterion naming a schedule that does not exist never applies.
+func (c *Config) seqRingSpecs(cals map[string]*calendar.Calendar) map[string]*engine.SeqRingSpec {
 	out := map[string]*engine.SeqRingSpec{}
 	for _, s := range c.SequentialRings {
 		if !s.Enabled || len(s.Numbers) == 0 {

@@ -62,7 +62,7 @@ func (c *compiler) extensions() {
 			exts = append(exts, Extension{})
 		}
 		exts[id] = Extension{Number: e.Number, Name: e.Name, ToURI: sipURI(e.Number, c.spec.Domain),
-			noAnswer: sipURI(e.Number, c.spec.Domain) + ";reason=no-answer"}
+			noAnswer: diversion(e.Number, c.spec.Domain, ReasonNoAnswer)}
 		c.s.extByNumber[e.Number] = id
 	}
 	c.s.Extensions = exts

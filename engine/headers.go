@@ -42,7 +42,9 @@ func quoted(s string) string {
 // sipURI renders <sip:user@domain>.
 func sipURI(user, domain string) string { return "<sip:" + user + "@" + domain + ">" }
 
-// diversion renders the Diversion header value for a group failing over.
-func diversion(groupNumber, domain string, r FailoverReason) string {
-	return sipURI(groupNumber, domain) + ";reason=" + diversionReasons[r]
+// diversion renders the Diversion header value of a call diverted from
+// number for reason r: a group failing over, an extension's voicemail leg
+// (no-answer).
+func diversion(number, domain string, r FailoverReason) string {
+	return sipURI(number, domain) + ";reason=" + diversionReasons[r]
 }
