@@ -61,7 +61,7 @@ func (d *driver) arriveGroup(c *call, gid engine.GroupID, now, wall int64) {
 		if !d.openPage(c) {
 			return
 		}
-	} else if gm := d.set.GroupMedia[c.number]; gm.plays() {
+	} else if gm := d.set.GroupMedia[c.number]; gm.Plays() {
 		if gm.FullJoin && len(gm.sequence()) > 0 {
 			if d.startEarlyMedia(c, gm, true) {
 				kind = engine.EvHold // the members ring once the prompts are over

@@ -57,7 +57,7 @@ func (d *driver) localBye(req *sip.Request) bool {
 			if l.rtp.IsValid() && c.media != nil && c.media.relay != nil {
 				c.media.relay.Remove(l.rtp)
 			}
-			d.busyChanged(d.dialogs.End(id + ";page=" + l.ext))
+			d.busyChanged(d.dialogs.End(pageDialog(id, l.ext)))
 			return true
 		}
 	}

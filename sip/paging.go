@@ -52,7 +52,7 @@ func (d *driver) joinPage(c *call, l *leg) {
 		return
 	}
 	d.ackBranch(w)
-	id := c.callID + ";page=" + l.ext
+	id := pageDialog(c.callID, l.ext)
 	d.busyChanged(d.dialogs.Add(id, d.clock.Now(), l.ext))
 	d.dialogs.Confirm(id) // ringd itself sent the ACK
 	if l.answer == nil || c.media == nil || c.media.relay == nil {
@@ -67,6 +67,10 @@ func (d *driver) joinPage(c *call, l *leg) {
 	c.media.relay.Add(ans.Addr)
 }
 
+// pageDialog is the key, in the connected calls, of a member's leg of the
+// page whose Call-ID is callID: the member is busy while it is there.
+func pageDialog(callID, ext string) string { return callID + ";page=" + ext }
+
 // endPage is the caller's BYE to ringd for a page: hang up every joined
 // member and let the engine write the record.
 func (d *driver) endPage(id string) bool {
@@ -80,7 +84,7 @@ func (d *driver) endPage(id string) bool {
 	for _, l := range c.legs {
 		if l.answer != nil && l.fork != nil && l.fork.Won() != nil && !l.left {
 			d.byeBranch(l.fork.Won())
-			d.busyChanged(d.dialogs.End(id + ";page=" + l.ext))
+			d.busyChanged(d.dialogs.End(pageDialog(id, l.ext)))
 		}
 	}
 	if !c.ended {

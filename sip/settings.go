@@ -89,8 +89,8 @@ type GroupMedia struct {
 	FullJoin           bool
 }
 
-// plays reports whether the group has anything to play.
-func (g GroupMedia) plays() bool { return g.Welcome != nil || g.Join != nil || g.MOH != nil }
+// Plays reports whether the group has anything to play.
+func (g GroupMedia) Plays() bool { return g.Welcome != nil || g.Join != nil || g.MOH != nil }
 
 // sequence is the prompts played once, in order.
 func (g GroupMedia) sequence() []*media.Prompt {

@@ -37,15 +37,13 @@ func (d *driver) shutdown() {
 		d.endPage(id)
 	}
 	ringing, connected := 0, 0
-	for _, c := range d.calls {
+	for id, c := range d.calls {
 		if c.final {
 			connected++
 		} else {
 			ringing++
 		}
-	}
-	for id := range d.calls {
-		d.feed(engine.Event{Kind: engine.EvAbort, At: d.now(), Call: id, Code: 503})
+		d.feed(engine.Event{Kind: engine.EvAbort, At: now, Call: id, Code: 503})
 	}
 	if ringing+connected > 0 {
 		d.log.Info("calls ended at shutdown", zap.Int("ringing", ringing), zap.Int("connected", connected))

@@ -24,7 +24,7 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library)
 	for _, g := range cfg.RingGroups {
 		gm := sip.GroupMedia{Welcome: prompts.Get(g.WelcomePrompt), Join: prompts.Get(g.JoinPrompt),
 			MOH: prompts.Get(g.MOH), FullJoin: g.PlayFullJoinPrompt}
-		if gm.Welcome != nil || gm.Join != nil || gm.MOH != nil {
+		if gm.Plays() {
 			st.GroupMedia[g.Number] = gm
 		}
 	}

@@ -24,9 +24,6 @@ type Deadline struct {
 
 func (d *Deadline) deadline() *Deadline { return d }
 
-// Armed reports whether the item waits, and for when.
-func (d *Deadline) Armed() (int64, bool) { return d.at, d.pos > 0 }
-
 // Set arms item t for instant at (or moves it there).
 func (q *Deadlines) Set(t Timed, at int64) {
 	d := t.deadline()
@@ -61,9 +58,6 @@ func (q *Deadlines) Due(now int64) Timed {
 	}
 	return heap.Pop(&q.h).(Timed)
 }
-
-// Len is how many items are armed.
-func (q *Deadlines) Len() int { return len(q.h) }
 
 // items is the heap (container/heap.Interface); an item's pos follows its
 // index.

@@ -45,7 +45,8 @@ type Owner interface {
 	Armed(b *Branch)
 	// SendCancel sends the CANCEL of branch b (its own transaction).
 	SendCancel(b *Branch, reason string)
-	// Over: b's transaction is done; its key may be forgotten.
+	// Over: b's transaction is done; its deadline and its key may be
+	// forgotten.
 	Over(b *Branch)
 	// Provisional: a branch sent 180/183 (not 100) while the fork rings.
 	Provisional(res *sip.Response)
@@ -142,7 +143,6 @@ func (f *Fork) WriteFailed(b *Branch, req *sip.Request) {
 		return
 	}
 	b.Stop()
-	f.owner.Armed(b)
 	f.owner.Over(b)
 	f.failed(b, 503)
 }

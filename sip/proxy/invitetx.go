@@ -135,14 +135,14 @@ func (tx *InviteTx) Receive(res *sip.Response, now int64) (Event, *sip.Request) 
 func (tx *InviteTx) Fire(now int64) Event {
 	switch {
 	case tx.giveUpAt != 0 && now >= tx.giveUpAt:
-		tx.stop()
+		tx.Stop()
 		return TimedOut
 	case tx.resendAt != 0 && now >= tx.resendAt:
 		tx.interval *= 2
 		tx.resendAt = now + int64(tx.interval)
 		return Resend
 	case tx.forgetAt != 0 && now >= tx.forgetAt:
-		tx.stop()
+		tx.Stop()
 		return Over
 	}
 	return Absorbed
@@ -157,13 +157,12 @@ func (tx *InviteTx) Cancelled(now int64) {
 	}
 }
 
-// Stop ends the transaction at once (its request could not be written).
-func (tx *InviteTx) Stop() { tx.stop() }
-
 // Ended reports whether the transaction is over.
 func (tx *InviteTx) Ended() bool { return tx.state == terminated }
 
-func (tx *InviteTx) stop() {
+// Stop ends the transaction at once: it timed out, its linger is over, or
+// its request could not be written.
+func (tx *InviteTx) Stop() {
 	tx.state = terminated
 	tx.resendAt, tx.giveUpAt, tx.forgetAt = 0, 0, 0
 }
