@@ -27,7 +27,7 @@ func (s *Server) inDialog(req *sip.Request, tx sip.ServerTransaction) {
 		}
 		return
 	}
-	out := proxy.Forward(s.listeners, req, req.Recipient, false, nil, nil)
+	out := proxy.Forward(s.listeners, req, s.reach.uri(req.Recipient), proxy.Forwarding{Consumed: s.auth.Ours})
 	id := proxy.CallID(req)
 	if req.IsAck() {
 		s.drv.post(event{kind: evDialogAck, id: id}, always)

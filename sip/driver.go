@@ -36,6 +36,9 @@ type driver struct {
 	hooks   Hooks
 	self    proxy.Self
 	loc     *registrar.Location
+	reach   reach
+	// consumed picks the credentials of ringd's realm: not forwarded.
+	consumed func(string) bool
 	send    *sender
 	rtp     *media.Ports
 	local   *localDialogs

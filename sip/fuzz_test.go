@@ -60,7 +60,7 @@ func FuzzRequestHandling(f *testing.F) {
 			}
 			return
 		}
-		out := proxy.Forward(self, req, req.Recipient, true, nil, nil)
+		out := proxy.Forward(self, req, proxy.Target{URI: req.Recipient}, proxy.Forwarding{RecordRoute: true})
 		if mf := out.MaxForwards(); mf == nil || (req.MaxForwards() != nil && mf.Val() != req.MaxForwards().Val()-1) {
 			t.Fatalf("forwarded Max-Forwards %v from %v", mf, req.MaxForwards())
 		}

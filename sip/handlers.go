@@ -34,13 +34,27 @@ func (s *Server) dispatch(req *sip.Request, stx *sip.ServerTx) {
 	if stx != nil { // an ACK of a 2xx has no transaction
 		tx = stx
 	}
-	held := false
-	if s.filter.AdmitStream(req) { // else dropped without a reply: banned, flooding or a scanner
-		held = s.handle(req, tx)
+	if !s.filter.AdmitStream(req) { // dropped without a reply: banned, flooding or a scanner
+		if stx != nil {
+			stx.Terminate()
+		}
+		return
 	}
-	if stx != nil && !held {
-		stx.TerminateGracefully()
+	if held := s.handle(req, tx); stx != nil && !held {
+		release(req, stx)
 	}
+}
+
+// release lets a server transaction go once its handler is done. An INVITE
+// answered with a failure on a reliable transport stays Completed until its
+// ACK or Timer H (RFC 3261 §17.2.1), on every transport, so that the ACK is
+// absorbed by it instead of arriving as a new request; sipgo's own
+// TerminateGracefully would end it at once there.
+func release(req *sip.Request, stx *sip.ServerTx) {
+	if req.IsInvite() && sip.IsReliable(req.Transport()) {
+		return // its state machine ends it: ACK or Timer H after a failure, at once after a 2xx
+	}
+	stx.TerminateGracefully()
 }
 
 // handle counts a request and runs its method's handler; it reports

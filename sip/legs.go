@@ -13,14 +13,16 @@ import (
 func (d *driver) startLeg(c *call, a *engine.Action) {
 	l := &leg{c: c, index: a.Leg, member: a.Group >= 0}
 	c.legs = append(c.legs, l)
-	var targets []sip.Uri
+	var targets []proxy.Target
 	if a.Ext >= 0 {
 		l.ext = c.snap.Extensions[a.Ext].Number
-		targets = d.loc.Contacts(l.ext, d.clock.Now())
+		for _, b := range d.loc.Contacts(l.ext, d.clock.Now()) {
+			targets = append(targets, d.reach.binding(b))
+		}
 	} else {
 		var u sip.Uri
 		if err := sip.ParseUri(a.URI, &u); err == nil {
-			targets = append(targets, u)
+			targets = append(targets, proxy.Target{URI: u})
 		}
 	}
 	if len(targets) == 0 {
@@ -40,7 +42,7 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 			replace = append(replace, &sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: l.ext, Host: c.snap.Domain}, Params: sip.NewParams()})
 			l.toRewritten = true
 		}
-		r := proxy.Forward(d.self, c.req, t, true, replace, extra)
+		r := proxy.Forward(d.self, c.req, t, proxy.Forwarding{RecordRoute: true, Replace: replace, Extra: extra, Consumed: d.consumed})
 		if c.media != nil && c.media.relay != nil {
 			d.pageOffer(c, r)
 		}
@@ -137,10 +139,10 @@ func (d *driver) releaseBranch(b *proxy.Branch) {
 // ackBranch acknowledges a branch's 2xx: ringd is the UAC of that dialog
 // (a 2xx it releases, a page's member).
 func (d *driver) ackBranch(b *proxy.Branch) {
-	_ = d.write(proxy.InDialog(d.self, sip.ACK, b.Req, b.Answer, b.Req.CSeq().SeqNo), "")
+	_ = d.write(proxy.InDialog(d.self, sip.ACK, b.Req, b.Answer, b.Req.CSeq().SeqNo, d.reach.uri), "")
 }
 
 // byeBranch hangs up an acknowledged branch.
 func (d *driver) byeBranch(b *proxy.Branch) {
-	d.originate(proxy.InDialog(d.self, sip.BYE, b.Req, b.Answer, b.Req.CSeq().SeqNo+1))
+	d.originate(proxy.InDialog(d.self, sip.BYE, b.Req, b.Answer, b.Req.CSeq().SeqNo+1, d.reach.uri))
 }

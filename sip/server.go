@@ -36,6 +36,7 @@ type Server struct {
 	filter    *transport.Filter
 	auth      *registrar.Digest
 	loc       *registrar.Location
+	reach     reach
 	registrar *registrar.Registrar
 	local     *localDialogs
 	send      *sender

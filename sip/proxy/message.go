@@ -62,15 +62,16 @@ func URITransport(u sip.Uri) string {
 // Forward copies an incoming request for forwarding to target as a proxy
 // does (RFC 3261 §16.6): new Request-URI, Route entries naming ringd
 // removed, Max-Forwards decremented, Record-Route and Via of ringd added on
-// top. replace lists headers to put in place of the incoming ones (a new
-// To, say); extra lists headers to add.
-func Forward(self Self, in *sip.Request, target sip.Uri, rr bool, replace []sip.Header, extra []sip.Header) *sip.Request {
-	out := sip.NewRequest(in.Method, *target.Clone())
+// top, the target's Route set (a Path) before the incoming Route entries
+// left. An incoming Route entry left (in a dialog: the route set beyond
+// ringd) decides where the request goes; otherwise the target does.
+func Forward(self Self, in *sip.Request, target Target, f Forwarding) *sip.Request {
+	out := sip.NewRequest(in.Method, *target.URI.Clone())
 	out.SipVersion = in.SipVersion
 	// The leading Route entries that name ringd are ours to consume; the
 	// first one left, if any, says where and over what the request goes.
-	consume := 0
-	tp := URITransport(target)
+	consume, routed := 0, false
+	tp := URITransport(target.URI)
 	for _, h := range in.Headers() {
 		if h.Name() != "Route" {
 			continue
@@ -81,15 +82,18 @@ func Forward(self Self, in *sip.Request, target sip.Uri, rr bool, replace []sip.
 			continue
 		}
 		if ok {
-			tp = URITransport(r.Address)
+			tp, routed = URITransport(r.Address), true
 		}
 		break
 	}
+	if !routed {
+		tp = target.apply(out, tp)
+	}
 	// Headers are appended top to bottom (sipgo takes the first Via and
 	// Route appended as the message's own): ringd's Via, its Record-Route,
-	// then the incoming headers.
+	// the target's Route set, then the incoming headers.
 	out.AppendHeader(Via(self, tp))
-	if rr {
+	if f.RecordRoute {
 		// Double Record-Route (RFC 5658) when the two sides reach ringd over
 		// different transports: the callee uses the top entry, the caller
 		// (reading the set in reverse) the one for its own transport.
@@ -101,6 +105,12 @@ func Forward(self Self, in *sip.Request, target sip.Uri, rr bool, replace []sip.
 			}
 		}
 	}
+	if !routed {
+		for _, u := range target.Route {
+			out.AppendHeader(&sip.RouteHeader{Address: *u.Clone()})
+		}
+	}
+	replace := f.Replace
 	for _, h := range in.Headers() {
 		switch h.Name() {
 		case "Route":
@@ -118,6 +128,9 @@ func Forward(self Self, in *sip.Request, target sip.Uri, rr bool, replace []sip.
 		case "Content-Length":
 			continue
 		}
+		if f.Consumed != nil && credentials(h.Name()) && f.Consumed(h.Value()) {
+			continue
+		}
 		if i := indexHeader(replace, h.Name()); i >= 0 {
 			out.AppendHeader(replace[i])
 			replace = append(replace[:i:i], replace[i+1:]...)
@@ -129,7 +142,7 @@ func Forward(self Self, in *sip.Request, target sip.Uri, rr bool, replace []sip.
 		mf := sip.MaxForwardsHeader(70)
 		out.AppendHeader(&mf)
 	}
-	for _, h := range extra {
+	for _, h := range f.Extra {
 		out.AppendHeader(h)
 	}
 	out.SetBody(in.Body())
@@ -207,21 +220,30 @@ func sameTransaction(inv *sip.Request, method sip.RequestMethod, to *sip.ToHeade
 	r.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: method})
 	r.SetBody(nil)
 	r.SetTransport(inv.Transport())
+	r.SetDestination(inv.MessageData.Destination())
 	r.Laddr = inv.Laddr
 	return r
 }
 
 // InDialog builds a request ringd itself sends as the UAC of the dialog a
 // 2xx established on the forwarded INVITE inv (the ACK and BYE of a 2xx
-// nobody wants, of a page's member): straight to the callee's Contact.
-func InDialog(self Self, method sip.RequestMethod, inv *sip.Request, res *sip.Response, seq uint32) *sip.Request {
-	target := inv.Recipient
+// nobody wants, of a page's member): to the callee's Contact, the way
+// reach says (a registered contact's NAT binding, flow or Path; nil: as
+// the URI says).
+func InDialog(self Self, method sip.RequestMethod, inv *sip.Request, res *sip.Response, seq uint32, reach func(sip.Uri) Target) *sip.Request {
+	target := Target{URI: inv.Recipient}
 	if c := res.Contact(); c != nil {
-		target = c.Address
+		target.URI = c.Address
 	}
-	r := sip.NewRequest(method, *target.Clone())
-	tp := URITransport(target)
+	if reach != nil {
+		target = reach(target.URI)
+	}
+	r := sip.NewRequest(method, *target.URI.Clone())
+	tp := target.apply(r, URITransport(target.URI))
 	r.AppendHeader(Via(self, tp))
+	for _, u := range target.Route {
+		r.AppendHeader(&sip.RouteHeader{Address: *u.Clone()})
+	}
 	mf := sip.MaxForwardsHeader(70)
 	r.AppendHeader(&mf)
 	r.AppendHeader(sip.HeaderClone(inv.From()))

@@ -35,7 +35,7 @@ func TestForwardAndRelayLeaveTheReceivedMessagesAlone(t *testing.T) {
 	before := req.String()
 
 	to := &sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: "2000", Host: "ringd.local"}, Params: sip.NewParams()}
-	out := Forward(s, req, sip.Uri{Scheme: "sip", User: "2000", Host: "127.0.0.8", Port: 5090}, true, []sip.Header{to}, []sip.Header{sip.NewHeader("Alert-Info", "<urn:alert:service:normal>")})
+	out := Forward(s, req, Target{URI: sip.Uri{Scheme: "sip", User: "2000", Host: "127.0.0.8", Port: 5090}}, Forwarding{RecordRoute: true, Replace: []sip.Header{to}, Extra: []sip.Header{sip.NewHeader("Alert-Info", "<urn:alert:service:normal>")}})
 	got := out.String()
 	for _, want := range []string{
 		"INVITE sip:2000@127.0.0.8:5090 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=",

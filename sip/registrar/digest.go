@@ -62,6 +62,14 @@ const (
 	Bad   // wrong user, password or nonce: challenge again (and count it)
 )
 
+// Ours reports whether a credentials header value (Authorization,
+// Proxy-Authorization) answers a challenge of ringd's realm: ringd
+// consumes such credentials and never forwards them.
+func (a *Digest) Ours(header string) bool {
+	cred, err := digest.ParseCredentials(header)
+	return err == nil && cred.Realm == a.realm
+}
+
 // Check verifies a credentials header value for method against the
 // password lookup. It returns the authenticated user.
 func (a *Digest) Check(header, method string, password func(user string) (string, bool), now time.Time) (string, Result) {

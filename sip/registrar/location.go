@@ -2,6 +2,8 @@ package registrar
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,6 +17,17 @@ type Binding struct {
 	CallID  string
 	CSeq    uint32
 	Source  string // host:port the REGISTER came from
+	// Transport is the one the REGISTER came over (UDP, TCP, TLS, WS,
+	// WSS): on a reliable one, requests to the contact go back over its
+	// connection while it is open.
+	Transport string
+	// NAT is set when the REGISTER's source is not the Contact's address
+	// (a phone behind NAT): requests go to Source, and keep-alives keep
+	// the binding open.
+	NAT bool
+	// Path is the REGISTER's Path (RFC 3327): the edge proxies requests to
+	// the contact go through, in order.
+	Path []sip.Uri
 }
 
 // Location holds the registered contacts of every extension. It is shared
@@ -24,11 +37,14 @@ type Location struct {
 	mu       sync.Mutex
 	bindings map[string][]Binding // by extension number
 	static   map[string]sip.Uri   // configured contacts of devices that do not register
+	// byContact finds a registered contact by its URI (ContactKey): the
+	// extension it belongs to.
+	byContact map[string]string
 }
 
 // NewLocation returns an empty location service.
 func NewLocation() *Location {
-	return &Location{bindings: map[string][]Binding{}, static: map[string]sip.Uri{}}
+	return &Location{bindings: map[string][]Binding{}, static: map[string]sip.Uri{}, byContact: map[string]string{}}
 }
 
 // SetStatic replaces the configured static contacts.
@@ -38,22 +54,56 @@ func (l *Location) SetStatic(static map[string]sip.Uri) {
 	l.static = static
 }
 
-// Contacts returns the live contacts of ext: its static contact, if any,
-// then its registered contacts, newest first.
-func (l *Location) Contacts(ext string, now time.Time) []sip.Uri {
+// Contacts returns the live contacts of ext: its static contact, if any
+// (a Binding with just its Contact), then its registered contacts, newest
+// first.
+func (l *Location) Contacts(ext string, now time.Time) []Binding {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []sip.Uri
+	var out []Binding
 	if u, ok := l.static[ext]; ok {
-		out = append(out, u)
+		out = append(out, Binding{Contact: u})
 	}
 	bs := l.bindings[ext]
 	for i := len(bs) - 1; i >= 0; i-- {
 		if bs[i].Expires.After(now) {
-			out = append(out, bs[i].Contact)
+			out = append(out, bs[i])
 		}
 	}
 	return out
+}
+
+// Find returns the live registered binding whose contact is u: where an
+// in-dialog request to a registered phone's Contact must go.
+func (l *Location) Find(u sip.Uri, now time.Time) (Binding, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ext, ok := l.byContact[ContactKey(u)]
+	if !ok {
+		return Binding{}, false
+	}
+	for _, b := range l.bindings[ext] {
+		if sameContact(b.Contact, u) && b.Expires.After(now) {
+			return b, true
+		}
+	}
+	return Binding{}, false
+}
+
+// Drop removes the registered contact u of ext (its keep-alives went
+// unanswered); it reports whether ext went offline as a result.
+func (l *Location) Drop(ext string, u sip.Uri, now time.Time) (gone Binding, offline bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	bs := l.live(ext, now)
+	i := slices.IndexFunc(bs, func(b Binding) bool { return sameContact(b.Contact, u) })
+	if i < 0 {
+		return Binding{}, false
+	}
+	gone = bs[i]
+	bs = slices.Delete(bs, i, i+1)
+	l.store(ext, bs)
+	return gone, len(bs) == 0 && !l.hasStatic(ext)
 }
 
 // Bindings returns a copy of ext's registered contacts that have not expired.
@@ -100,7 +150,7 @@ func (l *Location) RemoveAll(ext string, now time.Time) (wasOnline, isOnline boo
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	wasOnline = len(l.live(ext, now)) > 0 || l.hasStatic(ext)
-	delete(l.bindings, ext)
+	l.store(ext, nil)
 	return wasOnline, l.hasStatic(ext)
 }
 
@@ -167,6 +217,12 @@ func (l *Location) live(ext string, now time.Time) []Binding {
 }
 
 func (l *Location) store(ext string, bs []Binding) {
+	for _, b := range l.bindings[ext] {
+		delete(l.byContact, ContactKey(b.Contact))
+	}
+	for _, b := range bs {
+		l.byContact[ContactKey(b.Contact)] = ext
+	}
 	if len(bs) == 0 {
 		delete(l.bindings, ext)
 		return
@@ -174,8 +230,13 @@ func (l *Location) store(ext string, bs []Binding) {
 	l.bindings[ext] = bs
 }
 
+// ContactKey is a contact URI as sameContact compares it.
+func ContactKey(u sip.Uri) string {
+	return u.Scheme + ":" + u.User + "@" + strings.ToLower(u.Host) + ":" + strconv.Itoa(u.Port)
+}
+
 // sameContact compares contact URIs the way RFC 3261 §10.3 step 7 needs:
 // scheme, user, host and port.
 func sameContact(a, b sip.Uri) bool {
-	return a.Scheme == b.Scheme && a.User == b.User && a.Host == b.Host && a.Port == b.Port
+	return a.Scheme == b.Scheme && a.User == b.User && strings.EqualFold(a.Host, b.Host) && a.Port == b.Port
 }

@@ -21,7 +21,7 @@ func TestLocationBindingsExpireRefreshAndRemove(t *testing.T) {
 	// A second device, then an out-of-order REGISTER (same Call-ID, old CSeq) that must not remove it.
 	l.Update("1001", []Binding{{Contact: contactURI(5072), Expires: now.Add(2 * time.Minute), CallID: "b", CSeq: 5}}, now)
 	l.Update("1001", []Binding{{Contact: contactURI(5072), Expires: now, CallID: "b", CSeq: 4}}, now)
-	if got := l.Contacts("1001", now); len(got) != 2 || got[0].Port != 5072 {
+	if got := l.Contacts("1001", now); len(got) != 2 || got[0].Contact.Port != 5072 {
 		t.Fatalf("contacts %v, want both, newest first", got)
 	}
 	// One minute later the first one expired; the second remains.
@@ -29,7 +29,7 @@ func TestLocationBindingsExpireRefreshAndRemove(t *testing.T) {
 	if off := l.Expire(later); len(off) != 0 {
 		t.Errorf("1001 still has a contact, went offline: %v", off)
 	}
-	if got := l.Contacts("1001", later); len(got) != 1 || got[0].Port != 5072 {
+	if got := l.Contacts("1001", later); len(got) != 1 || got[0].Contact.Port != 5072 {
 		t.Fatalf("after expiry %v", got)
 	}
 	// Un-REGISTER (expires 0) of the last one: offline.

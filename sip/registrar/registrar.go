@@ -9,6 +9,7 @@ package registrar
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
@@ -56,6 +57,10 @@ func (r *Registrar) Serve(req *sip.Request) *sip.Response {
 	if aor != user {
 		return response(req, 403, "Forbidden (credentials of another extension)")
 	}
+	path, err := paths(req)
+	if err != nil {
+		return response(req, 400, "Bad Path")
+	}
 	minExp, maxExp := r.Expires()
 	var updates []Binding
 	cseq := req.CSeq().SeqNo
@@ -86,7 +91,8 @@ func (r *Registrar) Serve(req *sip.Request) *sip.Response {
 			return response(req, 423, "Interval Too Brief", sip.NewHeader("Min-Expires", strconv.Itoa(int(minExp/time.Second))))
 		}
 		d := min(time.Duration(max(exp, 0))*time.Second, maxExp)
-		updates = append(updates, Binding{Contact: *c.Address.Clone(), Expires: now.Add(d), CallID: callID(req), CSeq: cseq, Source: req.Source()})
+		updates = append(updates, Binding{Contact: *c.Address.Clone(), Expires: now.Add(d), CallID: callID(req), CSeq: cseq,
+			Source: req.Source(), Transport: strings.ToUpper(req.Transport()), NAT: behindNAT(c.Address, req.Source(), req.Transport()), Path: path})
 	}
 	was, is := r.Location.Update(aor, updates, now)
 	for _, u := range updates {
@@ -113,6 +119,10 @@ func (r *Registrar) registered(req *sip.Request, aor string, now time.Time, chan
 		c.Params.Add("expires", strconv.Itoa(int(b.Expires.Sub(now).Round(time.Second)/time.Second)))
 		res.AppendHeader(c)
 	}
+	if path, _ := paths(req); len(path) > 0 {
+		res.AppendHeader(pathHeader(path)) // RFC 3327 §5.3: the Path stored, echoed
+	}
+	res.AppendHeader(sip.NewHeader("Supported", "path"))
 	res.AppendHeader(sip.NewHeader("Date", now.UTC().Format(time.RFC1123)))
 	return res
 }

@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"net/netip"
 	"strconv"
@@ -44,6 +45,7 @@ type self struct {
 	host    netip.Addr
 	domain  string
 	aliases []string
+	local   map[string]sip.Addr // where requests leave from, by network
 }
 
 // NewListeners returns listeners that answer to domain and aliases.
@@ -116,6 +118,19 @@ func (l *Listeners) keep(c io.Closer, network string, addr net.Addr) {
 	s := *l.self.Load()
 	s.host = netip.MustParseAddr(l.host)
 	s.addrs = append(append([]netip.AddrPort(nil), s.addrs...), ap)
+	s.local = maps.Clone(s.local)
+	if s.local == nil {
+		s.local = map[string]sip.Addr{}
+	}
+	if _, ok := s.local[network]; !ok {
+		ip := net.IP(ap.Addr().AsSlice())
+		switch {
+		case network == "udp": // the socket itself (sipgo finds it by this address)
+			s.local[network] = sip.Addr{IP: ip, Port: int(ap.Port())}
+		case (network == "tcp" || network == "tls") && !ap.Addr().IsUnspecified():
+			s.local[network] = sip.Addr{IP: ip}
+		}
+	}
 	l.self.Store(&s)
 }
 
@@ -152,19 +167,16 @@ func (l *Listeners) Advertised(transport string) (string, int) {
 	return l.host, 5060
 }
 
-// LocalAddr is the address ringd's requests leave from on UDP: its
-// listener, so that they come from the port their Via names. Other
-// transports pick theirs (zero Addr).
+// LocalAddr is the address ringd's requests leave from: on UDP its
+// listener, so that they come from the port their Via names; on TCP and
+// TLS the listener's IP with a port the kernel picks, so that a new
+// connection leaves from the address ringd advertises (phones that take
+// requests only from their registrar's address, floating IPs). A TCP or
+// TLS listener on an unspecified address leaves the choice to the kernel
+// (zero Addr).
 func (l *Listeners) LocalAddr(transport string) sip.Addr {
-	if !strings.EqualFold(transport, "UDP") {
-		return sip.Addr{}
-	}
-	host, port := l.Advertised("UDP")
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return sip.Addr{}
-	}
-	return sip.Addr{IP: ip, Port: port}
+	s := l.self.Load()
+	return s.local[strings.ToLower(transport)]
 }
 
 // IsLocal reports whether host:port names ringd: its domain, an alias, or

@@ -1,0 +1,88 @@
+package registrar
+
+import (
+	"errors"
+	"net/netip"
+	"strings"
+
+	"github.com/emiago/sipgo/sip"
+)
+
+// paths reads a REGISTER's Path header fields (RFC 3327), top to bottom,
+// each possibly a comma-separated list: the edge proxies, nearest to
+// ringd first.
+func paths(req *sip.Request) ([]sip.Uri, error) {
+	var out []sip.Uri
+	for _, h := range req.GetHeaders("Path") {
+		for _, v := range splitList(h.Value()) {
+			var u sip.Uri
+			params := sip.NewParams()
+			if _, err := sip.ParseAddressValue(v, &u, &params); err != nil || u.Host == "" {
+				return nil, errors.New("bad Path " + v)
+			}
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// splitList splits a header value at the commas outside <...> and quotes.
+func splitList(v string) []string {
+	var out []string
+	depth, quoted, start := 0, false, 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '<':
+			depth++
+		case c == '>':
+			depth--
+		case c == ',' && depth == 0:
+			out = append(out, strings.TrimSpace(v[start:i]))
+			start = i + 1
+		}
+	}
+	if last := strings.TrimSpace(v[start:]); last != "" {
+		out = append(out, last)
+	}
+	return out
+}
+
+// pathHeader is the Path header field of a binding, for the 200 that echoes it.
+func pathHeader(path []sip.Uri) sip.Header {
+	vs := make([]string, len(path))
+	for i, u := range path {
+		vs[i] = "<" + u.String() + ">"
+	}
+	return sip.NewHeader("Path", strings.Join(vs, ", "))
+}
+
+// behindNAT reports whether a REGISTER came from somewhere else than its
+// Contact says: the Contact's host is not an IP address (a name, or
+// *.invalid as browser phones write), is another address than the
+// source's, or - over UDP, where the source port is the phone's own -
+// names another port. Over TCP, TLS and WebSocket the source port is the
+// connection's, so only the addresses are compared.
+func behindNAT(contact sip.Uri, source, transport string) bool {
+	src, err := netip.ParseAddrPort(source)
+	if err != nil {
+		return false
+	}
+	ip, err := netip.ParseAddr(strings.Trim(contact.Host, "[]"))
+	if err != nil {
+		return true
+	}
+	if ip.Unmap() != src.Addr().Unmap() {
+		return true
+	}
+	if !strings.EqualFold(transport, "UDP") {
+		return false
+	}
+	port := contact.Port
+	if port == 0 {
+		port = 5060
+	}
+	return port != int(src.Port())
+}
