@@ -39,11 +39,11 @@ type driver struct {
 	reach   reach
 	// consumed picks the credentials of ringd's realm: not forwarded.
 	consumed func(string) bool
-	send    *sender
-	rtp     *media.Ports
-	local   *localDialogs
-	sweep   func()    // the flood protection's housekeeping
-	set     *Settings // the settings, as the driver has applied them
+	send     *sender
+	rtp      *media.Ports
+	local    *localDialogs
+	sweep    func()    // the flood protection's housekeeping
+	set      *Settings // the settings, as the driver has applied them
 
 	dialogs  *dialogs.Dialogs
 	calls    map[engine.CallID]*call
