@@ -7,7 +7,9 @@ package siptest
 import (
 	"context"
 	"net"
+	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +33,15 @@ type Agent struct {
 	Cancels []*sip.Request // CANCELs received (their INVITE was cancelled)
 	Acks    int
 	Byes    int
+	Options int  // OPTIONS received (keep-alives)
+	Quiet   bool // leave OPTIONS unanswered (a phone gone)
+	// Transport is how the agent reaches ringd: UDP (its own socket), or
+	// TCP, TLS, WS (a connection it opens, which ringd's requests come
+	// back on).
+	Transport string
+	// ContactURI, when set, is the Contact the agent registers and answers
+	// with instead of its socket's address.
+	ContactURI *sip.Uri
 	Tags    map[string]string // the To tag this agent answered with, by Call-ID
 	// RTP, when set (UseRTP), is where this agent's SDP (offers and
 	// answers) points.
@@ -58,11 +69,27 @@ func NewAgent(t testing.TB, ext string) *Agent {
 		t.Fatal(err)
 	}
 	port := conn.LocalAddr().(*net.UDPAddr).Port
-	client, err := sipgo.NewClient(ua, sipgo.WithClientHostname("127.0.0.1"), sipgo.WithClientPort(port))
+	// Its requests leave from its own socket: ringd sees the address its
+	// Contact names (a phone not behind NAT).
+	client, err := sipgo.NewClient(ua, sipgo.WithClientHostname("127.0.0.1"), sipgo.WithClientPort(port),
+		sipgo.WithClientConnectionAddr(conn.LocalAddr().String()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &Agent{T: t, Ext: ext, UA: ua, Srv: srv, Client: client, Port: port, got: make(chan *sip.Request, 16), Tags: map[string]string{}}
+	a := newAgent(t, ext, ua, srv, client)
+	a.Port = port
+	go func() { _ = srv.ServeUDP(conn) }()
+	t.Cleanup(func() { _ = ua.Close(); _ = conn.Close() })
+	// The client sends from the socket once sipgo serves it.
+	for pool := ua.TransportLayer().Pool("udp"); pool.Size() == 0; {
+		runtime.Gosched()
+	}
+	return a
+}
+
+// newAgent wires an agent's handlers.
+func newAgent(t testing.TB, ext string, ua *sipgo.UserAgent, srv *sipgo.Server, client *sipgo.Client) *Agent {
+	a := &Agent{T: t, Ext: ext, UA: ua, Srv: srv, Client: client, Transport: "UDP", got: make(chan *sip.Request, 16), Tags: map[string]string{}}
 	a.behave = AnswerAfter(0)
 	srv.OnInvite(a.onInvite)
 	srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) { a.Mu.Lock(); a.Acks++; a.Mu.Unlock() })
@@ -75,13 +102,23 @@ func NewAgent(t testing.TB, ext string) *Agent {
 	srv.OnCancel(func(req *sip.Request, tx sip.ServerTransaction) {
 		_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "No Such Transaction", nil))
 	})
-	go func() { _ = srv.ServeUDP(conn) }()
-	t.Cleanup(func() { _ = ua.Close(); _ = conn.Close() })
+	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
+		a.Mu.Lock()
+		a.Options++
+		quiet := a.Quiet
+		a.Mu.Unlock()
+		if !quiet {
+			_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
+		}
+	})
 	return a
 }
 
 // Contact is the URI the agent registers and answers at.
 func (a *Agent) Contact() sip.Uri {
+	if a.ContactURI != nil {
+		return *a.ContactURI
+	}
 	return sip.Uri{Scheme: "sip", User: a.Ext, Host: "127.0.0.1", Port: a.Port}
 }
 
@@ -193,9 +230,12 @@ func (a *Agent) Counts() (invites, cancels, acks, byes int) {
 }
 
 // Register binds this agent at ringd with digest authentication.
-func (a *Agent) Register(ringd string, password string, expires int) *sip.Response {
+func (a *Agent) Register(ringd string, password string, expires int, headers ...sip.Header) *sip.Response {
 	a.T.Helper()
 	req := a.registerRequest(ringd, expires)
+	for _, h := range headers {
+		req.AppendHeader(h)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	res, err := a.Client.Do(ctx, req)
@@ -215,6 +255,10 @@ func (a *Agent) registerRequest(ringd string, expires int) *sip.Request {
 	host, port, _ := net.SplitHostPort(ringd)
 	p, _ := strconv.Atoi(port)
 	req := sip.NewRequest(sip.REGISTER, sip.Uri{Scheme: "sip", Host: host, Port: p})
+	if a.Transport != "UDP" {
+		req.Recipient.UriParams = sip.NewParams()
+		req.Recipient.UriParams.Add("transport", strings.ToLower(a.Transport))
+	}
 	aor := sip.Uri{Scheme: "sip", User: a.Ext, Host: "ringd.local"}
 	req.AppendHeader(&sip.ToHeader{Address: aor})
 	from := &sip.FromHeader{Address: aor, Params: sip.NewParams()}
