@@ -42,7 +42,7 @@ type Agent struct {
 	// ContactURI, when set, is the Contact the agent registers and answers
 	// with instead of its socket's address.
 	ContactURI *sip.Uri
-	Tags    map[string]string // the To tag this agent answered with, by Call-ID
+	Tags       map[string]string // the To tag this agent answered with, by Call-ID
 	// RTP, when set (UseRTP), is where this agent's SDP (offers and
 	// answers) points.
 	RTP *RTPSink
