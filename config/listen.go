@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// Listener is a SIP listen address: Network "udp", "tcp" or "tls", Addr
-// "host:port".
+// Listener is a SIP listen address: Network "udp", "tcp", "tls", "ws" or
+// "wss", Addr "host:port".
 type Listener struct {
 	Network, Addr string
 }
@@ -46,10 +46,13 @@ func parseListen(s string) (l Listener, msg string) {
 	}
 	switch scheme = strings.ToLower(scheme); scheme {
 	case "udp", "tcp", "tls":
+		rest = strings.TrimSuffix(rest, "/")
+	case "ws", "wss":
+		rest, _, _ = strings.Cut(rest, "/") // any HTTP path
 	default:
-		return l, "unsupported scheme " + strconv.Quote(scheme) + " (udp, tcp or tls)"
+		return l, "unsupported scheme " + strconv.Quote(scheme) + " (udp, tcp, tls, ws or wss)"
 	}
-	host, port, msg := splitHostPort(strings.TrimSuffix(rest, "/"))
+	host, port, msg := splitHostPort(rest)
 	if msg != "" {
 		return l, msg
 	}

@@ -47,7 +47,7 @@ schedules:
 // file order: decoding, the config layer's checks and the engine's.
 func TestManyMistakesAllReported(t *testing.T) {
 	sameLines(t, loadProblems(t, manyMistakes), []string{
-		`sip.listen[1]: unsupported scheme "sctp" (udp, tcp or tls)`,
+		`sip.listen[1]: unsupported scheme "sctp" (udp, tcp, tls, ws or wss)`,
 		`sip.listen[2]: missing port in "127.0.0.1"`,
 		`sip.listen[3]: same address as sip.listen[0]`,
 		`sip.domain: required`,

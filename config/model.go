@@ -17,6 +17,7 @@ type Config struct {
 	ExtensionGroups []ExtensionGroup `yaml:"extension_groups,omitempty" json:"extension_groups,omitempty"`
 	RingGroups      []RingGroup      `yaml:"ring_groups,omitempty" json:"ring_groups,omitempty"`
 	Schedules       []Schedule       `yaml:"schedules,omitempty" json:"schedules,omitempty"`
+	Outbound        []OutboundRule   `yaml:"outbound,omitempty" json:"outbound,omitempty"`
 
 	// Sequential ring settings and criteria live in the store (the admin
 	// API manages them); the running configuration carries them here.
@@ -78,6 +79,39 @@ type SIPConfig struct {
 	Aliases []string `yaml:"aliases,omitempty" json:"aliases,omitempty"`
 	// Protection tunes the flood and scanner protection (on by default).
 	Protection Protection `yaml:"protection,omitempty" json:"protection,omitempty"`
+	// TLS is the certificate of the tls:// and wss:// listeners.
+	TLS *TLSConfig `yaml:"tls,omitempty" json:"tls,omitempty"`
+	// NAT tunes how ringd keeps phones behind NAT reachable.
+	NAT NATConfig `yaml:"nat,omitempty" json:"nat,omitempty"`
+}
+
+// TLSConfig is sip.tls: PEM files. CA is optional; with VerifyPeers ringd
+// checks the certificates of the TLS peers it connects to (against CA,
+// else the system's roots) and those phones present.
+type TLSConfig struct {
+	Cert        string `yaml:"cert" json:"cert"`
+	Key         string `yaml:"key" json:"key"`
+	CA          string `yaml:"ca,omitempty" json:"ca,omitempty"`
+	VerifyPeers bool   `yaml:"verify_peers,omitempty" json:"verify_peers,omitempty"`
+}
+
+// NATConfig is sip.nat. Keepalive is a duration ("30s", "1m"; a bare
+// number is seconds; "0" or unset: off): how often ringd sends OPTIONS to
+// the UDP contacts registered from behind NAT.
+type NATConfig struct {
+	Keepalive string `yaml:"keepalive,omitempty" json:"keepalive,omitempty"`
+}
+
+// OutboundRule is one entry of outbound: calls from extensions (or
+// trusted sources) to a number that is neither a ring group nor an
+// extension. Pattern is an RE2 regular expression on the Request-URI
+// user; the number loses its first Strip characters, gets Prefix, and goes
+// to Dest: "trunk" (services.trunk) or a SIP URI template with {number}.
+type OutboundRule struct {
+	Pattern string `yaml:"pattern" json:"pattern"`
+	Strip   int    `yaml:"strip,omitempty" json:"strip,omitempty"`
+	Prefix  string `yaml:"prefix,omitempty" json:"prefix,omitempty"`
+	Dest    string `yaml:"dest" json:"dest"`
 }
 
 // Protection is sip.protection: ringd's flood and scanner protection. A key

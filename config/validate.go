@@ -22,6 +22,7 @@ func (c *Config) validate() Problems {
 	var ps Problems
 	c.checkSIP(&ps)
 	c.checkProtection(&ps)
+	c.checkNetwork(&ps)
 	c.checkHTTP(&ps)
 	checkStore(&ps, c.Store)
 	c.Services.check(&ps)

@@ -47,7 +47,19 @@ func TestServerSettings(t *testing.T) {
 		yaml string
 		want []string
 	}{
-		{`sip: { listen: ["tls://[::1]:5061", "udp://pbx.example.com:5060", "TCP://0.0.0.0:5060/"], domain: 192.0.2.1 }`, nil},
+		{`sip: { listen: ["udp://[::1]:5061", "udp://pbx.example.com:5060", "TCP://0.0.0.0:5060/", "ws://127.0.0.1:8088/ws", "wss://127.0.0.1:8089"], domain: 192.0.2.1, tls: { cert: CERT, key: KEY } }`, nil},
+		{`sip: { listen: ["tls://127.0.0.1:5061"], domain: ringd.local }`, []string{`sip.listen[0]: a tls:// or wss:// listener needs sip.tls.cert and sip.tls.key`}},
+		{`sip: { listen: ["tls://127.0.0.1:5061"], domain: ringd.local, tls: { cert: /nonexistent/cert.pem } }`, []string{`sip.tls.key: required (a PEM private key file)`}},
+		{`sip: { listen: ["tls://127.0.0.1:5061"], domain: ringd.local, tls: { cert: /nonexistent/c.pem, key: /nonexistent/k.pem } }`, []string{`sip.tls.cert: open /nonexistent/c.pem: no such file or directory`}},
+		{`sip: { listen: ["udp://127.0.0.1:5060"], domain: ringd.local, nat: { keepalive: 30s } }`, nil},
+		{`sip: { listen: ["udp://127.0.0.1:5060"], domain: ringd.local, nat: { keepalive: 20 } }`, nil},
+		{`sip: { listen: ["udp://127.0.0.1:5060"], domain: ringd.local, nat: { keepalive: soon } }`, []string{`sip.nat.keepalive: must be a duration from 0 (off) to 1h, like "30s", got "soon"`}},
+		{`services: { trunk: "sip:{number}@127.0.0.1:5080" }
+outbound: [{ pattern: "^0[0-9]{6,15}$", strip: 1, dest: trunk }, { pattern: "^9", dest: "sip:{number}@gw.example.com" }]`, nil},
+		{`outbound: [{ pattern: "^(0", dest: trunk }, { pattern: "^0", dest: trunk }, { pattern: "^1", dest: "sip:gw", strip: -1 }]`, []string{
+			`outbound[0].pattern: must be an RE2 regular expression like "^0[0-9]{6,15}$"`,
+			`outbound[1].dest: trunk needs services.trunk`,
+			`outbound[2].strip: must be 0-32, got -1`}},
 		{`sip: { listen: ["udp://:5060"], domain: ringd.local }`, []string{`sip.listen[0]: missing host (0.0.0.0 listens on every interface)`}},
 		{`sip: { listen: ["udp://127.0.0.1:0", "127.0.0.1:5060", "udp://bad_host:5060"], domain: "sip:ringd.local" }`, []string{
 			`sip.listen[0]: port must be 1-65535, got "0"`,
@@ -77,8 +89,10 @@ func TestServerSettings(t *testing.T) {
 			`extensions[3].contact: must be a sip: or sips: URI, got "<sip:1006@h>"`,
 			`extensions[4].contact: port must be 1-65535, got "99999"`}},
 	}
+	cert, key := testCert(t)
 	for _, tc := range cases {
 		t.Run(tc.yaml, func(t *testing.T) {
+			tc.yaml = strings.NewReplacer("CERT", cert, "KEY", key).Replace(tc.yaml)
 			text := minimal + tc.yaml + "\n"
 			switch {
 			case strings.HasPrefix(tc.yaml, "sip:"):

@@ -29,6 +29,16 @@ func (e *Engine) Call(now, wall int64, x strategy.ExtID, caller Caller, out []Ac
 	return c.id, e.enterExtension(c, x, e.snap.extensionRing, now, out)
 }
 
+// Dial starts a call straight to uri (an outbound call from an extension
+// through the trunk): its service stage, ringing for services.ring_time.
+// It returns the call's ID; a Dial leaves no record.
+func (e *Engine) Dial(now, wall int64, uri string, caller Caller, out []Action) (CallID, []Action) {
+	out = e.begin(now, out)
+	c := e.alloc()
+	c.reset(e.snap, caller, now, wall, -1)
+	return c.id, e.enterService(c, uri, nil, now, out)
+}
+
 // allocGroupCall takes a call slot for a call to group gid.
 func (e *Engine) allocGroupCall(caller Caller, now, wall int64, gid GroupID) *call {
 	c := e.alloc()

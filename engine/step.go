@@ -14,11 +14,12 @@ import (
 type Event struct {
 	Kind EventKind
 	At   int64 // engine time
-	Wall int64 // EvArrive, EvHold, EvCall: the wall clock (Unix ns)
+	Wall int64 // EvArrive, EvHold, EvCall, EvDial: the wall clock (Unix ns)
 
 	Group  GroupID              // EvArrive, EvHold: the group dialled
 	Ext    strategy.ExtID       // EvCall: the extension dialled; EvMember: the extension
-	Caller Caller               // EvArrive, EvHold, EvCall
+	Caller Caller               // EvArrive, EvHold, EvCall, EvDial
+	URI    string               // EvDial: where the call goes
 	Call   CallID               // the call an event of a call is for
 	Leg    int                  // EvProvisional, EvAnswered, EvFailed
 	Code   int                  // EvProvisional, EvAnswered, EvFailed, EvAbort
@@ -46,13 +47,14 @@ const (
 	EvSnapshot                          // SetSnapshot (it takes no time: At is ignored)
 	EvReserve                           // Reserve (no time either): which slots the next calls take
 	EvShrink                            // Shrink (no time either)
+	EvDial                              // Dial
 )
 
 var eventNames = [...]string{
 	EvArrive: "arrive", EvHold: "hold", EvCall: "call", EvStart: "start", EvProvisional: "provisional",
 	EvAnswered: "answered", EvFailed: "failed", EvCallerCancel: "caller-cancel", EvHangup: "hangup",
 	EvAbort: "abort", EvMember: "member", EvTick: "tick", EvSnapshot: "snapshot",
-	EvReserve: "reserve", EvShrink: "shrink",
+	EvReserve: "reserve", EvShrink: "shrink", EvDial: "dial",
 }
 
 func (k EventKind) String() string {
@@ -73,6 +75,8 @@ func (e *Engine) Step(ev Event, out []Action) (CallID, []Action) {
 		return e.Hold(ev.At, ev.Wall, ev.Group, ev.Caller, out)
 	case EvCall:
 		return e.Call(ev.At, ev.Wall, ev.Ext, ev.Caller, out)
+	case EvDial:
+		return e.Dial(ev.At, ev.Wall, ev.URI, ev.Caller, out)
 	case EvStart:
 		return 0, e.Start(ev.At, ev.Call, out)
 	case EvProvisional:

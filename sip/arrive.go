@@ -9,7 +9,8 @@ import (
 	"github.com/ringd/ringd/strategy"
 )
 
-// arrive routes a new call: to a ring group, or to an extension; else 404.
+// arrive routes a new call: to a ring group, to an extension, or out by the
+// first outbound rule its number matches; else 404.
 // The number is looked up in the engine's snapshot, the one the call will
 // route with.
 func (d *driver) arrive(c *call) {
@@ -30,6 +31,12 @@ func (d *driver) arrive(c *call) {
 	}
 	if x, ok := snap.Extension(c.number); ok {
 		d.admit(c, engine.Event{Kind: engine.EvCall, At: now, Wall: wall, Ext: x, Caller: callerOf(c.req)})
+		return
+	}
+	// An outbound call: the caller is an authenticated extension or a
+	// trusted source (onInvite checked), and the number matches a rule.
+	if uri, ok := outboundTarget(d.set.Outbound, c.number); ok {
+		d.admit(c, engine.Event{Kind: engine.EvDial, At: now, Wall: wall, URI: uri, Caller: callerOf(c.req)})
 		return
 	}
 	d.respondCaller(c, 404)

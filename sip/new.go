@@ -3,6 +3,7 @@ package sip
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -35,7 +36,13 @@ func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 		s.metrics = metrics.New(reg)
 	}
 	s.replies = replies{s.metrics}
-	s.listeners = transport.NewListeners(log, set.Domain, set.Aliases)
+	s.certs = &transport.Certificates{}
+	if set.TLS != nil {
+		if err := s.certs.Load(*set.TLS); err != nil {
+			return nil, fmt.Errorf("sip.tls: %w", err)
+		}
+	}
+	s.listeners = transport.NewListeners(log, set.Domain, set.Aliases, s.certs)
 	s.filter = transport.NewFilter(set.policy(), s.clock, s.metrics, log, s.listeners)
 	s.auth = registrar.NewDigest(set.Domain)
 	s.loc = registrar.NewLocation()
@@ -45,7 +52,7 @@ func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 		parser.MaxMessageLength = set.Protection.MaxMessage
 	}
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("ringd"), sipgo.WithUserAgentHostname(set.Domain),
-		sipgo.WithUserAgentParser(parser),
+		sipgo.WithUserAgentParser(parser), sipgo.WithUserAgenTLSConfig(s.certs.ClientConfig()),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerReadFilter(s.filter.Read)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerUnhandledResponseHandler(s.onResponse)))
 	if err != nil {

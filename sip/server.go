@@ -33,6 +33,7 @@ type Server struct {
 
 	settings  atomic.Pointer[Settings]
 	listeners *transport.Listeners
+	certs     *transport.Certificates
 	filter    *transport.Filter
 	auth      *registrar.Digest
 	loc       *registrar.Location
@@ -66,7 +67,8 @@ func (s *Server) Close() {
 }
 
 // Apply swaps the settings at run time: new calls route with the new
-// snapshot; calls in progress keep theirs. Listen addresses do not change.
+// snapshot; calls in progress keep theirs; the TLS files are read again.
+// Listen addresses do not change.
 func (s *Server) Apply(n Settings) {
 	old := s.settings.Load()
 	n.Listen = old.Listen
@@ -75,6 +77,13 @@ func (s *Server) Apply(n Settings) {
 	s.loc.SetStatic(staticContacts(&n))
 	s.filter.SetPolicy(n.policy())
 	s.listeners.SetNames(n.Domain, n.Aliases)
+	if n.TLS != nil {
+		// The files are read again: a renewed certificate is served from
+		// the next handshake on. Bad files keep the material in use.
+		if err := s.certs.Load(*n.TLS); err != nil {
+			s.log.Error("TLS files not reloaded; still serving the previous ones", zap.Error(err))
+		}
+	}
 	s.drv.post(event{kind: evApply, set: &n}, always)
 }
 

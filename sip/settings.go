@@ -40,6 +40,17 @@ type Settings struct {
 	// configured). MaxMessage is read at New.
 	Protection transport.Protection
 
+	// TLS is the material of the tls:// and wss:// listeners and of the TLS
+	// connections ringd opens (sip.tls; nil: none). Apply reloads the files.
+	TLS *transport.TLSFiles
+	// NATKeepalive is how often ringd sends OPTIONS to the UDP contacts
+	// registered from behind NAT (sip.nat.keepalive; 0: never). Three
+	// unanswered in a row drop the contact.
+	NATKeepalive time.Duration
+	// Outbound are the rules for calls from extensions to numbers that
+	// are neither a group nor an extension, first match wins.
+	Outbound []OutboundRule
+
 	// Optional tuning (zero means the default).
 	RegisterMaxExpires time.Duration // default 3600 s
 	RegisterMinExpires time.Duration // default 60 s

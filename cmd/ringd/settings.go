@@ -31,6 +31,13 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library)
 	for _, l := range cfg.Listeners() {
 		st.Listen = append(st.Listen, transport.Listener{Network: l.Network, Addr: l.Addr})
 	}
+	if t := cfg.SIP.TLS; t != nil {
+		st.TLS = &transport.TLSFiles{Cert: t.Cert, Key: t.Key, CA: t.CA, VerifyPeers: t.VerifyPeers}
+	}
+	st.NATKeepalive = cfg.NATKeepalive()
+	for _, o := range cfg.OutboundRules() {
+		st.Outbound = append(st.Outbound, sip.OutboundRule{Pattern: o.Pattern, Strip: o.Strip, Prefix: o.Prefix, Dest: o.Dest})
+	}
 	for _, e := range cfg.Extensions {
 		st.Extensions[e.Number] = sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND}
 	}

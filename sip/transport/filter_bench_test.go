@@ -21,7 +21,7 @@ func BenchmarkReadFilter(b *testing.B) {
 	p.Requests = 1 << 30
 	clk := clock.Real()
 	f := NewFilter(Policy{Protection: p, Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, clk, nil, zap.NewNop(),
-		NewListeners(zap.NewNop(), "ringd.local", nil))
+		NewListeners(zap.NewNop(), "ringd.local", nil, nil))
 	msg := crlf("INVITE sip:6000@ringd.local SIP/2.0\nVia: SIP/2.0/UDP 192.0.2.5:5070;branch=z9hG4bK-a;rport\n" +
 		"Max-Forwards: 70\nFrom: \"Caller\" <sip:2000@ringd.local>;tag=f1\nTo: <sip:6000@ringd.local>\nCall-ID: abc@192.0.2.5\n" +
 		"CSeq: 1 INVITE\nContact: <sip:2000@192.0.2.5:5070>\nUser-Agent: Yealink SIP-T46U 66.86.0.15\n" +

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"crypto/tls"
 	"errors"
 	"io"
 	"maps"
@@ -16,7 +17,8 @@ import (
 	"go.uber.org/zap"
 )
 
-// Listener is one SIP listening address: Network "udp" or "tcp".
+// Listener is one SIP listening address: Network "udp", "tcp", "tls", "ws"
+// or "wss" (SIP over WebSocket, RFC 7118; any HTTP path).
 type Listener struct {
 	Network string
 	Addr    string // host:port; port 0 picks a free port (tests)
@@ -27,7 +29,8 @@ type Listener struct {
 // Record-Route, and the names it answers to (IsLocal). Safe for concurrent
 // use.
 type Listeners struct {
-	log *zap.Logger
+	log   *zap.Logger
+	certs *Certificates // what the TLS and WSS listeners serve with
 
 	mu      sync.Mutex
 	closers []io.Closer
@@ -48,9 +51,10 @@ type self struct {
 	local   map[string]sip.Addr // where requests leave from, by network
 }
 
-// NewListeners returns listeners that answer to domain and aliases.
-func NewListeners(log *zap.Logger, domain string, aliases []string) *Listeners {
-	l := &Listeners{log: log, udp: map[string]net.PacketConn{}, ports: map[string]int{}}
+// NewListeners returns listeners that answer to domain and aliases, whose
+// TLS and WSS listeners serve certs.
+func NewListeners(log *zap.Logger, domain string, aliases []string, certs *Certificates) *Listeners {
+	l := &Listeners{log: log, certs: certs, udp: map[string]net.PacketConn{}, ports: map[string]int{}}
 	l.self.Store(&self{domain: domain, aliases: aliases})
 	return l
 }
@@ -81,14 +85,21 @@ func (l *Listeners) Listen(srv *sipgo.Server, spec Listener) error {
 		for range udpReaders() {
 			go func() { _ = srv.ServeUDP(conn) }()
 		}
-	case "tcp":
+	case "tcp", "tls", "ws", "wss":
+		if (spec.Network == "tls" || spec.Network == "wss") && (l.certs == nil || !l.certs.Loaded()) {
+			return errors.New("sip: " + spec.Network + "://" + spec.Addr + " needs a TLS certificate (sip.tls)")
+		}
 		ln, err := net.Listen("tcp", spec.Addr)
 		if err != nil {
 			return err
 		}
 		addr = ln.Addr()
 		l.keep(ln, spec.Network, addr)
-		go func() { _ = srv.ServeTCP(ln) }()
+		serve := map[string]func(net.Listener) error{"tcp": srv.ServeTCP, "tls": srv.ServeTLS, "ws": srv.ServeWS, "wss": srv.ServeWSS}[spec.Network]
+		if spec.Network == "tls" || spec.Network == "wss" {
+			ln = tls.NewListener(ln, l.certs.ServerConfig())
+		}
+		go func() { _ = serve(ln) }()
 	default:
 		return errors.New("sip: unsupported listen network " + strconv.Quote(spec.Network))
 	}

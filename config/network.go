@@ -1,0 +1,136 @@
+package config
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxNATKeepalive bounds sip.nat.keepalive.
+const MaxNATKeepalive = time.Hour
+
+// NATKeepalive returns sip.nat.keepalive (0: off). A value that does not
+// parse is 0 (Parse reports it).
+func (c *Config) NATKeepalive() time.Duration {
+	d, _ := parseKeepalive(c.SIP.NAT.Keepalive)
+	return d
+}
+
+func parseKeepalive(s string) (time.Duration, string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, ""
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		s = strconv.Itoa(n) + "s"
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 || d > MaxNATKeepalive {
+		return 0, "must be a duration from 0 (off) to 1h, like \"30s\", got " + strconv.Quote(s)
+	}
+	if d > 0 && d < time.Second {
+		return 0, "must be at least 1s (0: off), got " + strconv.Quote(s)
+	}
+	return d, ""
+}
+
+// checkTLS loads the files of sip.tls as serve will, and says what is
+// wrong with them.
+func checkTLS(t *TLSConfig) (key, msg string) {
+	if t.Cert == "" {
+		return "sip.tls.cert", "required (a PEM certificate chain file)"
+	}
+	if t.Key == "" {
+		return "sip.tls.key", "required (a PEM private key file)"
+	}
+	if _, err := tls.LoadX509KeyPair(t.Cert, t.Key); err != nil {
+		return "sip.tls.cert", err.Error()
+	}
+	if t.CA == "" {
+		return "", ""
+	}
+	pem, err := os.ReadFile(t.CA)
+	if err != nil {
+		return "sip.tls.ca", err.Error()
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+		return "sip.tls.ca", "no PEM certificate in " + strconv.Quote(t.CA)
+	}
+	return "", ""
+}
+
+// Outbound is an outbound rule ready to use: its pattern compiled and its
+// destination a URI template.
+type Outbound struct {
+	Pattern *regexp.Regexp
+	Strip   int
+	Prefix  string
+	Dest    string // a sip: URI template with {number}
+}
+
+// OutboundRules returns the outbound rules, "trunk" resolved to
+// services.trunk. Rules that do not check are left out (Parse reports
+// them).
+func (c *Config) OutboundRules() []Outbound {
+	var out []Outbound
+	for _, r := range c.Outbound {
+		if o, msg := c.outbound(r); msg == "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (c *Config) outbound(r OutboundRule) (Outbound, string) {
+	re, err := regexp.Compile(r.Pattern)
+	if r.Pattern == "" || err != nil {
+		return Outbound{}, "pattern: must be an RE2 regular expression like \"^0[0-9]{6,15}$\""
+	}
+	if r.Strip < 0 || r.Strip > 32 {
+		return Outbound{}, "strip: must be 0-32, got " + strconv.Itoa(r.Strip)
+	}
+	if strings.ContainsAny(r.Prefix, " \t\r\n<>\"@;:") {
+		return Outbound{}, "prefix: must be digits or dial characters, got " + strconv.Quote(r.Prefix)
+	}
+	dest := r.Dest
+	if dest == "trunk" {
+		if c.Services.Trunk == "" {
+			return Outbound{}, "dest: trunk needs services.trunk"
+		}
+		dest = c.Services.Trunk
+	} else if msg := checkTemplate(dest, "{number}"); msg != "" {
+		return Outbound{}, "dest: \"trunk\" or a SIP URI template: " + msg
+	}
+	return Outbound{Pattern: re, Strip: r.Strip, Prefix: r.Prefix, Dest: dest}, ""
+}
+
+// checkNetwork checks sip.tls, sip.nat and outbound, and that every
+// tls:// and wss:// listener has a certificate that loads.
+func (c *Config) checkNetwork(ps *Problems) {
+	needTLS := -1
+	for i, s := range c.SIP.Listen {
+		if l, msg := parseListen(s); msg == "" && (l.Network == "tls" || l.Network == "wss") && needTLS < 0 {
+			needTLS = i
+		}
+	}
+	if t := c.SIP.TLS; t != nil {
+		if key, msg := checkTLS(t); msg != "" {
+			ps.add(key, msg)
+		}
+	} else if needTLS >= 0 {
+		ps.add(index("sip.listen", needTLS), "a tls:// or wss:// listener needs sip.tls.cert and sip.tls.key")
+	}
+	if _, msg := parseKeepalive(c.SIP.NAT.Keepalive); msg != "" {
+		ps.add("sip.nat.keepalive", msg)
+	}
+	for i, r := range c.Outbound {
+		if _, msg := c.outbound(r); msg != "" {
+			field, rest, _ := strings.Cut(msg, ": ")
+			ps.add(index("outbound", i)+"."+field, rest)
+		}
+	}
+}
