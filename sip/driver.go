@@ -42,8 +42,9 @@ type driver struct {
 	send     *sender
 	rtp      *media.Ports
 	local    *localDialogs
-	sweep    func()    // the flood protection's housekeeping
-	set      *Settings // the settings, as the driver has applied them
+	keep     keepalives // NAT keep-alives
+	sweep    func()     // the flood protection's housekeeping
+	set      *Settings  // the settings, as the driver has applied them
 
 	dialogs  *dialogs.Dialogs
 	calls    map[engine.CallID]*call

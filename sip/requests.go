@@ -96,6 +96,10 @@ func (d *driver) response(res *sip.Response) {
 		}
 		return
 	}
+	if cseq.MethodName == sip.OPTIONS {
+		d.keepaliveAnswered(key)
+		return
+	}
 	if tx := d.requests[key]; tx != nil {
 		tx.Receive(res, now)
 		at, ok := tx.Next()
