@@ -78,16 +78,6 @@ func (d *driver) startEarlyMedia(c *call, gm GroupMedia, hold bool) bool {
 	return true
 }
 
-// pageOffer makes a member leg of a page ringd's own: its SDP offer and
-// its Contact, so the member's audio path and its BYE come to ringd.
-func (d *driver) pageOffer(c *call, req *sip.Request) {
-	req.SetBody(d.mediaSDP(c.media, req.Transport(), "sendonly"))
-	if req.GetHeader("Content-Type") == nil {
-		req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
-	}
-	req.ReplaceHeader(proxy.Contact(d.self, req.Transport()))
-}
-
 // openRTP sets up ringd's RTP ports on the address of its first UDP
 // listener (or of the first listener when there is no UDP one).
 func openRTP(set *Settings, bound []transport.Listener) (*media.Ports, error) {

@@ -50,6 +50,7 @@ type driver struct {
 	calls    map[engine.CallID]*call
 	talking  map[string]*call            // connected calls by Call-ID, until the BYE
 	pages    map[string]*call            // answered pages by Call-ID, until the caller's BYE
+	pageLegs map[string]*leg             // the members' dialogs of the pages by their Call-ID, until a BYE
 	greets   map[string]*greeting        // play_greeting failovers by Call-ID
 	branches map[string]*proxy.Branch    // INVITE client transactions by Via branch
 	requests map[string]*proxy.RequestTx // CANCEL and BYE client transactions by Via branch
@@ -91,7 +92,7 @@ func newDriver(set *Settings, clk clock.Clock, log *zap.Logger, m *metrics.Metri
 		clock: clk, base: clk.Now(), timer: clk.NewTimer(), inbox: send.inbox, log: log, metrics: m,
 		replies: replies{m}, hooks: hooks, self: self, loc: loc, send: send, local: local, set: set,
 		dialogs: dialogs.New(), calls: map[engine.CallID]*call{}, talking: map[string]*call{},
-		pages: map[string]*call{}, greets: map[string]*greeting{},
+		pages: map[string]*call{}, pageLegs: map[string]*leg{}, greets: map[string]*greeting{},
 		branches: map[string]*proxy.Branch{}, requests: map[string]*proxy.RequestTx{},
 		out: make([]engine.Action, 0, 64), exited: make(chan struct{}),
 		engineDue: deadlineOf{name: "engine"}, chores: deadlineOf{name: "housekeeping"},

@@ -42,11 +42,13 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 			replace = append(replace, &sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: l.ext, Host: c.snap.Domain}, Params: sip.NewParams()})
 			l.toRewritten = true
 		}
-		r := proxy.Forward(d.self, c.req, t, proxy.Forwarding{RecordRoute: true, Replace: replace, Extra: extra, Consumed: d.consumed})
 		if c.media != nil && c.media.relay != nil {
-			d.pageOffer(c, r)
+			// A page's member: ringd calls it as a UA of its own.
+			to := sip.Uri{Scheme: "sip", User: l.ext, Host: c.snap.Domain}
+			reqs = append(reqs, proxy.Originate(d.self, t, c.req.From(), to, d.mediaSDP(c.media, proxy.URITransport(t.URI), "sendonly"), extra...))
+			continue
 		}
-		reqs = append(reqs, r)
+		reqs = append(reqs, proxy.Forward(d.self, c.req, t, proxy.Forwarding{RecordRoute: true, Replace: replace, Extra: extra, Consumed: d.consumed}))
 	}
 	l.fork = proxy.NewFork(reqs, &forkOwner{d: d, l: l})
 	for _, b := range l.fork.Branches {

@@ -43,23 +43,16 @@ func (d *driver) localBye(req *sip.Request) bool {
 		d.endGreeting(g, false)
 		return true
 	}
-	c, ok := d.pages[id]
-	if !ok {
-		return false
-	}
-	tag := proxy.FromTag(req)
-	if tag == proxy.FromTag(c.req) {
+	if _, ok := d.pages[id]; ok {
 		return d.endPage(id)
 	}
-	for _, l := range c.legs {
-		if l.answer != nil && !l.left && proxy.ToTag(l.answer) == tag {
-			l.left = true
-			if l.rtp.IsValid() && c.media != nil && c.media.relay != nil {
-				c.media.relay.Remove(l.rtp)
-			}
-			d.busyChanged(d.dialogs.End(pageDialog(id, l.ext)))
-			return true
-		}
+	l, ok := d.pageLegs[id]
+	if !ok || l.left {
+		return false
 	}
-	return false
+	if c := l.c; l.rtp.IsValid() && c.media != nil && c.media.relay != nil {
+		c.media.relay.Remove(l.rtp)
+	}
+	d.leavePage(l)
+	return true
 }

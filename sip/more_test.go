@@ -10,6 +10,7 @@ import (
 
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip/clock"
+	"github.com/ringd/ringd/sip/proxy"
 	"github.com/ringd/ringd/sip/siptest"
 	"github.com/ringd/ringd/strategy"
 )
@@ -126,8 +127,21 @@ func TestPagingSignalling(t *testing.T) {
 	})
 	ms := registered(t, r, "1001", "1002")
 	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "8000")
+	callIDs := map[string]bool{}
 	for _, m := range ms {
 		inv := m.WaitInvite(2 * time.Second)
+		// ringd calls each member as a UA of its own: a new dialog (fault d).
+		cid := inv.CallID().Value()
+		if cid == call.Sess.InviteRequest.CallID().Value() || callIDs[cid] {
+			t.Errorf("%s: Call-ID %s is the caller's or another member's", m.Ext, cid)
+		}
+		callIDs[cid] = true
+		if proxy.FromTag(inv) == proxy.FromTag(call.Sess.InviteRequest) || inv.CSeq().SeqNo != 1 || len(inv.GetHeaders("Via")) != 1 {
+			t.Errorf("%s: From tag %s, CSeq %d, %d Vias: not a dialog of ringd's own", m.Ext, proxy.FromTag(inv), inv.CSeq().SeqNo, len(inv.GetHeaders("Via")))
+		}
+		if inv.GetHeader("Record-Route") != nil {
+			t.Errorf("%s: ringd record-routes its own dialog", m.Ext)
+		}
 		if h := inv.GetHeader("Call-Info"); h == nil || h.Value() != "<sip:ringd.local>;answer-after=0" {
 			t.Errorf("%s Call-Info = %v", m.Ext, h)
 		}
@@ -148,9 +162,16 @@ func TestPagingSignalling(t *testing.T) {
 	for _, m := range ms {
 		eventually(t, func() bool { _, _, acks, _ := m.Counts(); return acks == 1 })
 	}
-	call.AckAndBye(t)
-	for _, m := range ms {
-		eventually(t, func() bool { _, _, _, byes := m.Counts(); return byes == 1 })
+	// A member that hangs up leaves the page; it is free again.
+	eventually(t, func() bool { return r.busy("1002") })
+	if code := ms[1].HangUp(ms[1].Invites[0]); code != 200 {
+		t.Errorf("member's BYE: %d", code)
 	}
-	eventually(t, func() bool { return r.ActiveCalls() == 0 })
+	eventually(t, func() bool { return !r.busy("1002") && r.busy("1001") })
+	call.AckAndBye(t)
+	eventually(t, func() bool { _, _, _, byes := ms[0].Counts(); return byes == 1 })
+	if _, _, _, byes := ms[1].Counts(); byes != 0 {
+		t.Errorf("the member that left got %d BYEs", byes)
+	}
+	eventually(t, func() bool { return r.ActiveCalls() == 0 && !r.busy("1001") })
 }

@@ -9,8 +9,9 @@ import (
 )
 
 // Paging. ringd answers the caller itself (200 with its own SDP, once the
-// first member has auto-answered), offers every member its own SDP
-// (sendonly, the caller's codec) and relays each RTP packet of the caller
+// first member has auto-answered), calls every member in a dialog of its
+// own (proxy.Originate: its own Call-ID, tags, CSeq and Via; ringd's SDP,
+// sendonly, the caller's codec) and relays each RTP packet of the caller
 // to every member that answered (media.Relay, one port per page). The
 // caller hangs up with a BYE to ringd, which ends the page; a member that
 // hangs up leaves the others on it.
@@ -52,7 +53,10 @@ func (d *driver) joinPage(c *call, l *leg) {
 		return
 	}
 	d.ackBranch(w)
-	id := pageDialog(c.callID, l.ext)
+	id := proxy.CallID(w.Req) // the member's own dialog with ringd
+	l.dialog = id
+	d.pageLegs[id] = l
+	d.local.add(id)
 	d.busyChanged(d.dialogs.Add(id, d.clock.Now(), l.ext))
 	d.dialogs.Confirm(id) // ringd itself sent the ACK
 	if l.answer == nil || c.media == nil || c.media.relay == nil {
@@ -67,9 +71,14 @@ func (d *driver) joinPage(c *call, l *leg) {
 	c.media.relay.Add(ans.Addr)
 }
 
-// pageDialog is the key, in the connected calls, of a member's leg of the
-// page whose Call-ID is callID: the member is busy while it is there.
-func pageDialog(callID, ext string) string { return callID + ";page=" + ext }
+// leavePage ends a member's dialog of a page: it hung up, or the page
+// ended.
+func (d *driver) leavePage(l *leg) {
+	l.left = true
+	delete(d.pageLegs, l.dialog)
+	d.local.remove(l.dialog)
+	d.busyChanged(d.dialogs.End(l.dialog))
+}
 
 // endPage is the caller's BYE to ringd for a page: hang up every joined
 // member and let the engine write the record.
@@ -82,9 +91,9 @@ func (d *driver) endPage(id string) bool {
 	d.local.remove(id)
 	c.stopMedia()
 	for _, l := range c.legs {
-		if l.answer != nil && l.fork != nil && l.fork.Won() != nil && !l.left {
+		if l.dialog != "" && !l.left {
 			d.byeBranch(l.fork.Won())
-			d.busyChanged(d.dialogs.End(pageDialog(id, l.ext)))
+			d.leavePage(l)
 		}
 	}
 	if !c.ended {
