@@ -15,6 +15,10 @@
 # nat_no_keepalive  the control: keepalive 0. A call right after the REGISTER
 #                   is answered (the binding is fresh), one after the binding
 #                   expired must fail (480/408/487/5xx): the NAT is real.
+# nat_keepalive_drop  the phone behind the NAT dies without un-registering:
+#                   after 3 missed keep-alives ringd drops its contact, so a
+#                   call finds nobody available (480 at once) instead of
+#                   ringing a dead address for the ring time.
 # ws_phone          a browser phone: JsSIP in headless Chromium (driven by
 #                   node + puppeteer-core) registers over ws:// (RFC 7118,
 #                   subprotocol sip) and answers a ring_all call from a SIPp
@@ -43,7 +47,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
-CASES=(nat_keepalive nat_no_keepalive ws_phone)
+CASES=(nat_keepalive nat_no_keepalive nat_keepalive_drop ws_phone)
 
 CT_TIMEOUT_S=${CT_TIMEOUT_S:-10}
 KEEPALIVE=${KEEPALIVE:-2s}
@@ -84,7 +88,8 @@ NS_PREFIX=rdnat-$$
 # Every background process is started by bg (its own session and process
 # group: setsid) and stopped by stop_bg, or at the latest by cleanup.
 declare -A PID=()    # NAME -> pid, this case's processes
-ALL_PIDS=()          # every pid ever started (cleanup)
+declare -A UNREAPED=() # pid -> 1 for every process started and not yet
+                       # stopped by stop_bg (cleanup stops those still alive)
 NETNS=()             # namespaces this run made and has not deleted yet
 
 # bg NAME LOG CMD...: CMD in the background, stdout and stderr to LOG.
@@ -93,7 +98,7 @@ bg() {
 	shift 2
 	setsid "$@" >"$log" 2>&1 </dev/null &
 	PID[$name]=$!
-	ALL_PIDS+=("$!")
+	UNREAPED[$!]=1
 }
 
 # stop_bg NAME [GRACE_S]: SIGTERM to NAME's process group, SIGKILL after
@@ -107,15 +112,13 @@ stop_bg() {
 		sleep 0.1
 	done
 	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
 		rc=137
+		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
 	fi
 	local w=0
 	wait "$pid" 2>/dev/null || w=$?
 	((rc)) || rc=$w
-	# whatever it left in its group
-	kill -KILL -- "-$pid" 2>/dev/null
-	unset "PID[$name]"
+	unset "PID[$name]" "UNREAPED[$pid]"
 	return $rc
 }
 
@@ -141,14 +144,12 @@ in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 CLEAN_EXIT=0
 cleanup() {
 	local p n
-	for p in "${ALL_PIDS[@]}"; do
+	for p in "${!UNREAPED[@]}"; do
 		kill -0 "$p" 2>/dev/null || continue
 		kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null
-	done
-	sleep 0.3
-	for p in "${ALL_PIDS[@]}"; do
-		kill -KILL -- "-$p" 2>/dev/null
-		kill -KILL "$p" 2>/dev/null
+		sleep 0.5
+		kill -0 "$p" 2>/dev/null || continue
+		kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null
 	done
 	for n in "${NETNS[@]}"; do ns_del "$n"; done
 	if ((CLEAN_EXIT)) && [[ ${KEEP_LOGS:-} != 1 ]]; then rm -rf "$WORK"; fi
@@ -425,6 +426,42 @@ case_nat_no_keepalive() {
 	note "fresh binding: answered ($(responses uac_fresh)); after ${IDLE_S} s idle: $(responses uac_expired), phone not reached"
 }
 
+# nat_keepalive_drop: 3 missed keep-alives in a row drop the contact. The
+# phone answers ringd's OPTIONS, then is killed (no un-REGISTER); a keep-alive
+# counts as missed when no answer came by the next one, so after 4 intervals
+# and a margin the contact is gone: a call to the group finds nobody
+# available and gets 480 at once (on_no_agent end_call), where a contact
+# still bound would ring (unanswered) for the ring time first.
+case_nat_keepalive_drop() {
+	need ip iptables sysctl baresip sipp || return
+	nat_up || return
+	nat_ringd "$KEEPALIVE" || return
+	start_phone || return
+	local ka=${KEEPALIVE%s} i opts
+	[[ $ka =~ ^[0-9]+$ ]] || { fail "KEEPALIVE=$KEEPALIVE: this case wants whole seconds"; return; }
+	for ((i = 0; i < (2 * ka + 2) * 10; i++)); do
+		(($(phone_got OPTIONS) > 0)) && break
+		sleep 0.1
+	done
+	opts=$(phone_got OPTIONS)
+	((opts > 0)) || { fail "no keep-alive OPTIONS reached the phone within $((2 * ka + 2)) s (keepalive $KEEPALIVE)"; return; }
+	# dies at once: no un-REGISTER
+	kill -KILL -- "-${PID[phone]}" 2>/dev/null
+	stop_bg phone 1
+	local wait_s=$((4 * ka + 4)) t0
+	sleep "$wait_s"
+	t0=${EPOCHREALTIME/[.,]/}
+	call "$PUB" "$PUB_IP" 5070 "$PUB_IP:$SIP_PORT" uac_refused.xml uac
+	local ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
+	if ((CALL_RC != 0)); then
+		fail "the call to the group of the dead phone did not end in a failure: sipp exited $CALL_RC (responses: $(responses uac); $(sipp_why uac))"
+	elif ((ms >= RING_TIME_S * 1000 / 2)); then
+		fail "the call took $ms ms to fail (ring_time ${RING_TIME_S} s): ringd still rang the dead phone's contact ${wait_s} s after it died, with keepalive $KEEPALIVE"
+	else
+		note "phone killed after $opts OPTIONS answered; ${wait_s} s later the call got $(responses uac) in $ms ms (ring_time ${RING_TIME_S} s)"
+	fi
+}
+
 # npm_setup: NPM_DIR holds puppeteer-core and jssip.js (JsSIP bundled for the
 # browser by esbuild). Fetched from npm with the browser download disabled.
 npm_setup() {
@@ -510,7 +547,11 @@ dump_logs() {
 		"$DIR"/wsphone.log "$DIR"/*.err "$DIR"/uac*.out; do
 		[[ -s $f ]] || continue
 		echo "  --- ${f#"$WORK"/} (last lines)"
-		tail -n 15 "$f" | tr -d '\r' | cut -c1-220 | sed 's/^/  | /'
+		if [[ $f == */ringd.log ]]; then
+			grep -av '	DEBUG	' "$f" | tail -n 15 # what it said above debug
+		else
+			tail -n 15 "$f"
+		fi | tr -d '\r' | cut -c1-220 | sed 's/^/  | /'
 	done
 }
 
