@@ -28,6 +28,15 @@ func (s *Server) inDialog(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	out := proxy.Forward(s.listeners, req, s.reach.uri(req.Recipient), proxy.Forwarding{Consumed: s.auth.Ours})
+	if out.Route() == nil && out.MessageData.Destination() == "" && s.listeners.IsLocal(req.Recipient.Host, req.Recipient.Port) {
+		// Addressed to ringd itself past its own Route entries, in no dialog
+		// ringd is an end of: never sent back to itself, never looked up
+		// in DNS.
+		if !req.IsAck() {
+			s.replies.respond(tx, req, 481, "Call/Transaction Does Not Exist")
+		}
+		return
+	}
 	id := proxy.CallID(req)
 	if req.IsAck() {
 		s.drv.post(event{kind: evDialogAck, id: id}, always)

@@ -258,3 +258,28 @@ func readResponse(t *testing.T, conn net.Conn, rd *bufio.Reader) *sip.Response {
 	}
 	return res
 }
+
+// A request routed through ringd whose Request-URI names ringd itself (its
+// domain, here) is answered, not forwarded to itself nor looked up in DNS.
+func TestInDialogRequestForRingdItselfIsAnswered(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	r := startRingdWith(t, engine.Spec{Extensions: exts("1001")}, Hooks{Metrics: reg})
+	a := siptest.NewAgent(t, "1001")
+	req := sip.NewRequest(sip.INFO, sip.Uri{Scheme: "sip", User: "6000", Host: "ringd.local"})
+	lr, tag := sip.NewParams(), sip.NewParams()
+	lr.Add("lr", "")
+	tag.Add("tag", "x")
+	req.AppendHeader(&sip.RouteHeader{Address: sip.Uri{Scheme: "sip", Host: "127.0.0.1", Port: portOf(r.addr), UriParams: lr}})
+	req.AppendHeader(&sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: "6000", Host: "ringd.local"}, Params: tag})
+	req.SetDestination(r.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	res, err := a.Client.Do(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 481 {
+		t.Errorf("INFO to ringd's own domain in no dialog: %d, want 481", res.StatusCode)
+	}
+}

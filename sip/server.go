@@ -151,14 +151,18 @@ func (s *Server) Calls() []cdr.LiveCall {
 func (s *Server) Registrations() map[string][]registrar.Binding { return s.loc.All(s.clock.Now()) }
 
 // RestoreBinding puts back a registration kept across a restart (if it has
-// not expired yet). Call it before Start.
-func (s *Server) RestoreBinding(ext, contact string, expires time.Time, callID string, cseq uint32, source string) error {
+// not expired yet): transport "" is UDP, path a Path header value. Call it
+// before Start.
+func (s *Server) RestoreBinding(ext, contact string, expires time.Time, callID string, cseq uint32, source, transport, path string) error {
 	var u sip.Uri
 	if err := sip.ParseUri(contact, &u); err != nil {
 		return err
 	}
-	now := s.clock.Now()
-	s.loc.Update(ext, []registrar.Binding{{Contact: u, Expires: expires, CallID: callID, CSeq: cseq, Source: source}}, now)
+	b, err := registrar.Restored(u, expires, callID, cseq, source, transport, path)
+	if err != nil {
+		return err
+	}
+	s.loc.Update(ext, []registrar.Binding{b}, s.clock.Now())
 	return nil
 }
 

@@ -62,6 +62,11 @@ type Binding struct {
 	CallID    string    `json:"call_id"`
 	CSeq      uint32    `json:"cseq"`
 	Source    string    `json:"source"` // host:port the REGISTER came from
+	// Transport is the one the REGISTER came over ("" read as UDP).
+	Transport string `json:"transport,omitempty"`
+	// Path is the REGISTER's Path (RFC 3327) as ringd echoes it: the
+	// edge proxies, comma-separated name-addrs ("" for none).
+	Path string `json:"path,omitempty"`
 }
 
 // RecordQuery selects call records (GET /cdr). Zero fields do not filter.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/emiago/sipgo/sip"
 )
@@ -14,16 +15,51 @@ import (
 func paths(req *sip.Request) ([]sip.Uri, error) {
 	var out []sip.Uri
 	for _, h := range req.GetHeaders("Path") {
-		for _, v := range splitList(h.Value()) {
-			var u sip.Uri
-			params := sip.NewParams()
-			if _, err := sip.ParseAddressValue(v, &u, &params); err != nil || u.Host == "" {
-				return nil, errors.New("bad Path " + v)
-			}
-			out = append(out, u)
+		p, err := ParsePath(h.Value())
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, p...)
 	}
 	return out, nil
+}
+
+// ParsePath reads a Path header value: comma-separated name-addrs.
+func ParsePath(v string) ([]sip.Uri, error) {
+	var out []sip.Uri
+	for _, e := range splitList(v) {
+		var u sip.Uri
+		params := sip.NewParams()
+		if _, err := sip.ParseAddressValue(e, &u, &params); err != nil || u.Host == "" {
+			return nil, errors.New("bad Path " + e)
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// FormatPath writes a Path header value (ParsePath reads it back).
+func FormatPath(path []sip.Uri) string {
+	vs := make([]string, len(path))
+	for i, u := range path {
+		vs[i] = "<" + u.String() + ">"
+	}
+	return strings.Join(vs, ", ")
+}
+
+// Restored is a binding kept across a restart, put back as the REGISTER
+// made it: Path parsed, NAT worked out again from Contact, source and
+// transport.
+func Restored(contact sip.Uri, expires time.Time, callID string, cseq uint32, source, transport, path string) (Binding, error) {
+	p, err := ParsePath(path)
+	if err != nil {
+		return Binding{}, err
+	}
+	if transport == "" {
+		transport = "UDP"
+	}
+	return Binding{Contact: contact, Expires: expires, CallID: callID, CSeq: cseq, Source: source,
+		Transport: transport, NAT: behindNAT(contact, source, transport), Path: p}, nil
 }
 
 // splitList splits a header value at the commas outside <...> and quotes.
@@ -51,13 +87,7 @@ func splitList(v string) []string {
 }
 
 // pathHeader is the Path header field of a binding, for the 200 that echoes it.
-func pathHeader(path []sip.Uri) sip.Header {
-	vs := make([]string, len(path))
-	for i, u := range path {
-		vs[i] = "<" + u.String() + ">"
-	}
-	return sip.NewHeader("Path", strings.Join(vs, ", "))
-}
+func pathHeader(path []sip.Uri) sip.Header { return sip.NewHeader("Path", FormatPath(path)) }
 
 // behindNAT reports whether a REGISTER came from somewhere else than its
 // Contact says: the Contact's host is not an IP address (a name, or
