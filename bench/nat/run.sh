@@ -531,10 +531,12 @@ case_ws_phone() {
 		((CALL_RC == 0)) || fail "the call to 6000 failed: sipp exited $CALL_RC (responses: $(responses uac); $(sipp_why uac))"
 		for ((i = 0; i < 100; i++)); do running wsphone || break; sleep 0.1; done
 		local ev
+		grep -aq 'EVENT ws_open protocol=sip$' "$DIR/wsphone.log" ||
+			fail "the WebSocket's subprotocol is not sip ($(grep -aom1 'EVENT ws_open.*' "$DIR/wsphone.log"))"
 		for ev in incoming answering confirmed ended; do
 			grep -aq "EVENT $ev" "$DIR/wsphone.log" || fail "the browser phone never reported '$ev'"
 		done
-		note "JsSIP $(grep -aom1 'JsSIP [0-9.]*' "$DIR/wsphone.log" | cut -d' ' -f2) registered over ws://, rung, answered, hung up; caller got $(responses uac)"
+		note "JsSIP $(grep -aom1 'JsSIP [0-9.]*' "$DIR/wsphone.log" | cut -d' ' -f2) registered over ws:// (subprotocol sip), rung, answered, hung up; caller got $(responses uac)"
 	fi
 }
 
