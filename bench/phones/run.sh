@@ -29,9 +29,12 @@
 #                             and ./cmd/ringbench from this tree
 #   KEEP_LOGS=1               keep the temp dir when everything passed
 #   TALK_MS                   talk time of each answered call (default 2000)
+#   PHONES_NO_INSTALL=1       do not run install.sh when something is missing
+#   KAMAILIO_ARGS             more kamailio options (e.g. -ddd for its debug log)
 #
 # Needs: baresip, linphonec (linphone-cli), kamailio, sipp (sip-tester),
-# openssl, ss (iproute2), script (util-linux), go unless both *_BIN are given.
+# openssl, ss (iproute2), script (util-linux), curl, go unless both *_BIN
+# are given; run as root, it runs install.sh for what is missing.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,14 +51,20 @@ PCAP=/usr/share/sip-tester/g711a.pcap
 DOMAIN=ringd.local
 
 missing=()
-for c in baresip linphonec kamailio sipp openssl ss script; do
+for c in baresip linphonec kamailio sipp openssl ss script curl; do
 	command -v "$c" >/dev/null || missing+=("$c")
 done
+[[ -r $PCAP ]] || missing+=("$PCAP")
 if ((${#missing[@]} > 0)); then
-	echo "missing: ${missing[*]} (run bench/phones/install.sh)" >&2
-	exit 2
+	# As root (CI, a developer's machine here) install them; else say how.
+	if ((EUID == 0)) && [[ ${PHONES_NO_INSTALL:-} != 1 ]]; then
+		echo "missing: ${missing[*]}: running bench/phones/install.sh" >&2
+		"$HERE/install.sh" >&2 || { echo "bench/phones/install.sh failed" >&2; exit 2; }
+	else
+		echo "missing: ${missing[*]} (run bench/phones/install.sh as root)" >&2
+		exit 2
+	fi
 fi
-[[ -r $PCAP ]] || { echo "missing $PCAP (sip-tester)" >&2; exit 2; }
 
 # --- cases selected ----------------------------------------------------------
 if (($# > 0)); then selected=("$@"); else selected=("${CASES[@]}"); fi
@@ -491,7 +500,15 @@ start_rtp() {
 # linphonec's first packet has no marker bit and it sends STUN to the RTP
 # port, which rtp-listen counts as not RTP).
 wait_rtp() {
-	wait "${PROCS[rtp]}" 2>/dev/null || true
+	local pid=${PROCS[rtp]} i
+	# It ends 1.5 s after the last packet; when none came, SIGTERM (it still
+	# prints its line) instead of waiting for -for.
+	for ((i = 0; i < 30; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -TERM "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
 	unset "PROCS[rtp]"
 	RTP=$(head -1 "$DIR/rtp.out")
 }
@@ -679,7 +696,7 @@ case_kamailio_path() {
 	mkdir -p "$DIR/kamailio"
 	kamailio -c -f "$HERE/kamailio.cfg" -A "LISTEN=udp:127.0.0.1:$edge" -A "RINGD=\"sip:127.0.0.1:$RINGD_PORT\"" \
 		>"$DIR/kamailio.check" 2>&1 || { fail "kamailio -c rejected kamailio.cfg: $(grep -m2 -i error "$DIR/kamailio.check")"; return; }
-	(exec setsid kamailio -f "$HERE/kamailio.cfg" -DD -E -m 32 -M 8 -Y "$DIR/kamailio" \
+	(exec setsid kamailio -f "$HERE/kamailio.cfg" -DD -E -m 32 -M 8 -Y "$DIR/kamailio" ${KAMAILIO_ARGS:-} \
 		-A "LISTEN=udp:127.0.0.1:$edge" -A "RINGD=\"sip:127.0.0.1:$RINGD_PORT\"" >"$DIR/kamailio.log" 2>&1) &
 	PROCS[kamailio]=$!
 	wait_listening udp "$edge" "${PROCS[kamailio]}" || { fail "kamailio did not start: $(tail -2 "$DIR/kamailio.log")"; return; }
@@ -691,7 +708,9 @@ case_kamailio_path() {
 	local reply
 	reply=$(grep 'REGISTER reply 200' "$DIR/kamailio.log" | tail -1)
 	if [[ $reply != *"Path: [<sip:127.0.0.1:$edge"* ]]; then
-		fail "ringd's 200 to the REGISTER does not echo the Path (RFC 3327 / SPEC 10 Path support missing): ${reply#*: }"
+		fail "ringd's 200 to the REGISTER does not echo the Path (RFC 3327 / SPEC 10 Path support missing): ${reply#*<script>: }"
+	else
+		note "ringd's 200 echoed $(sed -E 's/.*(Path: \[[^]]*\]).*/\1/' <<<"$reply"), $(sed -E 's/.*(Supported: \[[^]]*\]).*/\1/' <<<"$reply")"
 	fi
 	start_rtp || return
 	run_caller || true
