@@ -247,11 +247,12 @@ stop_ringd() {
 }
 
 # registrations: ringd's GET /api/v1/registrations (saved in the case dir), one
-# line per contact "EXT CONTACT SOURCE".
+# line per contact "EXT CONTACT from SOURCE".
 registrations() {
 	curl -s -m 3 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/api/v1/registrations" \
 		>"$DIR/registrations.json" 2>/dev/null || return 0
-	tr '{' '\n' <"$DIR/registrations.json" | sed -nE 's/.*"extension":"([^"]*)".*"contact":"([^"]*)".*/\1 \2/p'
+	tr '{' '\n' <"$DIR/registrations.json" |
+		sed -nE 's/.*"extension":"([^"]*)".*"contact":"([^"]*)".*"source":"([^"]*)".*/\1 \2 from \3/p'
 }
 
 # proxy_uri TRANSPORT: ringd's URI for a phone's outbound proxy.
