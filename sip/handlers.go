@@ -173,7 +173,7 @@ func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.outOfDialog(req, tx) {
 		return
 	}
-	s.replies.respond(tx, req, 200, "OK", sip.NewHeader("Allow", allow), sip.NewHeader("Accept", "application/sdp"))
+	s.replies.respond(tx, req, 200, "OK", sip.NewHeader("Allow", allow), sip.NewHeader("Accept", "application/sdp"), sip.NewHeader("Supported", "path"))
 }
 
 func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {

@@ -51,7 +51,10 @@ func TestNATKeepalivesAndThreeMissesDropTheContact(t *testing.T) {
 	natted.Mu.Unlock()
 	for round := 3; round <= 5; round++ {
 		r.advance(30 * time.Second)
-		eventually(t, func() bool { return options(natted) == round })
+		eventually(t, func() bool { return options(natted) >= round })
+		if n := options(natted); n != round {
+			t.Fatalf("round %d: %d OPTIONS in all", round, n)
+		}
 		if len(r.loc.Contacts("1001", r.clock.Now())) != 1 {
 			t.Fatalf("contact dropped after %d rounds", round)
 		}

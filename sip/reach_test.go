@@ -283,3 +283,37 @@ func TestInDialogRequestForRingdItselfIsAnswered(t *testing.T) {
 		t.Errorf("INFO to ringd's own domain in no dialog: %d, want 481", res.StatusCode)
 	}
 }
+
+// A CRLF keep-alive ping on a TCP connection gets its pong (RFC 5626
+// §3.5.1), and the connection stays usable.
+func TestCRLFKeepaliveIsAnsweredOverTCP(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{Extensions: exts("1001")}, withListener("tcp", "127.0.0.1:0"))
+	conn, err := net.Dial("tcp", r.boundOn("tcp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(3 * time.Second))
+	pong := make([]byte, 8)
+	n, err := conn.Read(pong)
+	if err != nil || string(pong[:n]) != "\r\n" {
+		t.Fatalf("pong %q, %v; want CRLF", pong[:n], err)
+	}
+	local := conn.LocalAddr().String()
+	opts := "OPTIONS sip:ringd.local SIP/2.0\nVia: SIP/2.0/TCP " + local + ";branch=z9hG4bK-crlf\nMax-Forwards: 70\n" +
+		"From: <sip:1001@ringd.local>;tag=a\nTo: <sip:ringd.local>\nCall-ID: crlf\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n"
+	if _, err := conn.Write(crlf(opts)); err != nil {
+		t.Fatal(err)
+	}
+	res := readResponse(t, conn, bufio.NewReader(conn))
+	if res.StatusCode != 200 {
+		t.Fatalf("OPTIONS after the ping: %d", res.StatusCode)
+	}
+	if h := res.GetHeader("Supported"); h == nil || !strings.Contains(h.Value(), "path") {
+		t.Errorf("OPTIONS 200 Supported %v; want path announced", h)
+	}
+}

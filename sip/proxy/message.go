@@ -238,20 +238,28 @@ func InDialog(self Self, method sip.RequestMethod, inv *sip.Request, res *sip.Re
 	if reach != nil {
 		target = reach(target.URI)
 	}
-	r := sip.NewRequest(method, *target.URI.Clone())
-	tp := target.apply(r, URITransport(target.URI))
+	r, _ := uacRequest(self, method, target, sip.HeaderClone(inv.From()), sip.HeaderClone(res.To()), sip.HeaderClone(inv.CallID()), seq)
+	r.SetBody(nil)
+	return r
+}
+
+// uacRequest starts a request ringd sends as a UAC, to target: its
+// Request-URI and destination, ringd's Via, the target's Route set,
+// Max-Forwards, From, To, Call-ID and CSeq. It returns the transport.
+func uacRequest(self Self, method sip.RequestMethod, t Target, from, to, callID sip.Header, seq uint32) (*sip.Request, string) {
+	r := sip.NewRequest(method, *t.URI.Clone())
+	tp := t.apply(r, URITransport(t.URI))
 	r.AppendHeader(Via(self, tp))
-	for _, u := range target.Route {
+	for _, u := range t.Route {
 		r.AppendHeader(&sip.RouteHeader{Address: *u.Clone()})
 	}
 	mf := sip.MaxForwardsHeader(70)
 	r.AppendHeader(&mf)
-	r.AppendHeader(sip.HeaderClone(inv.From()))
-	r.AppendHeader(sip.HeaderClone(res.To()))
-	r.AppendHeader(sip.HeaderClone(inv.CallID()))
+	r.AppendHeader(from)
+	r.AppendHeader(to)
+	r.AppendHeader(callID)
 	r.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: method})
-	r.SetBody(nil)
 	r.SetTransport(tp)
 	r.Laddr = self.LocalAddr(tp)
-	return r
+	return r, tp
 }

@@ -149,28 +149,15 @@ func CallID(m interface{ CallID() *sip.CallIDHeader }) string {
 // CSeq and Via - nothing of the caller's dialog but the caller's identity
 // in From - ringd's Contact, the headers given and an SDP body.
 func Originate(self Self, t Target, from *sip.FromHeader, to sip.Uri, sdp []byte, hdrs ...sip.Header) *sip.Request {
-	r := sip.NewRequest(sip.INVITE, *t.URI.Clone())
-	tp := t.apply(r, URITransport(t.URI))
-	r.AppendHeader(Via(self, tp))
-	for _, u := range t.Route {
-		r.AppendHeader(&sip.RouteHeader{Address: *u.Clone()})
-	}
-	mf := sip.MaxForwardsHeader(70)
-	r.AppendHeader(&mf)
 	f := &sip.FromHeader{Address: *from.Address.Clone(), DisplayName: from.DisplayName, Params: sip.NewParams()}
 	f.Params.Add("tag", sip.GenerateTagN(16))
-	r.AppendHeader(f)
-	r.AppendHeader(&sip.ToHeader{Address: to, Params: sip.NewParams()})
 	cid := sip.CallIDHeader(sip.GenerateTagN(24) + "@ringd")
-	r.AppendHeader(&cid)
-	r.AppendHeader(&sip.CSeqHeader{SeqNo: 1, MethodName: sip.INVITE})
+	r, tp := uacRequest(self, sip.INVITE, t, f, &sip.ToHeader{Address: to, Params: sip.NewParams()}, &cid, 1)
 	r.AppendHeader(Contact(self, tp))
 	for _, h := range hdrs {
 		r.AppendHeader(h)
 	}
 	r.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 	r.SetBody(sdp)
-	r.SetTransport(tp)
-	r.Laddr = self.LocalAddr(tp)
 	return r
 }
