@@ -35,7 +35,7 @@ type TortureConfig struct {
 	// for a transaction ringd lets go on its own (5 s: ringd's Timer J, and
 	// Timer I after the ACK the runner sends to a failed INVITE);
 	// LingerUnacked for an INVITE whose final answer could not be ACKed
-	// (Timer H: 64*T1 = 32 s).
+	// (Timer H: 64*T1 = 32 s), over TCP as over UDP.
 	Linger, LingerUnacked time.Duration
 	Transports            []string              // "udp", "tcp", in that order of passes
 	Table                 map[string]TortureRow // nil: TortureTable
@@ -110,7 +110,7 @@ func RunTorture(ctx context.Context, cfg TortureConfig, out io.Writer) (*Torture
 		}
 		if wait > 0 {
 			if wait >= 100*time.Millisecond {
-				fmt.Fprintf(out, "... waiting %.1f s: ringd still holds the UDP transaction of %s, which %s shares\n",
+				fmt.Fprintf(out, "... waiting %.1f s: ringd still holds the transaction of %s, which %s shares\n",
 					wait.Seconds(), holder, s.msg.File)
 			}
 			select {
@@ -126,12 +126,14 @@ func RunTorture(ctx context.Context, cfg TortureConfig, out io.Writer) (*Torture
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Label(), err)
 		}
-		if s.transport == "udp" && !s.msg.IsResponse() {
-			hold := cfg.Linger
-			if strings.EqualFold(requestMethod(s.raw), "INVITE") && !acked {
-				hold = cfg.LingerUnacked
-			}
-			sched.sentUDP(s, time.Now(), hold)
+		unackedInvite := !s.msg.IsResponse() && strings.EqualFold(requestMethod(s.raw), "INVITE") && !acked
+		switch {
+		case unackedInvite:
+			// An INVITE's failure waits for its ACK (or Timer H) on every
+			// transport, TCP too (RFC 3261 §17.2.1).
+			sched.sent(s, time.Now(), cfg.LingerUnacked)
+		case s.transport == "udp" && !s.msg.IsResponse():
+			sched.sent(s, time.Now(), cfg.Linger)
 		}
 		rep.Sent[s.transport]++
 		if s.variant {

@@ -42,7 +42,9 @@ func planTorture(msgs []TortureMessage, transports []string) []tortureSend {
 
 // scheduler hands out a run's sends in plan order, except that a send
 // whose transaction ringd may still hold gives way: sipgo keeps a UDP
-// server transaction for Linger after its final response and matches
+// server transaction for Linger after its final response, and an INVITE
+// transaction whose failure was not acknowledged until Timer H on any
+// transport (LingerUnacked), and matches
 // requests to it by Via branch, sent-by and CSeq method only (txKey), so
 // a copy over TCP, a 6000 copy, or another torture message reusing the
 // branch (baddn and badvers, cparam01 and cparam02, ...) sent sooner would
@@ -51,7 +53,7 @@ func planTorture(msgs []TortureMessage, transports []string) []tortureSend {
 type scheduler struct {
 	pending []tortureSend
 	freeAt  map[string]time.Time // by txKey: when ringd lets its transaction go
-	holder  map[string]string    // by txKey: the file whose UDP send holds it
+	holder  map[string]string    // by txKey: the file whose send holds it
 }
 
 func newScheduler(sends []tortureSend) *scheduler {
@@ -89,8 +91,8 @@ func (s *scheduler) next(now time.Time) (send tortureSend, wait time.Duration, h
 	return send, wait, holder, true
 }
 
-// sentUDP notes that ringd holds send's transaction from at on, for hold.
-func (s *scheduler) sentUDP(send tortureSend, at time.Time, hold time.Duration) {
+// sent notes that ringd holds send's transaction from at on, for hold.
+func (s *scheduler) sent(send tortureSend, at time.Time, hold time.Duration) {
 	key := txKey(send.raw)
 	s.freeAt[key] = at.Add(hold)
 	s.holder[key] = send.msg.File

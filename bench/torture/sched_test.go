@@ -19,7 +19,7 @@ func TestTortureScheduler(t *testing.T) {
 		if !ok || got.msg.File != file || w != wait {
 			t.Fatalf("next at %v: %s, wait %v (ok %v); want %s, wait %v", now.Sub(t0), got.msg.File, w, ok, file, wait)
 		}
-		s.sentUDP(got, now, 33*time.Second)
+		s.sent(got, now, 33*time.Second)
 	}
 	next(t0, "a.dat", 0)
 	next(t0.Add(time.Second), "c.dat", 0) // b.dat shares a.dat's key: c.dat first
