@@ -122,6 +122,16 @@ stop_bg() {
 	return $rc
 }
 
+# idle SECONDS: sleep, in a way a SIGINT or SIGTERM to the script cuts short
+# (its trap runs at once, not after the sleep).
+SLEEP_PID=""
+idle() {
+	sleep "$1" &
+	SLEEP_PID=$!
+	wait "$SLEEP_PID"
+	SLEEP_PID=""
+}
+
 running() { [[ -n ${PID[$1]:-} ]] && kill -0 "${PID[$1]}" 2>/dev/null; }
 
 ns_add() { # NS: a new namespace with its loopback up
@@ -144,6 +154,7 @@ in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 CLEAN_EXIT=0
 cleanup() {
 	local p n
+	[[ -n $SLEEP_PID ]] && kill "$SLEEP_PID" 2>/dev/null
 	for p in "${!UNREAPED[@]}"; do
 		kill -0 "$p" 2>/dev/null || continue
 		kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null
@@ -155,7 +166,7 @@ cleanup() {
 	if ((CLEAN_EXIT)) && [[ ${KEEP_LOGS:-} != 1 ]]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'echo "interrupted${CASE:+ during $CASE}: stopping everything it started; logs: $WORK" >&2; exit 130' INT TERM
 
 # Namespaces left by an earlier run of this script that was killed: their
 # owner's pid is in the name.
@@ -384,7 +395,7 @@ case_nat_keepalive() {
 	nat_up || return
 	nat_ringd "$KEEPALIVE" || return
 	start_phone || return
-	sleep "$IDLE_S"
+	idle "$IDLE_S"
 	local opts
 	opts=$(phone_got OPTIONS)
 	note "$opts OPTIONS reached the phone in ${IDLE_S} s idle (conntrack UDP timeout ${CT_TIMEOUT_S} s)"
@@ -417,7 +428,7 @@ case_nat_no_keepalive() {
 	local inv0 t0=$SECONDS
 	inv0=$(phone_got INVITE)
 	((inv0 >= 1 && $(phone_answered) >= 1)) || fail "the phone was not rung and answered right after registering ($inv0 INVITE)"
-	sleep "$IDLE_S"
+	idle "$IDLE_S"
 	local opts
 	opts=$(phone_got OPTIONS)
 	((opts == 0)) || fail "keepalive 0, yet $opts OPTIONS reached the phone"
@@ -467,7 +478,7 @@ case_nat_keepalive_drop() {
 	fi
 	note "a call at once rang the dead contact, $(responses uac_bound) after $ms ms"
 	left=$((wait_s * 1000 - (${EPOCHREALTIME/[.,]/} - killed) / 1000))
-	((left > 0)) && sleep "$((left / 1000)).$(printf '%03d' $((left % 1000)))"
+	((left > 0)) && idle "$((left / 1000)).$(printf '%03d' $((left % 1000)))"
 	t0=${EPOCHREALTIME/[.,]/}
 	call "$PUB" "$PUB_IP" 5072 "$PUB_IP:$SIP_PORT" uac_refused.xml uac
 	ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
