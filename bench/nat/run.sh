@@ -361,7 +361,12 @@ start_phone() {
 	echo "<sip:1001@$PUB_IP:$SIP_PORT>;auth_pass=p1001;answermode=auto;regint=3600" >"$d/accounts"
 	bg phone "$DIR/phone.log" ip netns exec "$LAN" baresip -f "$d" -v -s
 	for ((i = 0; i < REG_WAIT_S * 10; i++)); do
-		grep -aq '1001@.* 200 OK' "$DIR/phone.log" && return 0
+		if grep -aq '1001@.* 200 OK' "$DIR/phone.log"; then
+			# what makes it a NAT case: it registered its private address
+			grep -aqiE "^(Contact|m): .*@$PHONE_IP:$SIP_PORT" "$DIR/phone.log" && return 0
+			fail "the phone's REGISTER did not carry its private Contact ($PHONE_IP:$SIP_PORT)"
+			return 1
+		fi
 		running phone || break
 		sleep 0.1
 	done
