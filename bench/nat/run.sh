@@ -28,14 +28,16 @@
 # deleted at the end of the case and on exit): the NAT cases a "public" one
 # (ringd and the caller, 10.251.0.1), a router (10.251.0.2 on the public link,
 # 192.168.251.1 on the LAN) and the phone's LAN (192.168.251.2); ws_phone one
-# with only its loopback, where ringd, the caller and Chromium run (ports
-# 16500-16999 on its 127.0.0.1). No packet leaves these namespaces; the only
-# traffic outside them is npm fetching jssip, puppeteer-core and esbuild.
+# where ringd, the caller and Chromium run on its 127.0.0.1 (ports
+# 16500-16520), plus a veth pair with 10.251.1.1 where nothing answers
+# (Chromium wants a network interface). No packet leaves these namespaces;
+# the only traffic outside them is npm fetching jssip, puppeteer-core and
+# esbuild (the browser download is disabled).
 #
 # Settings (environment):
 #   RINGD_BIN=PATH     test this ringd binary instead of building ./cmd/ringd
 #   CT_TIMEOUT_S=10    the router's conntrack UDP timeouts (the NAT binding)
-#   KEEPALIVE=2s       sip.nat.keepalive of nat_keepalive
+#   KEEPALIVE=2s       sip.nat.keepalive of nat_keepalive and nat_keepalive_drop
 #   NPM_DIR=DIR        where the browser phone's npm packages go (reused when
 #                      already there; default: a fresh one in the temp dir)
 #   KEEP_LOGS=1        keep the temp dir (logs, SIP traces) after a clean run
@@ -437,7 +439,7 @@ case_nat_no_keepalive() {
 	local opts
 	opts=$(phone_got OPTIONS)
 	((opts == 0)) || fail "keepalive 0, yet $opts OPTIONS reached the phone"
-	call "$PUB" "$PUB_IP" 5072 "$PUB_IP:$SIP_PORT" uac_refused.xml uac_expired
+	call "$PUB" "$PUB_IP" 5080 "$PUB_IP:$SIP_PORT" uac_refused.xml uac_expired
 	local inv1
 	inv1=$(phone_got INVITE)
 	if ((CALL_RC != 0)); then
@@ -485,7 +487,7 @@ case_nat_keepalive_drop() {
 	left=$((wait_s * 1000 - (${EPOCHREALTIME/[.,]/} - killed) / 1000))
 	((left > 0)) && idle "$((left / 1000)).$(printf '%03d' $((left % 1000)))"
 	t0=${EPOCHREALTIME/[.,]/}
-	call "$PUB" "$PUB_IP" 5072 "$PUB_IP:$SIP_PORT" uac_refused.xml uac
+	call "$PUB" "$PUB_IP" 5080 "$PUB_IP:$SIP_PORT" uac_refused.xml uac
 	ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
 	if ((CALL_RC != 0)); then
 		fail "the call ${wait_s} s after the phone died did not end in a failure: sipp exited $CALL_RC (responses: $(responses uac); $(sipp_why uac))"
