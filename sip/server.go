@@ -209,3 +209,18 @@ func staticContacts(s *Settings) map[string]sip.Uri {
 	}
 	return out
 }
+
+// flowOpen reports whether sipgo holds an open connection to addr over a
+// reliable transport.
+func (s *Server) flowOpen(transport, addr string) bool {
+	pool := s.ua.TransportLayer().Pool(transport)
+	if pool == nil {
+		return false
+	}
+	c := pool.Get(addr)
+	if c == nil {
+		return false
+	}
+	_, _ = c.TryClose() // Get took a reference
+	return true
+}
