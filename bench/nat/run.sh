@@ -202,8 +202,10 @@ need() {
 
 # --- ringd ------------------------------------------------------------------------
 RINGD=""
+BUILD_ERROR=""
 ringd_binary() { # sets RINGD, building it once per run unless RINGD_BIN
 	[[ -n $RINGD ]] && return 0
+	[[ -n $BUILD_ERROR ]] && { fail "$BUILD_ERROR"; return 1; }
 	if [[ -n ${RINGD_BIN:-} ]]; then
 		[[ -x $RINGD_BIN ]] || { fail "RINGD_BIN=$RINGD_BIN is not an executable"; return 1; }
 		RINGD=$RINGD_BIN
@@ -623,6 +625,10 @@ run_case() {
 	fi
 }
 
+# ringd is built before the first case (not in its time); a failed build
+# fails every case that needs ringd.
+ringd_binary || BUILD_ERROR=${ERRORS[*]}
+ERRORS=()
 for c in "${selected[@]}"; do
 	run_case "$c"
 done
