@@ -4,6 +4,7 @@ import (
 	"github.com/ringd/ringd/config/api"
 	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip"
+	"github.com/ringd/ringd/sip/registrar"
 )
 
 // sipRuntime gives the admin API its view of the SIP side (api.Runtime).
@@ -15,7 +16,8 @@ func (r sipRuntime) Registrations() []api.Registration {
 	var out []api.Registration
 	for ext, bs := range r.srv.Registrations() {
 		for _, b := range bs {
-			out = append(out, api.Registration{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires, Source: b.Source})
+			out = append(out, api.Registration{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires, Source: b.Source,
+				Transport: b.Transport, NAT: b.NAT, Path: registrar.FormatPath(b.Path)})
 		}
 	}
 	return out

@@ -38,6 +38,9 @@ type Registration struct {
 	Contact   string    `json:"contact"`
 	Expires   time.Time `json:"expires"`
 	Source    string    `json:"source"`
+	Transport string    `json:"transport"`      // the REGISTER's: UDP, TCP, TLS, WS, WSS
+	NAT       bool      `json:"nat"`            // behind NAT: reached at source
+	Path      string    `json:"path,omitempty"` // the edge proxies it registered through
 }
 
 // tokenLifetime is how long a token from get_token stays valid.
