@@ -190,16 +190,23 @@ type ExtensionGroup struct {
 
 // RingGroup is a ring group of SPEC §3. Times are whole seconds.
 type RingGroup struct {
-	ID                 int64       `yaml:"-" json:"id"` // assigned by the store; not part of the file
-	Number             string      `yaml:"number" json:"number"`
-	Name               string      `yaml:"name" json:"name"`
-	Strategy           string      `yaml:"strategy" json:"strategy"` // native name or alias, see strategy.ParseKind
-	RingTime           int         `yaml:"ring_time" json:"ring_time" alias:"ring_timeout"`
-	SkipBusy           bool        `yaml:"skip_busy" json:"skip_busy"` // no omitempty: the default is true
-	PAI                bool        `yaml:"pai,omitempty" json:"pai,omitempty"`
-	RPID               bool        `yaml:"rpid,omitempty" json:"rpid,omitempty"`
-	ToExtension        bool        `yaml:"to_extension,omitempty" json:"to_extension,omitempty"`
-	AlertInfo          string      `yaml:"alert_info,omitempty" json:"alert_info,omitempty"`
+	ID          int64  `yaml:"-" json:"id"` // assigned by the store; not part of the file
+	Number      string `yaml:"number" json:"number"`
+	Name        string `yaml:"name" json:"name"`
+	Strategy    string `yaml:"strategy" json:"strategy"` // native name or alias, see strategy.ParseKind
+	RingTime    int    `yaml:"ring_time" json:"ring_time" alias:"ring_timeout"`
+	SkipBusy    bool   `yaml:"skip_busy" json:"skip_busy"` // no omitempty: the default is true
+	PAI         bool   `yaml:"pai,omitempty" json:"pai,omitempty"`
+	RPID        bool   `yaml:"rpid,omitempty" json:"rpid,omitempty"`
+	ToExtension bool   `yaml:"to_extension,omitempty" json:"to_extension,omitempty"`
+	AlertInfo   string `yaml:"alert_info,omitempty" json:"alert_info,omitempty"`
+	// CIDNamePrefix goes in front of the caller's name on the legs to
+	// members (FreePBX's CID name prefix): "Sales: Alice".
+	CIDNamePrefix string `yaml:"cid_name_prefix,omitempty" json:"cid_name_prefix,omitempty"`
+	// AnsweredElsewhere puts Reason "Call completed elsewhere" on the
+	// CANCELs of the legs that lost to an answer (phones then log no missed
+	// call). No omitempty: the default is true.
+	AnsweredElsewhere  bool        `yaml:"answered_elsewhere" json:"answered_elsewhere"`
 	Members            []Member    `yaml:"members" json:"members"`
 	OnNoAnswer         Destination `yaml:"on_no_answer,omitempty" json:"on_no_answer,omitempty"`
 	OnNoAgent          Destination `yaml:"on_no_agent,omitempty" json:"on_no_agent,omitempty"`
@@ -215,14 +222,15 @@ type RingGroup struct {
 
 // Defaults of SPEC §3 that are not the zero value.
 const (
-	DefaultRingTime = 20 // seconds
-	DefaultSkipBusy = true
+	DefaultRingTime          = 20 // seconds
+	DefaultSkipBusy          = true
+	DefaultAnsweredElsewhere = true
 )
 
 // NewRingGroup returns a ring group with the defaults of SPEC §3 applied:
 // what a file gets for the keys it leaves out.
 func NewRingGroup() RingGroup {
-	return RingGroup{RingTime: DefaultRingTime, SkipBusy: DefaultSkipBusy}
+	return RingGroup{RingTime: DefaultRingTime, SkipBusy: DefaultSkipBusy, AnsweredElsewhere: DefaultAnsweredElsewhere}
 }
 
 func (g *RingGroup) setDefaults() { *g = NewRingGroup() }

@@ -159,3 +159,26 @@ func TestServiceRingTime(t *testing.T) {
 			[]string{"services.ring_time: must be 1-600 s (0 or unset: 60), got " + bad + "s"})
 	}
 }
+
+// cid_name_prefix and answered_elsewhere (SPEC §11): defaults, limits.
+func TestCIDNamePrefixAndAnsweredElsewhere(t *testing.T) {
+	text := strings.Replace(minimal, `{ number: "6000", name: Sales, strategy: ring_all, members: [{ extension: "1001" }] }`,
+		`{ number: "6000", name: Sales, strategy: ring_all, members: [{ extension: "1001" }], cid_name_prefix: "Sales: " }
+  - { number: "6001", name: Quiet, strategy: ring_all, members: [{ extension: "1001" }], answered_elsewhere: false }
+  - { number: "6002", name: Long, strategy: ring_all, members: [{ extension: "1001" }], cid_name_prefix: "A very long prefix!" }
+  - { number: "6003", name: Quote, strategy: ring_all, members: [{ extension: "1001" }], cid_name_prefix: "say \"hi\"" }`, 1)
+	sameLines(t, loadProblems(t, text), []string{
+		`ring_groups[2].cid_name_prefix: must be at most 16 characters, without quotes, backslashes or control characters`,
+		`ring_groups[3].cid_name_prefix: must be at most 16 characters, without quotes, backslashes or control characters`,
+	})
+	cfg, err := Parse([]byte(strings.Split(text, "  - { number: \"6002\"")[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := cfg.RingGroups[0]; !g.AnsweredElsewhere || g.CIDNamePrefix != "Sales: " {
+		t.Errorf("6000: %+v; want answered_elsewhere true by default", g)
+	}
+	if cfg.RingGroups[1].AnsweredElsewhere {
+		t.Error("6001: answered_elsewhere: false not kept")
+	}
+}

@@ -70,6 +70,12 @@ type Group struct {
 	ToExtension  bool
 	RecordMissed bool
 	Schedule     Schedule // nil: always open
+	// CIDNamePrefix goes in front of the caller's name on legs to members
+	// (the driver writes the From display name).
+	CIDNamePrefix string
+	// SilentCancel: CANCELs of legs that lost to an answer carry no Reason
+	// (answered_elsewhere: false); otherwise ReasonCompletedElsewhere.
+	SilentCancel bool
 
 	OnNoAnswer, OnNoAgent, OutOfSchedule Destination
 

@@ -93,6 +93,12 @@ type GroupSpec struct {
 	ToExtension  bool
 	AlertInfo    string
 	RecordMissed bool
+	// CIDNamePrefix (at most 16 characters, no quote, backslash or control
+	// character) goes in front of the caller's name on legs to members.
+	CIDNamePrefix string
+	// SilentCancel: the CANCELs of legs that lost to an answer carry no
+	// Reason (answered_elsewhere: false); otherwise ReasonCompletedElsewhere.
+	SilentCancel bool
 	Members      []MemberSpec
 	OnNoAnswer   DestinationSpec
 	OnNoAgent    DestinationSpec

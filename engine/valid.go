@@ -1,5 +1,7 @@
 package engine
 
+import "unicode/utf8"
+
 // Limits of SPEC §1 and §3 that the engine checks.
 const (
 	MaxNameLen      = 127
@@ -18,6 +20,24 @@ func validAlertInfo(s string) bool {
 	return s == "" || validChars(s, MaxAlertInfoLen, func(b byte) bool {
 		return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == ' ' || b == '_' || b == '-'
 	})
+}
+
+// MaxCIDPrefixLen bounds a group's cid_name_prefix (SPEC §11).
+const MaxCIDPrefixLen = 16
+
+// validCIDPrefix reports whether s may go in front of a display name: at
+// most 16 characters (UTF-8 allowed), no quote, backslash or control
+// character.
+func validCIDPrefix(s string) bool {
+	if utf8.RuneCountInString(s) > MaxCIDPrefixLen || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == '"' || r == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // validToken reports whether s is safe to put into a URI template: 1-64 of

@@ -20,7 +20,11 @@ func (d *driver) exec(out []engine.Action) {
 			l := c.legs[a.Leg]
 			d.legEnded(l)
 			if l.fork != nil {
-				l.fork.Cancel(a.Cancel.Header(), d.now())
+				reason := a.Cancel.Header()
+				if a.Cancel == engine.CancelCompletedElsewhere {
+					reason = l.fork.ElsewhereReason // "" when the group says answered_elsewhere: false
+				}
+				l.fork.Cancel(reason, d.now())
 			}
 		case engine.ActForwardProvisional:
 			// with ringd's own early media the caller listens to ringd, not to the members

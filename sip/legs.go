@@ -29,9 +29,21 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 		d.feed(engine.Event{Kind: engine.EvFailed, At: d.now(), Call: c.id, Leg: a.Leg, Code: 480})
 		return
 	}
+	from := c.req.From()
+	var quiet bool
+	if a.Group >= 0 {
+		g := &c.snap.Groups[a.Group]
+		quiet = g.SilentCancel
+		if g.CIDNamePrefix != "" && from != nil {
+			from = prefixedFrom(from, g.CIDNamePrefix)
+		}
+	}
 	reqs := make([]*sip.Request, 0, len(targets))
 	for _, t := range targets {
 		var replace, extra []sip.Header
+		if from != c.req.From() {
+			replace = append(replace, from)
+		}
 		for _, h := range a.Headers {
 			extra = append(extra, sip.NewHeader(h.Name, h.Value))
 		}
@@ -45,12 +57,15 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 		if c.media != nil && c.media.relay != nil {
 			// A page's member: ringd calls it as a UA of its own.
 			to := sip.Uri{Scheme: "sip", User: l.ext, Host: c.snap.Domain}
-			reqs = append(reqs, proxy.Originate(d.self, t, c.req.From(), to, d.mediaSDP(c.media, proxy.URITransport(t.URI), "sendonly"), extra...))
+			reqs = append(reqs, proxy.Originate(d.self, t, from, to, d.mediaSDP(c.media, proxy.URITransport(t.URI), "sendonly"), extra...))
 			continue
 		}
 		reqs = append(reqs, proxy.Forward(d.self, c.req, t, proxy.Forwarding{RecordRoute: true, Replace: replace, Extra: extra, Consumed: d.consumed}))
 	}
 	l.fork = proxy.NewFork(reqs, &forkOwner{d: d, l: l})
+	if quiet {
+		l.fork.ElsewhereReason = "" // answered_elsewhere: false
+	}
 	for _, b := range l.fork.Branches {
 		d.branches[b.Key] = b
 	}
@@ -59,6 +74,17 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 		d.metrics.LegRinging(1)
 	}
 	l.fork.Start(d.now())
+}
+
+// prefixedFrom is the caller's From with the group's cid_name_prefix in
+// front of its display name (or of its number when it has none): the same
+// address and tag, so the dialog stays the caller's.
+func prefixedFrom(from *sip.FromHeader, prefix string) *sip.FromHeader {
+	name := from.DisplayName
+	if name == "" {
+		name = from.Address.User
+	}
+	return &sip.FromHeader{DisplayName: prefix + name, Address: from.Address, Params: from.Params}
 }
 
 // legEnded takes a leg out of ringd_ringing_legs (once).

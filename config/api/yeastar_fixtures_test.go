@@ -51,7 +51,7 @@ func TestYeastarCreateRingAllFixture(t *testing.T) {
 		t.Fatalf("native get: %d %v", code, g)
 	}
 	sameJSON(t, "native", g, map[string]any{
-		"id": float64(id), "number": "6300", "name": "Sales", "strategy": "ring_all", "ring_time": 30.0, "skip_busy": true,
+		"id": float64(id), "number": "6300", "name": "Sales", "strategy": "ring_all", "ring_time": 30.0, "skip_busy": true, "answered_elsewhere": true,
 		"members":       []any{map[string]any{"extension": "1001"}, map[string]any{"ext_group": "support"}},
 		"on_no_answer":  map[string]any{"dest": "extension", "value": "1002"},
 		"on_no_agent":   map[string]any{"dest": "ext_vm", "value": "1001"},
@@ -82,7 +82,7 @@ func TestYeastarCreateCustomFixture(t *testing.T) {
 		t.Fatalf("native get: %d %v", code, g)
 	}
 	sameJSON(t, "native", g, map[string]any{
-		"id": float64(id), "number": "6301", "name": "Support", "strategy": "custom", "ring_time": 20.0, "skip_busy": true,
+		"id": float64(id), "number": "6301", "name": "Support", "strategy": "custom", "ring_time": 20.0, "skip_busy": true, "answered_elsewhere": true,
 		"members": []any{
 			map[string]any{"extension": "1001", "timeout": 20.0},
 			map[string]any{"extension": "1002", "delay": 10.0, "timeout": 30.0},

@@ -108,7 +108,7 @@ func TestYeastarGetUpdateDelete(t *testing.T) {
 
 	// What Yeastar has no word for survives a Yeastar update.
 	_, g := f.do("GET", "/api/v1/ring_groups/1", nil)
-	g["skip_busy"], g["pai"] = false, true
+	g["skip_busy"], g["pai"], g["cid_name_prefix"], g["answered_elsewhere"] = false, true, "Sales: ", false
 	if code, _ := f.do("PUT", "/api/v1/ring_groups/1", g); code != 200 {
 		t.Fatalf("native put: %d", code)
 	}
@@ -123,7 +123,7 @@ func TestYeastarGetUpdateDelete(t *testing.T) {
 	_, g = f.do("GET", "/api/v1/ring_groups/1", nil)
 	sameJSON(t, "native after update", g, map[string]any{
 		"id": 1.0, "number": "6000", "name": "Sales EMEA", "strategy": "ring_all", "ring_time": 25.0,
-		"skip_busy": false, "pai": true, "members": []any{map[string]any{"extension": "1003"}},
+		"skip_busy": false, "pai": true, "cid_name_prefix": "Sales: ", "answered_elsewhere": false, "members": []any{map[string]any{"extension": "1003"}},
 		"on_no_answer": map[string]any{"dest": "extension", "value": "1002"}, "on_no_agent": map[string]any{},
 		"out_of_schedule": map[string]any{},
 	})

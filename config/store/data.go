@@ -21,7 +21,9 @@ func (d *Data) addObject(kind Kind, id int64, doc []byte, ext string) error {
 	case KindExtensionGroup:
 		d.ExtensionGroups, err = appendDoc(d.ExtensionGroups, doc, func(v *config.ExtensionGroup) { v.ID = id })
 	case KindRingGroup:
-		d.RingGroups, err = appendDoc(d.RingGroups, doc, func(v *config.RingGroup) { v.ID = id })
+		// Over the defaults: a key added since the object was stored takes
+		// its default (answered_elsewhere: true).
+		d.RingGroups, err = appendDocOver(d.RingGroups, config.NewRingGroup(), doc, func(v *config.RingGroup) { v.ID = id })
 	case KindSchedule:
 		d.Schedules, err = appendDoc(d.Schedules, doc, func(v *config.Schedule) { v.ID = id })
 	case KindSequentialRing:
@@ -39,6 +41,12 @@ func (d *Data) addObject(kind Kind, id int64, doc []byte, ext string) error {
 
 func appendDoc[T any](list []T, doc []byte, fix func(*T)) ([]T, error) {
 	var v T
+	return appendDocOver(list, v, doc, fix)
+}
+
+// appendDocOver is appendDoc decoding over base.
+func appendDocOver[T any](list []T, base T, doc []byte, fix func(*T)) ([]T, error) {
+	v := base
 	if err := json.Unmarshal(doc, &v); err != nil {
 		return list, err
 	}

@@ -20,8 +20,12 @@ type Fork struct {
 	winner    *Branch
 	cancelled bool   // no 2xx wanted any more
 	reason    string // Reason header of the CANCELs
-	best      int    // best failure so far
-	reported  bool   // Answered or Failed was told
+	// ElsewhereReason is the Reason of the CANCELs of the branches that
+	// lost to another's 2xx: ReasonCompletedElsewhere unless the owner
+	// says otherwise ("": none).
+	ElsewhereReason string
+	best            int  // best failure so far
+	reported        bool // Answered or Failed was told
 }
 
 // Branch is one INVITE client transaction of a fork.
@@ -63,7 +67,7 @@ type Owner interface {
 
 // NewFork makes a fork of one branch per request.
 func NewFork(reqs []*sip.Request, owner Owner) *Fork {
-	f := &Fork{owner: owner, open: len(reqs), Branches: make([]*Branch, 0, len(reqs))}
+	f := &Fork{owner: owner, open: len(reqs), Branches: make([]*Branch, 0, len(reqs)), ElsewhereReason: ReasonCompletedElsewhere}
 	for _, r := range reqs {
 		f.Branches = append(f.Branches, &Branch{InviteTx: NewInviteTx(r), Fork: f})
 	}
@@ -108,7 +112,7 @@ func (f *Fork) Response(b *Branch, res *sip.Response, now int64) {
 			return
 		}
 		f.winner, f.reported = b, true
-		f.cancelAll(ReasonCompletedElsewhere, now)
+		f.cancelAll(f.ElsewhereReason, now)
 		f.owner.Answered(b, res)
 	case SuccessAgain:
 		if f.winner == b {

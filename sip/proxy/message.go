@@ -176,6 +176,10 @@ func Upstream(res *sip.Response, in *sip.Request, keepTo bool) *sip.Response {
 				via = false
 				continue
 			}
+		case "From":
+			if orig := in.From(); orig != nil {
+				h = orig // as the sender sent it (a cid_name_prefix was ours)
+			}
 		case "To":
 			if to, orig := res.To(), in.To(); keepTo && to != nil && orig != nil {
 				h = &sip.ToHeader{Address: orig.Address, DisplayName: orig.DisplayName, Params: to.Params}

@@ -29,7 +29,8 @@ func DecodeYeastarCreate(body []byte, ids YeastarIDs) (config.RingGroup, []Field
 // keeps existing.ID.
 //
 // What Yeastar cannot express is kept from existing: skip_busy, pai, rpid,
-// to_extension, schedule and out_of_schedule; a strategy Yeastar shows as
+// to_extension, cid_name_prefix, answered_elsewhere, schedule and
+// out_of_schedule; a strategy Yeastar shows as
 // its closest one (YeastarStrategy), as long as the client sends back the
 // ring_strategy it was shown; and a member's skill_level, for members
 // still in the list (matched by extension or extension group, in order).
@@ -45,6 +46,8 @@ func YeastarUpdate(existing config.RingGroup, body []byte, ids YeastarIDs) (conf
 	g.PAI = existing.PAI
 	g.RPID = existing.RPID
 	g.ToExtension = existing.ToExtension
+	g.CIDNamePrefix = existing.CIDNamePrefix
+	g.AnsweredElsewhere = existing.AnsweredElsewhere
 	g.Schedule = existing.Schedule
 	g.OutOfSchedule = existing.OutOfSchedule
 	if y.RingStrategy == shown {

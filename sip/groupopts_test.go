@@ -1,0 +1,59 @@
+package sip
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip/siptest"
+	"github.com/ringd/ringd/strategy"
+)
+
+// cid_name_prefix shows on the members' From display name (the caller's
+// own From comes back on the responses); answered_elsewhere: false sends
+// the losers' CANCELs without a Reason - from the engine's cancel of the
+// other members and from the fork of the winner's own other devices.
+func TestCIDNamePrefixAndSilentCancel(t *testing.T) {
+	t.Parallel()
+	g := group("6000", strategy.RingAll, 10*time.Second, "1001", "1002")
+	g.CIDNamePrefix, g.SilentCancel = "Sales: ", true
+	r := startRingd(t, engine.Spec{Extensions: exts("1001", "1002", "2000"), Groups: []engine.GroupSpec{g}})
+	ms := registered(t, r, "1001", "1002")
+	second := registered(t, r, "1002")[0] // a second device of 1002
+	ms[0].SetBehaviour(siptest.RingForever)
+	second.SetBehaviour(siptest.RingForever)
+	ms[1].SetBehaviour(siptest.AnswerAfter(200 * time.Millisecond))
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	for _, m := range []*siptest.Agent{ms[0], ms[1], second} {
+		inv := m.WaitInvite(3 * time.Second)
+		if got := inv.From().DisplayName; got != "Sales: Caller 2000" {
+			t.Errorf("%s: From display name %q, want the prefix before the caller's name", m.Ext, got)
+		}
+		if tag, _ := inv.From().Params.Get("tag"); tag != tagOf(call) {
+			t.Errorf("%s: From tag %q, want the caller's %q", m.Ext, tag, tagOf(call))
+		}
+	}
+	if code := call.Wait(t, 5*time.Second); code != 200 {
+		t.Fatalf("call: %d", code)
+	}
+	call.Mu.Lock()
+	if got := call.Final.From().DisplayName; got != "Caller 2000" {
+		t.Errorf("the caller's 200 has From display name %q, want its own", got)
+	}
+	call.Mu.Unlock()
+	call.AckAndBye(t)
+	for _, m := range []*siptest.Agent{ms[0], second} {
+		eventually(t, func() bool { _, cancels, _, _ := m.Counts(); return cancels == 1 })
+		m.Mu.Lock()
+		if h := m.Cancels[0].GetHeader("Reason"); h != nil {
+			t.Errorf("%s: CANCEL with Reason %q; answered_elsewhere is off", m.Ext, h.Value())
+		}
+		m.Mu.Unlock()
+	}
+}
+
+func tagOf(c *siptest.Call) string {
+	tag, _ := c.Sess.InviteRequest.From().Params.Get("tag")
+	return tag
+}
