@@ -14,7 +14,7 @@ import (
 // FromYeastarIDs. A body "id" is ignored: the store assigns ids.
 func DecodeYeastarCreate(body []byte, ids YeastarIDs) (config.RingGroup, []FieldError) {
 	var y YeastarRingGroup
-	if errs := decodeOnto(body, &y, nil); errs != nil {
+	if errs := decodeOnto(yeastarNumbers(body), &y, nil); errs != nil {
 		return config.RingGroup{}, errs
 	}
 	y.ID = 0
@@ -37,7 +37,7 @@ func DecodeYeastarCreate(body []byte, ids YeastarIDs) (config.RingGroup, []Field
 func YeastarUpdate(existing config.RingGroup, body []byte, ids YeastarIDs) (config.RingGroup, []FieldError) {
 	y := ToYeastarIDs(existing, existing.ID, ids)
 	shown := y.RingStrategy
-	if errs := decodeOnto(body, &y, map[string]func(){"member_list": func() { y.MemberList = nil }}); errs != nil {
+	if errs := decodeOnto(yeastarNumbers(body), &y, map[string]func(){"member_list": func() { y.MemberList = nil }}); errs != nil {
 		return existing, errs
 	}
 	g, errs := FromYeastarIDs(y, ids)

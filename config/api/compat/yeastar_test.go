@@ -359,7 +359,7 @@ func TestYeastarDecodeStrict(t *testing.T) {
 	for body, field := range map[string]string{
 		`{"number":"6300","colour":"red"}`: "colour",
 		`{"number":6300}`:                  "number",
-		`{"ring_timeout":"20"}`:            "ring_timeout",
+		`{"ring_timeout":"twenty"}`:        "ring_timeout",
 		`{"member_list":[{"value":"1001","type":"extension","x":1}]}`: "x",
 		`[1,2]`:                "",
 		`{"number":"6300"} {}`: "",
@@ -371,8 +371,16 @@ func TestYeastarDecodeStrict(t *testing.T) {
 			t.Errorf("%s: errors %v, want one about %q", body, errs, field)
 		}
 	}
+	// Integers written as strings, as Yeastar's own examples do, are read
+	// (SPEC §11), in the group and in its members.
+	g, errs := DecodeYeastarCreate([]byte(`{"number":"6300","name":"x","ring_strategy":"custom","ring_timeout":"25",
+		"enb_miss_call":"1","member_list":[{"value":"1001","type":"extension","delay_time":"5","timeout":"10"}]}`), nil)
+	noErrors(t, errs)
+	if g.RingTime != 25 || !g.RecordMissed || g.Members[0].Delay != 5 || g.Members[0].Timeout != 10 {
+		t.Errorf("numbers as strings: %+v", g)
+	}
 	// sub_option, whatever its form, is accepted and not written back.
-	g, errs := DecodeYeastarCreate([]byte(`{"number":"6300","name":"x","ring_strategy":"ring_all",
+	g, errs = DecodeYeastarCreate([]byte(`{"number":"6300","name":"x","ring_strategy":"ring_all",
 		"member_list":[{"value":"1001","type":"extension","sub_option":"all"},{"value":"1002","type":"extension","sub_option":3}]}`), nil)
 	noErrors(t, errs)
 	if _, ok := asMap(t, ToYeastar(g, 1).MemberList[0])["sub_option"]; ok {
