@@ -25,7 +25,7 @@ ring_groups:
   - number: "6000"
     name: Sales
     strategy: ring_all
-    members: [{ extension: "1001", weight: 2 }]
+    members: [{ extension: "1001", weigth: 2 }]
     on_no_answer: { dest: end_call, reason: busy }
 schedules:
   - { name: s, type: holidays, timezone: UTC, dates: ["2026-12-25"], extra: 1 }
@@ -34,7 +34,7 @@ schedules:
 		`sip.realm: unknown field (line 4)`,
 		`log.colour: unknown field (line 6)`,
 		`extensions[0].voicemail: unknown field (line 8)`,
-		`ring_groups[0].members[0].weight: unknown field (line 13)`,
+		`ring_groups[0].members[0].weigth: unknown field (line 13)`,
 		`ring_groups[0].on_no_answer.reason: unknown field (line 14)`,
 		`schedules[0].extra: unknown field (line 16)`,
 		`htpp: unknown field (line 5)`,

@@ -242,6 +242,7 @@ type Member struct {
 	SkillLevel int    `yaml:"skill_level,omitempty" json:"skill_level,omitempty"` // >= 1; 0 means 1
 	Delay      int    `yaml:"delay,omitempty" json:"delay,omitempty"`             // custom: seconds before it rings
 	Timeout    int    `yaml:"timeout,omitempty" json:"timeout,omitempty"`         // custom: seconds it rings; 0 means ring_time
+	Weight     int    `yaml:"weight,omitempty" json:"weight,omitempty"`           // weighted_hunt: 1-100; 0 means 1
 }
 
 // Destination is a failover destination {dest, value, prefix}. The zero

@@ -55,7 +55,7 @@ func groupSpec(g *RingGroup) engine.GroupSpec {
 	for i, m := range g.Members {
 		members[i] = engine.MemberSpec{
 			Extension: m.Extension, ExtGroup: m.ExtGroup, Skill: m.SkillLevel,
-			Delay: seconds(m.Delay), Timeout: seconds(m.Timeout),
+			Delay: seconds(m.Delay), Timeout: seconds(m.Timeout), Weight: m.Weight,
 		}
 	}
 	return engine.GroupSpec{

@@ -31,8 +31,9 @@ type call struct {
 
 	snap   *Snapshot
 	caller Caller
-	start  int64 // engine time of arrival
-	wall   int64 // wall clock at arrival (Unix ns)
+	rand   strategy.Rand // the call's random draws (random_hunt, weighted_hunt)
+	start  int64         // engine time of arrival
+	wall   int64         // wall clock at arrival (Unix ns)
 
 	first    GroupID // the dialled group; -1 for a call to an extension
 	recorded bool    // the group call's record is out (its group stage ended)

@@ -148,7 +148,7 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberPro
 	beforeMembers := len(c.errs)
 	for j, m := range spec.Members {
 		mat := index(at+".members", j)
-		e := strategy.Entry{Skill: m.Skill, Delay: m.Delay, Timeout: m.Timeout}
+		e := strategy.Entry{Skill: m.Skill, Delay: m.Delay, Timeout: m.Timeout, Weight: m.Weight}
 		switch {
 		case (m.Extension == "") == (m.ExtGroup == ""):
 			c.fail(mat, "exactly one of extension and ext_group is required")

@@ -13,6 +13,7 @@ type Engine struct {
 	freed   []int32                // slots ended during this engine call: reusable from the next one
 	timers  deadlines
 	seq     uint64 // orders rings and answers for cyclic / least-worked memory
+	seed    uint64 // seeds the random draws of the next call started (Event.Rand)
 	gen     uint32 // generation of the newest call ID
 	active  int    // calls in the engine
 	// groupCalls are the group calls whose record is not out yet (their

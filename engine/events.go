@@ -24,8 +24,7 @@ func (e *Engine) Call(now, wall int64, x strategy.ExtID, caller Caller, out []Ac
 	if x < 0 || int(x) >= len(e.snap.Extensions) || e.snap.Extensions[x].Number == "" {
 		return 0, out
 	}
-	c := e.alloc()
-	c.reset(e.snap, caller, now, wall, -1)
+	c := e.newCall(caller, now, wall, -1)
 	return c.id, e.enterExtension(c, x, e.snap.extensionRing, now, out)
 }
 
@@ -34,16 +33,23 @@ func (e *Engine) Call(now, wall int64, x strategy.ExtID, caller Caller, out []Ac
 // It returns the call's ID; a Dial leaves no record.
 func (e *Engine) Dial(now, wall int64, uri string, caller Caller, out []Action) (CallID, []Action) {
 	out = e.begin(now, out)
-	c := e.alloc()
-	c.reset(e.snap, caller, now, wall, -1)
+	c := e.newCall(caller, now, wall, -1)
 	return c.id, e.enterService(c, uri, nil, now, out)
 }
 
 // allocGroupCall takes a call slot for a call to group gid.
 func (e *Engine) allocGroupCall(caller Caller, now, wall int64, gid GroupID) *call {
-	c := e.alloc()
-	c.reset(e.snap, caller, now, wall, gid)
+	c := e.newCall(caller, now, wall, gid)
 	e.groupCalls++
+	return c
+}
+
+// newCall takes a call slot for a new call; its random draws start from
+// the seed of the event that started it.
+func (e *Engine) newCall(caller Caller, now, wall int64, first GroupID) *call {
+	c := e.alloc()
+	c.reset(e.snap, caller, now, wall, first)
+	c.rand = strategy.NewRand(e.seed)
 	return c
 }
 

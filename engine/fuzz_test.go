@@ -80,7 +80,7 @@ func fuzzSpec(ringTime time.Duration, voicemail bool) Spec {
 	spec.Extensions[2].SeqRing = &SeqRingSpec{Numbers: []SeqNumberSpec{{Number: "1004"}},
 		Criteria: []SeqCriterion{{AnyCaller: true, Ring: false}}} // never applies
 	spec.ExtensionGroups = []ExtensionGroupSpec{{Name: "pair", Extensions: []string{"1004", "1005"}}}
-	all := []MemberSpec{{Extension: "1001", Skill: 2}, {Extension: "1002"}, {Extension: "1003", Skill: 2}, {ExtGroup: "pair", Skill: 3}}
+	all := []MemberSpec{{Extension: "1001", Skill: 2, Weight: 5}, {Extension: "1002"}, {Extension: "1003", Skill: 2, Weight: 2}, {ExtGroup: "pair", Skill: 3}}
 	timed := []MemberSpec{{Extension: "1001", Delay: 0, Timeout: 7 * time.Second}, {Extension: "1002", Delay: 3 * time.Second},
 		{ExtGroup: "pair", Delay: 5 * time.Second, Timeout: 2 * time.Second}}
 	for i, k := range strategy.Kinds {

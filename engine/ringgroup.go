@@ -23,6 +23,9 @@ func (e *Engine) enterGroup(c *call, gid GroupID, t int64, out []Action) []Actio
 		st = nil // the call runs an older definition: plan without memory
 	}
 	c.plan = g.Plan.Plan(st, e.members, c.plan)
+	if g.Plan.Kind.Random() {
+		g.Plan.Shuffle(c.plan, &c.rand)
+	}
 	if len(c.plan) == 0 {
 		return e.failover(c, ReasonNoAgent, t, out)
 	}

@@ -72,6 +72,7 @@ type MemberSpec struct {
 	Skill     int           // skill_level, >= 1 (0 means 1)
 	Delay     time.Duration // custom
 	Timeout   time.Duration // custom; 0 means the group's ring time
+	Weight    int           // weighted_hunt: 1-100 (0 means 1)
 }
 
 // DestinationSpec is a failover destination as configured: {dest, value, prefix}

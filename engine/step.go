@@ -16,16 +16,20 @@ type Event struct {
 	At   int64 // engine time
 	Wall int64 // EvArrive, EvHold, EvCall, EvDial: the wall clock (Unix ns)
 
-	Group  GroupID              // EvArrive, EvHold: the group dialled
-	Ext    strategy.ExtID       // EvCall: the extension dialled; EvMember: the extension
-	Caller Caller               // EvArrive, EvHold, EvCall, EvDial
-	URI    string               // EvDial: where the call goes
-	Call   CallID               // the call an event of a call is for
-	Leg    int                  // EvProvisional, EvAnswered, EvFailed
-	Code   int                  // EvProvisional, EvAnswered, EvFailed, EvAbort
-	State  strategy.MemberState // EvMember
-	Snap   *Snapshot            // EvSnapshot
-	Slots  int                  // EvReserve, EvShrink
+	Group  GroupID        // EvArrive, EvHold: the group dialled
+	Ext    strategy.ExtID // EvCall: the extension dialled; EvMember: the extension
+	Caller Caller         // EvArrive, EvHold, EvCall, EvDial
+	URI    string         // EvDial: where the call goes
+	// Rand seeds the call's random draws (random_hunt, weighted_hunt) for
+	// EvArrive, EvHold, EvCall and EvDial: the driver's random source comes
+	// in here, so a recorded run replays the same draws.
+	Rand  uint64
+	Call  CallID               // the call an event of a call is for
+	Leg   int                  // EvProvisional, EvAnswered, EvFailed
+	Code  int                  // EvProvisional, EvAnswered, EvFailed, EvAbort
+	State strategy.MemberState // EvMember
+	Snap  *Snapshot            // EvSnapshot
+	Slots int                  // EvReserve, EvShrink
 }
 
 // EventKind says which engine input an Event is.
@@ -68,6 +72,7 @@ func (k EventKind) String() string {
 // arrival started (0 for other events, and for an arrival refused) and
 // the actions appended to out.
 func (e *Engine) Step(ev Event, out []Action) (CallID, []Action) {
+	e.seed = ev.Rand // the next call's draws, when ev starts one
 	switch ev.Kind {
 	case EvArrive:
 		return e.Arrive(ev.At, ev.Wall, ev.Group, ev.Caller, out)

@@ -54,7 +54,7 @@ func randomEvent(rng *rand.Rand, now int64, ids []CallID) Event {
 	}
 	switch rng.IntN(10) {
 	case 0:
-		ev.Kind, ev.Group = EvArrive, GroupID(rng.IntN(len(strategy.Kinds)))
+		ev.Kind, ev.Group, ev.Rand = EvArrive, GroupID(rng.IntN(len(strategy.Kinds))), rng.Uint64()
 	case 1:
 		ev.Kind, ev.Ext = EvCall, strategy.ExtID(rng.IntN(5))
 	case 2:

@@ -1,6 +1,7 @@
 package sip
 
 import (
+	"math/rand/v2"
 	"strconv"
 
 	"github.com/emiago/sipgo/sip"
@@ -45,6 +46,7 @@ func (d *driver) arrive(c *call) {
 // admit feeds the arrival of call c (see step), then readies the slots of
 // the next arrivals, outside this one's decision.
 func (d *driver) admit(c *call, ev engine.Event) {
+	ev.Rand = rand.Uint64() // the call's random draws (random_hunt, weighted_hunt)
 	d.fed = append(d.fed, fedEvent{ev: ev, c: c})
 	d.feed(engine.Event{Kind: engine.EvReserve, Slots: readyCallSlots})
 }

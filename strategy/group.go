@@ -13,6 +13,7 @@ const (
 	MaxRingTime     = 600 * time.Second
 	DefaultRingTime = 20 * time.Second
 	MaxDelay        = 600 * time.Second // custom delay and timeout
+	MaxWeight       = 100               // weighted_hunt
 	MinSkillLevel   = 1
 )
 
@@ -24,6 +25,7 @@ type Entry struct {
 	Skill   int           // skill level, 1 = first; 0 means 1
 	Delay   time.Duration // custom: when these members start ringing
 	Timeout time.Duration // custom: how long they ring; 0 means the group's ring time
+	Weight  int           // weighted_hunt: 1-100; 0 means 1
 }
 
 // Member is one ring-group member after extension-group expansion.
@@ -34,6 +36,7 @@ type Member struct {
 	// Timeout is how long this member rings under custom; 0 means the
 	// group's ring time.
 	Timeout time.Duration
+	Weight  int // weighted_hunt: its share of first rings, 1-100
 }
 
 // Group is a compiled, immutable ring-group definition: the members in
@@ -95,6 +98,12 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 		if m.Timeout < 0 || m.Timeout > MaxDelay {
 			errs.add(at+".timeout", "must be 0-600 s, got "+seconds(m.Timeout))
 		}
+		if m.Weight == 0 {
+			m.Weight = 1
+		}
+		if m.Weight < 1 || m.Weight > MaxWeight {
+			errs.add(at+".weight", "must be 1-100, got "+strconv.Itoa(m.Weight))
+		}
 		for _, e := range m.Exts {
 			if e < 0 {
 				errs.add(at, "invalid extension ID "+strconv.Itoa(int(e)))
@@ -102,7 +111,7 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 			}
 			if !seen[e] {
 				seen[e] = true
-				out = append(out, Member{Ext: e, Skill: m.Skill, Delay: m.Delay, Timeout: m.Timeout})
+				out = append(out, Member{Ext: e, Skill: m.Skill, Delay: m.Delay, Timeout: m.Timeout, Weight: m.Weight})
 			}
 		}
 	}

@@ -5,7 +5,7 @@ import "strings"
 // Kind is a ring strategy of SPEC §3.
 type Kind uint8
 
-// The ten strategies. The zero value is not a strategy.
+// The twelve strategies. The zero value is not a strategy.
 const (
 	RingAll Kind = iota + 1
 	PrioritizedHunt
@@ -17,12 +17,15 @@ const (
 	SkillPrioritizedHunt
 	SkillCyclicHunt
 	SkillLeastWorkedHunt
+	RandomHunt
+	WeightedHunt
 )
 
 // Kinds lists every strategy in declaration order.
 var Kinds = [...]Kind{
 	RingAll, PrioritizedHunt, CyclicHunt, LeastWorkedHunt, MemoryHunt,
 	Custom, PagingIntercom, SkillPrioritizedHunt, SkillCyclicHunt, SkillLeastWorkedHunt,
+	RandomHunt, WeightedHunt,
 }
 
 var kindNames = [...]string{
@@ -36,6 +39,8 @@ var kindNames = [...]string{
 	SkillPrioritizedHunt: "skill_prioritized_hunt",
 	SkillCyclicHunt:      "skill_cyclic_hunt",
 	SkillLeastWorkedHunt: "skill_least_worked_hunt",
+	RandomHunt:           "random_hunt",
+	WeightedHunt:         "weighted_hunt",
 }
 
 // aliases are the names other PBX products use (PortSIP upper-case names,
@@ -63,13 +68,13 @@ func (k Kind) String() string {
 	return ""
 }
 
-// Valid reports whether k is one of the ten strategies.
-func (k Kind) Valid() bool { return k >= RingAll && k <= SkillLeastWorkedHunt }
+// Valid reports whether k is one of the strategies.
+func (k Kind) Valid() bool { return k >= RingAll && k <= WeightedHunt }
 
 // ParseKind maps a native name or an alias to its Kind. Matching ignores
 // case, so "RING_ALL" and "Sequentially" are accepted too.
 func ParseKind(name string) (Kind, bool) {
-	for k := RingAll; k <= SkillLeastWorkedHunt; k++ {
+	for k := RingAll; k <= WeightedHunt; k++ {
 		if strings.EqualFold(name, kindNames[k]) {
 			return k, true
 		}
@@ -81,6 +86,10 @@ func ParseKind(name string) (Kind, bool) {
 	}
 	return 0, false
 }
+
+// Random reports whether plans of this strategy are drawn per call: the
+// engine hands Shuffle the call's random source.
+func (k Kind) Random() bool { return k == RandomHunt || k == WeightedHunt }
 
 // Mode is how the engine runs a plan over time.
 type Mode uint8
@@ -120,6 +129,7 @@ const (
 	configured  order = iota // as listed
 	cyclic                   // from the member rung longest ago, then wrapping in listed order
 	leastWorked              // by last answer, oldest first
+	random                   // drawn per call (Shuffle): uniformly, or by weight
 )
 
 func (k Kind) order() (o order, bySkill bool) {
@@ -134,6 +144,8 @@ func (k Kind) order() (o order, bySkill bool) {
 		return cyclic, true
 	case SkillLeastWorkedHunt:
 		return leastWorked, true
+	case RandomHunt, WeightedHunt:
+		return random, false
 	default:
 		return configured, false
 	}

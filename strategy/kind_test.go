@@ -14,6 +14,7 @@ func TestParseKindNamesAndAliases(t *testing.T) {
 		"skill_prioritized_hunt": SkillPrioritizedHunt, "SKILL_BASED_ROUTING_PRIORITIZED_HUNT": SkillPrioritizedHunt,
 		"skill_cyclic_hunt": SkillCyclicHunt, "SKILL_BASED_ROUTING_CYCLIC_HUNT": SkillCyclicHunt,
 		"skill_least_worked_hunt": SkillLeastWorkedHunt, "SKILL_BASED_ROUTING_LEAST_WORKED_HUNT": SkillLeastWorkedHunt,
+		"random_hunt": RandomHunt, "weighted_hunt": WeightedHunt,
 	}
 	for name, want := range cases {
 		got, ok := ParseKind(name)
@@ -29,8 +30,8 @@ func TestParseKindNamesAndAliases(t *testing.T) {
 }
 
 func TestKindStringRoundTrip(t *testing.T) {
-	if len(Kinds) != 10 {
-		t.Fatalf("%d strategies, SPEC §3 has 10", len(Kinds))
+	if len(Kinds) != 12 {
+		t.Fatalf("%d strategies, SPEC §3 and §11 have 12", len(Kinds))
 	}
 	for _, k := range Kinds {
 		back, ok := ParseKind(k.String())
@@ -38,7 +39,7 @@ func TestKindStringRoundTrip(t *testing.T) {
 			t.Errorf("%v does not round-trip", k)
 		}
 	}
-	if Kind(0).Valid() || Kind(11).Valid() || Kind(200).String() != "" {
+	if Kind(0).Valid() || Kind(13).Valid() || Kind(200).String() != "" {
 		t.Error("out-of-range kinds must be invalid")
 	}
 }
@@ -48,6 +49,7 @@ func TestModes(t *testing.T) {
 		RingAll: Parallel, PagingIntercom: Parallel, MemoryHunt: Cumulative, Custom: Timed,
 		PrioritizedHunt: Serial, CyclicHunt: Serial, LeastWorkedHunt: Serial,
 		SkillPrioritizedHunt: Serial, SkillCyclicHunt: Serial, SkillLeastWorkedHunt: Serial,
+		RandomHunt: Serial, WeightedHunt: Serial,
 	}
 	for k, m := range want {
 		if k.Mode() != m {

@@ -16,7 +16,7 @@ func (g *Group) Plan(st *State, states []MemberState, out []int32) []int32 {
 		o = configured // no memory: as if nobody had ever been rung or answered
 	}
 	switch o {
-	case configured:
+	case configured, random: // a random strategy's plan is drawn afterwards (Shuffle)
 		if g.Kind == Custom {
 			return g.appendAvailable(out, g.byDelay, states)
 		}

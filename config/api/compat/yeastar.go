@@ -131,7 +131,7 @@ func YeastarStrategy(native string) string {
 		return YeastarMemoryHunt
 	case strategy.Custom:
 		return YeastarCustom
-	default: // prioritized, cyclic, least-worked and the skill hunts
+	default: // prioritized, cyclic, least-worked, random, weighted and the skill hunts
 		return YeastarSequentially
 	}
 }

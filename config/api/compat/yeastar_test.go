@@ -357,9 +357,9 @@ func TestYeastarMappingErrors(t *testing.T) {
 
 func TestYeastarDecodeStrict(t *testing.T) {
 	for body, field := range map[string]string{
-		`{"number":"6300","colour":"red"}`: "colour",
-		`{"number":6300}`:                  "number",
-		`{"ring_timeout":"twenty"}`:        "ring_timeout",
+		`{"number":"6300","colour":"red"}`:                            "colour",
+		`{"number":6300}`:                                             "number",
+		`{"ring_timeout":"twenty"}`:                                   "ring_timeout",
 		`{"member_list":[{"value":"1001","type":"extension","x":1}]}`: "x",
 		`[1,2]`:                "",
 		`{"number":"6300"} {}`: "",
