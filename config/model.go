@@ -203,6 +203,9 @@ type RingGroup struct {
 	// CIDNamePrefix goes in front of the caller's name on the legs to
 	// members (FreePBX's CID name prefix): "Sales: Alice".
 	CIDNamePrefix string `yaml:"cid_name_prefix,omitempty" json:"cid_name_prefix,omitempty"`
+	// Repeats runs the whole plan this many more times (0-10) before
+	// on_no_answer.
+	Repeats int `yaml:"repeats,omitempty" json:"repeats,omitempty"`
 	// AnsweredElsewhere puts Reason "Call completed elsewhere" on the
 	// CANCELs of the legs that lost to an answer (phones then log no missed
 	// call). No omitempty: the default is true.

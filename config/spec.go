@@ -63,7 +63,7 @@ func groupSpec(g *RingGroup) engine.GroupSpec {
 		RingTime: seconds(g.RingTime), SkipBusy: g.SkipBusy,
 		PAI: g.PAI, RPID: g.RPID, ToExtension: g.ToExtension,
 		AlertInfo: g.AlertInfo, RecordMissed: g.RecordMissed, Members: members,
-		CIDNamePrefix: g.CIDNamePrefix, SilentCancel: !g.AnsweredElsewhere,
+		CIDNamePrefix: g.CIDNamePrefix, SilentCancel: !g.AnsweredElsewhere, Repeats: g.Repeats,
 		OnNoAnswer:    destinationSpec(g.OnNoAnswer),
 		OnNoAgent:     destinationSpec(g.OnNoAgent),
 		OutOfSchedule: destinationSpec(g.OutOfSchedule),

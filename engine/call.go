@@ -40,6 +40,7 @@ type call struct {
 
 	g       *Group // the group ringing now, or the last one that rang
 	depth   int    // ring_group failovers taken
+	round   int    // the current group's repeat: 0 for its first round
 	visited [MaxChainDepth + 1]GroupID
 	// diversion is the Diversion header value on legs after a failover.
 	diversion string
@@ -74,7 +75,7 @@ func (c *call) reset(snap *Snapshot, caller Caller, now, wall int64, first Group
 	c.phase, c.stage = phaseRinging, stageGroup
 	c.snap, c.caller, c.start, c.wall = snap, caller, now, wall
 	c.first, c.recorded = first, false
-	c.g, c.depth, c.diversion = nil, 0, ""
+	c.g, c.depth, c.round, c.diversion = nil, 0, 0, ""
 	c.plan, c.legs = c.plan[:0], c.legs[:0]
 	c.phaseLegs, c.live, c.newest = 0, 0, -1
 	c.answeredLeg, c.answer = -1, 0

@@ -141,6 +141,9 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberPro
 	if !validAlertInfo(spec.AlertInfo) {
 		c.fail(at+".alert_info", "must be at most 31 characters of A-Z a-z 0-9 space _ -")
 	}
+	if spec.Repeats < 0 || spec.Repeats > MaxRepeats {
+		c.fail(at+".repeats", "must be 0-10, got "+strconv.Itoa(spec.Repeats))
+	}
 	if !validCIDPrefix(spec.CIDNamePrefix) {
 		c.fail(at+".cid_name_prefix", "must be at most 16 characters, without quotes, backslashes or control characters")
 	}
@@ -185,7 +188,7 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberPro
 		ID: c.s.groupByNumber[spec.Number], Number: spec.Number, Name: spec.Name, Plan: plan,
 		Headers:     groupHeaders(spec, spec.Strategy == strategy.PagingIntercom, c.spec.Domain),
 		ToExtension: spec.ToExtension, RecordMissed: spec.RecordMissed, Schedule: spec.Schedule,
-		CIDNamePrefix: spec.CIDNamePrefix, SilentCancel: spec.SilentCancel,
+		CIDNamePrefix: spec.CIDNamePrefix, SilentCancel: spec.SilentCancel, Repeats: spec.Repeats,
 		OnNoAnswer:    c.destination(at+".on_no_answer", spec.OnNoAnswer, spec.Number),
 		OnNoAgent:     c.destination(at+".on_no_agent", spec.OnNoAgent, spec.Number),
 		OutOfSchedule: c.destination(at+".out_of_schedule", spec.OutOfSchedule, spec.Number),

@@ -18,7 +18,16 @@ func (e *Engine) enterGroup(c *call, gid GroupID, t int64, out []Action) []Actio
 	if g.Schedule != nil && !g.Schedule.Open(c.wallAt(t)) {
 		return e.failover(c, ReasonOutOfSchedule, t, out)
 	}
-	st := e.state(gid)
+	c.round = 0
+	return e.ringRound(c, t, out)
+}
+
+// ringRound plans the current group and runs one round of its timeline:
+// the first, or a repeat (repeats), planned afresh - cyclic and
+// least-worked orders as they are now, a random order drawn again.
+func (e *Engine) ringRound(c *call, t int64, out []Action) []Action {
+	g := c.g
+	st := e.state(g.ID)
 	if st != nil && st.Group() != g.Plan {
 		st = nil // the call runs an older definition: plan without memory
 	}
@@ -27,6 +36,9 @@ func (e *Engine) enterGroup(c *call, gid GroupID, t int64, out []Action) []Actio
 		g.Plan.Shuffle(c.plan, &c.rand)
 	}
 	if len(c.plan) == 0 {
+		if c.round > 0 { // a repeat found nobody: the rounds rang before
+			return e.failover(c, ReasonNoAnswer, t, out)
+		}
 		return e.failover(c, ReasonNoAgent, t, out)
 	}
 	c.newStage(stageGroup, t)
@@ -200,6 +212,10 @@ var endCall = Destination{Type: DestEndCall, Group: -1}
 // the driver answers it and plays the prompt.
 func (e *Engine) failover(c *call, r FailoverReason, t int64, out []Action) []Action {
 	g := c.g
+	if r == ReasonNoAnswer && c.round < g.Repeats {
+		c.round++ // nobody answered: the whole plan again (repeats)
+		return e.ringRound(c, t, out)
+	}
 	dest := g.destination(r)
 	if dest.Type == DestRingGroup && !e.canChain(c, dest.Group) {
 		dest = &endCall

@@ -73,6 +73,7 @@ type Group struct {
 	// CIDNamePrefix goes in front of the caller's name on legs to members
 	// (the driver writes the From display name).
 	CIDNamePrefix string
+	Repeats       int // more rounds of the plan before on_no_answer
 	// SilentCancel: CANCELs of legs that lost to an answer carry no Reason
 	// (answered_elsewhere: false); otherwise ReasonCompletedElsewhere.
 	SilentCancel bool

@@ -97,6 +97,9 @@ type GroupSpec struct {
 	// CIDNamePrefix (at most 16 characters, no quote, backslash or control
 	// character) goes in front of the caller's name on legs to members.
 	CIDNamePrefix string
+	// Repeats runs the whole plan this many more times (0-10) before
+	// on_no_answer.
+	Repeats int
 	// SilentCancel: the CANCELs of legs that lost to an answer carry no
 	// Reason (answered_elsewhere: false); otherwise ReasonCompletedElsewhere.
 	SilentCancel bool

@@ -8,6 +8,7 @@ const (
 	MaxAlertInfoLen = 31
 	MaxPrefixLen    = 7
 	MaxRepeat       = 5
+	MaxRepeats      = 10 // a group's repeats
 )
 
 // ValidNumber reports whether s is an extension or group number of SPEC
