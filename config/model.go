@@ -206,6 +206,12 @@ type RingGroup struct {
 	// Repeats runs the whole plan this many more times (0-10) before
 	// on_no_answer.
 	Repeats int `yaml:"repeats,omitempty" json:"repeats,omitempty"`
+	// WrapUp (0-3600 s): after a member hangs up a call it answered from
+	// this group, it rings for no group for this long.
+	WrapUp int `yaml:"wrap_up,omitempty" json:"wrap_up,omitempty"`
+	// RejectCooldown (0-3600 s): after a member declines a call of this
+	// group, this group does not offer it calls for this long.
+	RejectCooldown int `yaml:"reject_cooldown,omitempty" json:"reject_cooldown,omitempty"`
 	// AnsweredElsewhere puts Reason "Call completed elsewhere" on the
 	// CANCELs of the legs that lost to an answer (phones then log no missed
 	// call). No omitempty: the default is true.

@@ -64,6 +64,7 @@ func groupSpec(g *RingGroup) engine.GroupSpec {
 		PAI: g.PAI, RPID: g.RPID, ToExtension: g.ToExtension,
 		AlertInfo: g.AlertInfo, RecordMissed: g.RecordMissed, Members: members,
 		CIDNamePrefix: g.CIDNamePrefix, SilentCancel: !g.AnsweredElsewhere, Repeats: g.Repeats,
+		WrapUp: seconds(g.WrapUp), RejectCooldown: seconds(g.RejectCooldown),
 		OnNoAnswer:    destinationSpec(g.OnNoAnswer),
 		OnNoAgent:     destinationSpec(g.OnNoAgent),
 		OutOfSchedule: destinationSpec(g.OutOfSchedule),

@@ -141,6 +141,12 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberPro
 	if !validAlertInfo(spec.AlertInfo) {
 		c.fail(at+".alert_info", "must be at most 31 characters of A-Z a-z 0-9 space _ -")
 	}
+	if spec.WrapUp < 0 || spec.WrapUp > MaxRest {
+		c.fail(at+".wrap_up", "must be 0-3600 s, got "+strconv.Itoa(int(spec.WrapUp.Seconds()))+"s")
+	}
+	if spec.RejectCooldown < 0 || spec.RejectCooldown > MaxRest {
+		c.fail(at+".reject_cooldown", "must be 0-3600 s, got "+strconv.Itoa(int(spec.RejectCooldown.Seconds()))+"s")
+	}
 	if spec.Repeats < 0 || spec.Repeats > MaxRepeats {
 		c.fail(at+".repeats", "must be 0-10, got "+strconv.Itoa(spec.Repeats))
 	}
@@ -189,6 +195,7 @@ func (c *compiler) group(i int, extGroups map[string][]strategy.ExtID, numberPro
 		Headers:     groupHeaders(spec, spec.Strategy == strategy.PagingIntercom, c.spec.Domain),
 		ToExtension: spec.ToExtension, RecordMissed: spec.RecordMissed, Schedule: spec.Schedule,
 		CIDNamePrefix: spec.CIDNamePrefix, SilentCancel: spec.SilentCancel, Repeats: spec.Repeats,
+		WrapUp: int64(spec.WrapUp), RejectCooldown: int64(spec.RejectCooldown),
 		OnNoAnswer:    c.destination(at+".on_no_answer", spec.OnNoAnswer, spec.Number),
 		OnNoAgent:     c.destination(at+".on_no_agent", spec.OnNoAgent, spec.Number),
 		OutOfSchedule: c.destination(at+".out_of_schedule", spec.OutOfSchedule, spec.Number),

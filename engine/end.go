@@ -43,6 +43,7 @@ func (e *Engine) respond(c *call, code int, t int64, out []Action) []Action {
 // finish ends the call: the record of a group call whose group stage has
 // not ended yet, with outcome o, then the end.
 func (e *Engine) finish(c *call, t int64, o Outcome, out []Action) []Action {
+	e.wrapUp(c, t)
 	if c.first >= 0 && !c.recorded {
 		out = e.record(c, t, o, out)
 	}

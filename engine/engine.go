@@ -14,8 +14,13 @@ type Engine struct {
 	timers  deadlines
 	seq     uint64 // orders rings and answers for cyclic / least-worked memory
 	seed    uint64 // seeds the random draws of the next call started (Event.Rand)
-	gen     uint32 // generation of the newest call ID
-	active  int    // calls in the engine
+	// rest is each extension's end of wrap-up (by ExtID), restLatest the
+	// latest of them; cool the groups' reject cooldowns (rest.go).
+	rest       []int64
+	restLatest int64
+	cool       map[coolKey]int64
+	gen        uint32 // generation of the newest call ID
+	active     int    // calls in the engine
 	// groupCalls are the group calls whose record is not out yet (their
 	// group stage goes on).
 	groupCalls int

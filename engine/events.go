@@ -151,6 +151,7 @@ func (e *Engine) Failed(now int64, id CallID, leg, code int, out []Action) []Act
 		return out
 	}
 	c.endLeg(leg, now, failureResult(code), code)
+	e.declined(c, leg, code, now)
 	return e.legFailed(c, leg, code, now, out)
 }
 

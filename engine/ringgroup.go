@@ -35,6 +35,7 @@ func (e *Engine) ringRound(c *call, t int64, out []Action) []Action {
 	if g.Plan.Kind.Random() {
 		g.Plan.Shuffle(c.plan, &c.rand)
 	}
+	e.withoutResting(c, t)
 	if len(c.plan) == 0 {
 		if c.round > 0 { // a repeat found nobody: the rounds rang before
 			return e.failover(c, ReasonNoAnswer, t, out)
@@ -80,15 +81,19 @@ func (e *Engine) startMember(c *call, m int32, t int64, out []Action) []Action {
 	return append(out, a)
 }
 
-// available reports whether member m of the current group may ring now
-// (members are checked again at each step of a hunt).
-func (e *Engine) available(c *call, m int32) bool { return c.g.Plan.Available(int(m), e.members) }
+// available reports whether member m of the current group may ring at t
+// (members are checked again at each step of a hunt): available by its
+// state, and in neither wrap-up nor the group's cooldown.
+func (e *Engine) available(c *call, m int32, t int64) bool {
+	ext := c.g.Plan.Members[m].Ext
+	return c.g.Plan.Available(int(m), e.members) && !e.resting(ext, t) && !e.cooling(c.g.ID, ext, t)
+}
 
 // nextSerial starts the first member from plan position c.step on that is
 // still available; with none left the group fails over.
 func (e *Engine) nextSerial(c *call, t int64, out []Action) []Action {
 	for ; c.step < len(c.plan); c.step++ {
-		if m := c.plan[c.step]; e.available(c, m) {
+		if m := c.plan[c.step]; e.available(c, m, t) {
 			c.newest = len(c.legs)
 			out = e.startMember(c, m, t, out)
 			c.stepEnd = t + int64(c.g.Plan.RingTime)
@@ -104,7 +109,7 @@ func (e *Engine) nextSerial(c *call, t int64, out []Action) []Action {
 func (e *Engine) addCumulative(c *call, t int64, out []Action) ([]Action, bool) {
 	for c.step+1 < len(c.plan) {
 		c.step++
-		if m := c.plan[c.step]; e.available(c, m) {
+		if m := c.plan[c.step]; e.available(c, m, t) {
 			c.newest = len(c.legs)
 			out = e.startMember(c, m, t, out)
 			c.stepEnd = t + int64(c.g.Plan.RingTime)
@@ -130,7 +135,7 @@ func (e *Engine) runTimed(c *call, t int64, out []Action) []Action {
 		if at > t {
 			break
 		}
-		if e.available(c, m) {
+		if e.available(c, m, t) {
 			out = e.startMember(c, m, at, out)
 			c.legs[len(c.legs)-1].stop = at + int64(p.MemberTimeout(int(m)))
 		}

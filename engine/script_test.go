@@ -421,7 +421,8 @@ func (f fixedSchedule) Open(int64) bool { return bool(f) }
 //	seqring EXT [base_first] [base=S] numbers=N[/S],... criteria=C,...
 //	        (C: ring | noring | from:NUMBER | anonymous, each a criterion)
 //	group NUMBER STRATEGY [name=..] [ring_time=S] [skip_busy=false] [pai] [rpid]
-//	      [to_ext] [alert=KW] [record_missed] [repeats=N] [schedule=open|closed]
+//	      [to_ext] [alert=KW] [record_missed] [repeats=N] [wrap_up=S]
+//	      [reject_cooldown=S] [schedule=open|closed]
 //	      [members=1001,g:support,1002/s2/d5/t10]
 //	      [no_answer=TYPE:VALUE[:PREFIX]] [no_agent=...] [oos=...]
 func (s *scripter) config(b block) string {
@@ -574,6 +575,10 @@ func (s *scripter) groupSpec(b block, f []string) GroupSpec {
 			g.RecordMissed = true
 		case "repeats":
 			g.Repeats = int(seconds(s.t, v) / int64(time.Second))
+		case "wrap_up":
+			g.WrapUp = time.Duration(seconds(s.t, v))
+		case "reject_cooldown":
+			g.RejectCooldown = time.Duration(seconds(s.t, v))
 		case "schedule":
 			g.Schedule = fixedSchedule(v == "open")
 		case "members":

@@ -74,6 +74,10 @@ type Group struct {
 	// (the driver writes the From display name).
 	CIDNamePrefix string
 	Repeats       int // more rounds of the plan before on_no_answer
+	// WrapUp and RejectCooldown are engine durations (ns): the member
+	// that answered rests after the call; a member that declined is not
+	// offered this group's calls (rest.go).
+	WrapUp, RejectCooldown int64
 	// SilentCancel: CANCELs of legs that lost to an answer carry no Reason
 	// (answered_elsewhere: false); otherwise ReasonCompletedElsewhere.
 	SilentCancel bool

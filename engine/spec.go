@@ -100,6 +100,12 @@ type GroupSpec struct {
 	// Repeats runs the whole plan this many more times (0-10) before
 	// on_no_answer.
 	Repeats int
+	// WrapUp (0-3600 s): after a member hangs up a call it answered from
+	// this group, its extension rings for no group for this long.
+	WrapUp time.Duration
+	// RejectCooldown (0-3600 s): after a member declines (486/600/603) a
+	// call of this group, this group does not ring it for this long.
+	RejectCooldown time.Duration
 	// SilentCancel: the CANCELs of legs that lost to an answer carry no
 	// Reason (answered_elsewhere: false); otherwise ReasonCompletedElsewhere.
 	SilentCancel bool

@@ -1,6 +1,9 @@
 package engine
 
-import "unicode/utf8"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // Limits of SPEC §1 and §3 that the engine checks.
 const (
@@ -8,7 +11,8 @@ const (
 	MaxAlertInfoLen = 31
 	MaxPrefixLen    = 7
 	MaxRepeat       = 5
-	MaxRepeats      = 10 // a group's repeats
+	MaxRepeats      = 10                 // a group's repeats
+	MaxRest         = 3600 * time.Second // a group's wrap_up and reject_cooldown
 )
 
 // ValidNumber reports whether s is an extension or group number of SPEC

@@ -15,7 +15,7 @@ var (
 		id:   func(v *config.RingGroup) *int64 { return &v.ID },
 		key:  func(v config.RingGroup) string { return v.Number },
 		fields: []string{"id", "number", "name", "strategy", "ring_time", "skip_busy", "pai", "rpid",
-			"to_extension", "alert_info", "cid_name_prefix", "answered_elsewhere", "repeats", "record_missed", "schedule"},
+			"to_extension", "alert_info", "cid_name_prefix", "answered_elsewhere", "repeats", "wrap_up", "reject_cooldown", "record_missed", "schedule"},
 		fresh:   config.NewRingGroup,
 		claimed: func(d *store.Data, v config.RingGroup) string { return numberTaken(d, v.Number, v.ID, 0) },
 		users: func(d *store.Data, v config.RingGroup) []string {

@@ -29,7 +29,8 @@ func DecodeYeastarCreate(body []byte, ids YeastarIDs) (config.RingGroup, []Field
 // keeps existing.ID.
 //
 // What Yeastar cannot express is kept from existing: skip_busy, pai, rpid,
-// to_extension, cid_name_prefix, answered_elsewhere, repeats, schedule and
+// to_extension, cid_name_prefix, answered_elsewhere, repeats, wrap_up,
+// reject_cooldown, schedule and
 // out_of_schedule; a strategy Yeastar shows as
 // its closest one (YeastarStrategy), as long as the client sends back the
 // ring_strategy it was shown; and a member's skill_level, for members
@@ -49,6 +50,8 @@ func YeastarUpdate(existing config.RingGroup, body []byte, ids YeastarIDs) (conf
 	g.CIDNamePrefix = existing.CIDNamePrefix
 	g.AnsweredElsewhere = existing.AnsweredElsewhere
 	g.Repeats = existing.Repeats
+	g.WrapUp = existing.WrapUp
+	g.RejectCooldown = existing.RejectCooldown
 	g.Schedule = existing.Schedule
 	g.OutOfSchedule = existing.OutOfSchedule
 	if y.RingStrategy == shown {

@@ -1,0 +1,88 @@
+package engine
+
+import "github.com/ringd/ringd/strategy"
+
+// Wrap-up and reject cooldown (SPEC §11): times during which a member is
+// not offered calls although it is online and free. Both are checked when
+// a member would ring - at plan time and at each step - against the
+// engine's time; nothing is armed for their end: a member simply becomes
+// eligible again.
+//
+//   - wrap_up: after a member hangs up a call it answered from a group with
+//     wrap_up, that extension rings for no group until the time is over.
+//   - reject_cooldown: after a member declines (486, 600, 603) a call of a
+//     group with reject_cooldown, that group does not ring it until then.
+
+// coolKey names a member of a group for its cooldown.
+type coolKey struct {
+	group GroupID
+	ext   strategy.ExtID
+}
+
+// resting reports whether ext is in its wrap-up at t.
+func (e *Engine) resting(ext strategy.ExtID, t int64) bool {
+	return t < e.restLatest && int(ext) < len(e.rest) && t < e.rest[ext]
+}
+
+// cooling reports whether group gid declines to ring ext at t.
+func (e *Engine) cooling(gid GroupID, ext strategy.ExtID, t int64) bool {
+	if len(e.cool) == 0 {
+		return false
+	}
+	until, ok := e.cool[coolKey{gid, ext}]
+	if ok && t >= until {
+		delete(e.cool, coolKey{gid, ext})
+		return false
+	}
+	return ok
+}
+
+// wrapUp starts the wrap-up of the member that answered call c, when its
+// group has one (the call ended at t).
+func (e *Engine) wrapUp(c *call, t int64) {
+	if !c.answered() || c.paging() {
+		return
+	}
+	l := &c.legs[c.answeredLeg]
+	g := c.snap.group(l.Group)
+	if g == nil || g.WrapUp <= 0 {
+		return
+	}
+	for len(e.rest) <= int(l.Ext) {
+		e.rest = append(e.rest, 0)
+	}
+	until := t + g.WrapUp
+	e.rest[l.Ext] = until
+	e.restLatest = max(e.restLatest, until)
+}
+
+// declined starts a group's cooldown for a member that declined its call.
+func (e *Engine) declined(c *call, leg, code int, t int64) {
+	l := &c.legs[leg]
+	if l.Group < 0 || (code != 486 && code != 600 && code != 603) {
+		return
+	}
+	g := c.snap.group(l.Group)
+	if g == nil || g.RejectCooldown <= 0 {
+		return
+	}
+	if e.cool == nil {
+		e.cool = map[coolKey]int64{}
+	}
+	e.cool[coolKey{l.Group, l.Ext}] = t + g.RejectCooldown
+}
+
+// withoutResting drops from the plan of call c the members in wrap-up or
+// in the group's cooldown at t, in place.
+func (e *Engine) withoutResting(c *call, t int64) {
+	if t >= e.restLatest && len(e.cool) == 0 {
+		return
+	}
+	kept := c.plan[:0]
+	for _, m := range c.plan {
+		if ext := c.g.Plan.Members[m].Ext; !e.resting(ext, t) && !e.cooling(c.g.ID, ext, t) {
+			kept = append(kept, m)
+		}
+	}
+	c.plan = kept
+}
