@@ -57,3 +57,31 @@ func tagOf(c *siptest.Call) string {
 	tag, _ := c.Sess.InviteRequest.From().Params.Get("tag")
 	return tag
 }
+
+// random_hunt and weighted_hunt over SIP: one member rings at a time, in
+// the order drawn for the call; every member rings within the two steps.
+func TestRandomHuntRingsEveryMemberInTurn(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []strategy.Kind{strategy.RandomHunt, strategy.WeightedHunt} {
+		r := startRingd(t, engine.Spec{Extensions: exts("1001", "1002", "2000"),
+			Groups: []engine.GroupSpec{group("6000", kind, 10*time.Second, "1001", "1002")}})
+		ms := registered(t, r, "1001", "1002")
+		for _, m := range ms {
+			m.SetBehaviour(siptest.RingForever)
+		}
+		call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+		eventually(t, func() bool {
+			a, _, _, _ := ms[0].Counts()
+			b, _, _, _ := ms[1].Counts()
+			return a+b == 1
+		})
+		r.advance(10 * time.Second)
+		for _, m := range ms {
+			eventually(t, func() bool { n, _, _, _ := m.Counts(); return n == 1 })
+		}
+		r.advance(10 * time.Second)
+		if code := call.Wait(t, 3*time.Second); code != 480 {
+			t.Errorf("%v: no answer gave %d, want 480", kind, code)
+		}
+	}
+}
