@@ -170,7 +170,8 @@ func TestCIDNamePrefixAndAnsweredElsewhere(t *testing.T) {
   - { number: "6002", name: Long, strategy: ring_all, members: [{ extension: "1001" }], cid_name_prefix: "A very long prefix!" }
   - { number: "6003", name: Quote, strategy: ring_all, members: [{ extension: "1001" }], cid_name_prefix: "say \"hi\"" }
   - { number: "6004", name: Again, strategy: weighted_hunt, members: [{ extension: "1001", weight: 101 }], repeats: 11 }
-  - { number: "6005", name: Rest, strategy: ring_all, members: [{ extension: "1001" }], wrap_up: 3601, reject_cooldown: -1 }`, 1)
+  - { number: "6005", name: Rest, strategy: ring_all, members: [{ extension: "1001" }], wrap_up: 3601, reject_cooldown: -1 }
+  - { number: "6006", name: Memory, strategy: memory_hunt, members: [{ extension: "1001", delay: 5 }] }`, 1)
 	sameLines(t, loadProblems(t, text), []string{
 		`ring_groups[2].cid_name_prefix: must be at most 16 characters, without quotes, backslashes or control characters`,
 		`ring_groups[3].cid_name_prefix: must be at most 16 characters, without quotes, backslashes or control characters`,
@@ -178,6 +179,7 @@ func TestCIDNamePrefixAndAnsweredElsewhere(t *testing.T) {
 		`ring_groups[4].members[0].weight: must be 1-100, got 101`,
 		`ring_groups[5].wrap_up: must be 0-3600 s, got 3601s`,
 		`ring_groups[5].reject_cooldown: must be 0-3600 s, got -1s`,
+		`ring_groups[6].members: memory_hunt takes no delay or timeout (its members ring one ring_time after another and keep ringing)`,
 	})
 	cfg, err := Parse([]byte(strings.Split(text, "  - { number: \"6002\"")[0]))
 	if err != nil {

@@ -19,7 +19,7 @@ func (e *Engine) arm(c *call) {
 // armGroup sets a ringing group call's timer: the step's end, or for
 // custom the next delay or timeout.
 func (e *Engine) armGroup(c *call) {
-	if c.g.Plan.Kind.Mode() != strategy.Timed {
+	if c.g.Plan.Mode() != strategy.Timed {
 		e.timers.set(c.slot, c.stepEnd)
 		return
 	}

@@ -41,6 +41,7 @@ type call struct {
 	g       *Group // the group ringing now, or the last one that rang
 	depth   int    // ring_group failovers taken
 	round   int    // the current group's repeat: 0 for its first round
+	waiting bool   // a hunt's step waits for its member's delay (stepEnd)
 	visited [MaxChainDepth + 1]GroupID
 	// diversion is the Diversion header value on legs after a failover.
 	diversion string
@@ -75,7 +76,7 @@ func (c *call) reset(snap *Snapshot, caller Caller, now, wall int64, first Group
 	c.phase, c.stage = phaseRinging, stageGroup
 	c.snap, c.caller, c.start, c.wall = snap, caller, now, wall
 	c.first, c.recorded = first, false
-	c.g, c.depth, c.round, c.diversion = nil, 0, 0, ""
+	c.g, c.depth, c.round, c.waiting, c.diversion = nil, 0, 0, false, ""
 	c.plan, c.legs = c.plan[:0], c.legs[:0]
 	c.phaseLegs, c.live, c.newest = 0, 0, -1
 	c.answeredLeg, c.answer = -1, 0
@@ -106,7 +107,13 @@ func (c *call) endLeg(leg int, t int64, r LegResult, code int) {
 	c.live--
 }
 
+// entriesLeft reports whether a timed group (custom, or members with
+// delays) still has members waiting for their delay.
+func (c *call) entriesLeft() bool {
+	return c.stage == stageGroup && c.g.Plan.Mode() == strategy.Timed && c.step < len(c.plan)
+}
+
 // newStage starts the legs of a new stage at t.
 func (c *call) newStage(s stage, t int64) {
-	c.stage, c.phaseStart, c.phaseLegs, c.newest = s, t, len(c.legs), -1
+	c.stage, c.phaseStart, c.phaseLegs, c.newest, c.waiting = s, t, len(c.legs), -1, false
 }

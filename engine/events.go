@@ -129,7 +129,7 @@ func (e *Engine) Answered(now int64, id CallID, leg, code int, out []Action) []A
 			out = append(out, Action{Kind: ActAnswerLocal, At: now, Call: id})
 		}
 		out = append(out, Action{Kind: ActJoinPage, At: now, Call: id, Leg: leg})
-		if c.live == 0 {
+		if c.live == 0 && !c.entriesLeft() {
 			return e.ringingOver(c, now, out)
 		}
 		return out

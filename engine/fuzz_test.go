@@ -86,8 +86,12 @@ func fuzzSpec(ringTime time.Duration, voicemail bool) Spec {
 	for i, k := range strategy.Kinds {
 		g := GroupSpec{Number: strconv.Itoa(6000 + i), Name: k.String(), Strategy: k, RingTime: ringTime, SkipBusy: i%2 == 0,
 			PAI: true, ToExtension: i%3 == 0, Members: all, RecordMissed: true}
-		if k == strategy.Custom {
+		switch {
+		case k == strategy.Custom:
 			g.Members = timed
+		case i%3 == 1 && k != strategy.MemoryHunt: // delays and timeouts in other strategies (SPEC §11)
+			g.Members = []MemberSpec{{Extension: "1001", Skill: 2, Delay: 2 * time.Second}, {Extension: "1002", Timeout: 3 * time.Second},
+				{Extension: "1003", Delay: time.Second, Timeout: 4 * time.Second}, {ExtGroup: "pair", Skill: 3}}
 		}
 		// Chains: each group fails over to the next on no answer; the last
 		// loops back to the first. No agent goes to an extension or a trunk.

@@ -43,7 +43,7 @@ func (e *Engine) ringRound(c *call, t int64, out []Action) []Action {
 		return e.failover(c, ReasonNoAgent, t, out)
 	}
 	c.newStage(stageGroup, t)
-	switch g.Plan.Kind.Mode() {
+	switch g.Plan.Mode() {
 	case strategy.Parallel:
 		for _, m := range c.plan {
 			out = e.startMember(c, m, t, out)
@@ -94,14 +94,26 @@ func (e *Engine) available(c *call, m int32, t int64) bool {
 func (e *Engine) nextSerial(c *call, t int64, out []Action) []Action {
 	for ; c.step < len(c.plan); c.step++ {
 		if m := c.plan[c.step]; e.available(c, m, t) {
-			c.newest = len(c.legs)
-			out = e.startMember(c, m, t, out)
-			c.stepEnd = t + int64(c.g.Plan.RingTime)
-			e.arm(c)
-			return out
+			if d := int64(c.g.Plan.Members[m].Delay); d > 0 {
+				c.waiting = true // the step's member rings once its delay is over
+				c.stepEnd = t + d
+				e.arm(c)
+				return out
+			}
+			return e.ringStep(c, m, t, out)
 		}
 	}
 	return e.failover(c, ReasonNoAnswer, t, out)
+}
+
+// ringStep rings member m for the current step of a hunt, for its own
+// timeout (the group's ring time when it has none).
+func (e *Engine) ringStep(c *call, m int32, t int64, out []Action) []Action {
+	c.newest = len(c.legs)
+	out = e.startMember(c, m, t, out)
+	c.stepEnd = t + int64(c.g.Plan.MemberTimeout(int(m)))
+	e.arm(c)
+	return out
 }
 
 // addCumulative starts memory_hunt's next step: the next available member
@@ -119,9 +131,10 @@ func (e *Engine) addCumulative(c *call, t int64, out []Action) ([]Action, bool) 
 	return out, false
 }
 
-// runTimed brings a custom group up to time t: legs past their own timeout
-// are cancelled, entries whose delay has come start (each at its own
-// instant), and when nothing rings or waits any more the group fails over.
+// runTimed brings a custom group (or a ring_all or page whose members
+// have delays or timeouts) up to time t: legs past their own timeout are
+// cancelled, entries whose delay has come start (each at its own instant),
+// and when nothing rings or waits any more the group fails over.
 func (e *Engine) runTimed(c *call, t int64, out []Action) []Action {
 	for i := c.phaseLegs; i < len(c.legs); i++ {
 		if l := &c.legs[i]; l.Result == LegRinging && l.stop <= t {
@@ -141,7 +154,7 @@ func (e *Engine) runTimed(c *call, t int64, out []Action) []Action {
 		}
 	}
 	if c.live == 0 && c.step == len(c.plan) {
-		return e.failover(c, ReasonNoAnswer, t, out)
+		return e.ringingOver(c, t, out) // a page some member answered stays connected
 	}
 	e.arm(c)
 	return out
@@ -149,11 +162,19 @@ func (e *Engine) runTimed(c *call, t int64, out []Action) []Action {
 
 // fireGroup handles a group call's deadline, due at t.
 func (e *Engine) fireGroup(c *call, t int64, out []Action) []Action {
-	switch c.g.Plan.Kind.Mode() {
+	switch c.g.Plan.Mode() {
 	case strategy.Parallel:
 		out = e.cancelLive(c, t, CancelNoAnswer, out)
 		return e.ringingOver(c, t, out)
 	case strategy.Serial:
+		if c.waiting { // the step's delay is over: its member rings, if still available
+			c.waiting = false
+			if m := c.plan[c.step]; e.available(c, m, t) {
+				return e.ringStep(c, m, t, out)
+			}
+			c.step++
+			return e.nextSerial(c, t, out)
+		}
 		out = e.cancelLeg(c, c.newest, t, CancelNoAnswer, out)
 		c.step++
 		return e.nextSerial(c, t, out)
@@ -173,7 +194,7 @@ func (e *Engine) fireGroup(c *call, t int64, out []Action) []Action {
 // groupLegFailed moves a group's timeline on after a leg ended early: the
 // hunt advances at once.
 func (e *Engine) groupLegFailed(c *call, leg int, t int64, out []Action) []Action {
-	switch c.g.Plan.Kind.Mode() {
+	switch c.g.Plan.Mode() {
 	case strategy.Parallel:
 		if c.live == 0 {
 			return e.ringingOver(c, t, out)

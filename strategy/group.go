@@ -23,8 +23,8 @@ const (
 type Entry struct {
 	Exts    []ExtID
 	Skill   int           // skill level, 1 = first; 0 means 1
-	Delay   time.Duration // custom: when these members start ringing
-	Timeout time.Duration // custom: how long they ring; 0 means the group's ring time
+	Delay   time.Duration // when these members start ringing, from their step's start
+	Timeout time.Duration // how long they ring; 0 means the group's ring time
 	Weight  int           // weighted_hunt: 1-100; 0 means 1
 }
 
@@ -32,7 +32,7 @@ type Entry struct {
 type Member struct {
 	Ext   ExtID
 	Skill int           // skill level, 1 = first; 0 means 1
-	Delay time.Duration // custom: when this member starts ringing
+	Delay time.Duration // when this member starts ringing, from its step's start
 	// Timeout is how long this member rings under custom; 0 means the
 	// group's ring time.
 	Timeout time.Duration
@@ -56,6 +56,7 @@ type Group struct {
 	bySkill    []slot      // stable-sorted by skill level
 	pos        []int32     // per member: its position in bySkill (nil unless a skill strategy)
 	levelStart []int32     // bySkill[levelStart[l]:levelStart[l+1]] is level l
+	timed      bool        // a member has a delay or a timeout
 }
 
 // slot is one entry of a ring order: a member index with its extension
@@ -129,9 +130,24 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 	g.exts = make([]ExtID, len(out))
 	for i, m := range out {
 		g.exts[i] = m.Ext
+		g.timed = g.timed || m.Delay > 0 || m.Timeout > 0
+	}
+	if g.timed && kind == MemoryHunt {
+		errs.add("members", "memory_hunt takes no delay or timeout (its members ring one ring_time after another and keep ringing)")
+		return nil, errs
 	}
 	g.compileLevels()
 	return g, nil
+}
+
+// Mode is how this group's plans unfold over time: its strategy's, except
+// that ring_all and paging_intercom with a member's delay or timeout run
+// as custom does, every member from t=0 (SPEC §11).
+func (g *Group) Mode() Mode {
+	if m := g.Kind.Mode(); m != Parallel || !g.timed {
+		return m
+	}
+	return Timed
 }
 
 // compileLevels ranks skill levels densely and lays the members out by level.

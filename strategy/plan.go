@@ -17,7 +17,7 @@ func (g *Group) Plan(st *State, states []MemberState, out []int32) []int32 {
 	}
 	switch o {
 	case configured, random: // a random strategy's plan is drawn afterwards (Shuffle)
-		if g.Kind == Custom {
+		if g.Kind == Custom || g.Mode() == Timed {
 			return g.appendAvailable(out, g.byDelay, states)
 		}
 		if bySkill {
