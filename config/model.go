@@ -18,6 +18,7 @@ type Config struct {
 	RingGroups      []RingGroup      `yaml:"ring_groups,omitempty" json:"ring_groups,omitempty"`
 	Schedules       []Schedule       `yaml:"schedules,omitempty" json:"schedules,omitempty"`
 	Outbound        []OutboundRule   `yaml:"outbound,omitempty" json:"outbound,omitempty"`
+	PagingHeaders   []PagingHeaders  `yaml:"paging_headers,omitempty" json:"paging_headers,omitempty"`
 
 	// Sequential ring settings and criteria live in the store (the admin
 	// API manages them); the running configuration carries them here.
@@ -100,6 +101,15 @@ type TLSConfig struct {
 // the UDP contacts registered from behind NAT.
 type NATConfig struct {
 	Keepalive string `yaml:"keepalive,omitempty" json:"keepalive,omitempty"`
+}
+
+// PagingHeaders is one entry of paging_headers: the auto-answer headers a
+// page's legs carry to the devices whose registered User-Agent matches
+// UserAgent (an RE2 regular expression), instead of SPEC §3's Call-Info
+// and Alert-Info pair; each header is "Name: value". First match wins.
+type PagingHeaders struct {
+	UserAgent string   `yaml:"user_agent" json:"user_agent"`
+	Headers   []string `yaml:"headers" json:"headers"`
 }
 
 // OutboundRule is one entry of outbound: calls from extensions (or

@@ -23,6 +23,7 @@ func (c *Config) validate() Problems {
 	c.checkSIP(&ps)
 	c.checkProtection(&ps)
 	c.checkNetwork(&ps)
+	c.checkPaging(&ps)
 	c.checkHTTP(&ps)
 	checkStore(&ps, c.Store)
 	c.Services.check(&ps)

@@ -192,3 +192,27 @@ func TestCIDNamePrefixAndAnsweredElsewhere(t *testing.T) {
 		t.Error("6001: answered_elsewhere: false not kept")
 	}
 }
+
+// paging_headers: an RE2 User-Agent pattern and "Name: value" headers that
+// ringd does not write itself.
+func TestPagingHeadersChecks(t *testing.T) {
+	text := minimal + `paging_headers:
+  - { user_agent: "(?i)polycom", headers: ["Alert-Info: Auto Answer"] }
+  - { user_agent: "(?i)snom(", headers: ["Call-Info: <sip:x>;answer-after=0"] }
+  - { user_agent: "cisco", headers: ["Call-Info answer-after=0"] }
+  - { user_agent: "fanvil", headers: ["Call-Info: <sip:x>;answer-after=0", "Contact: <sip:evil@example.com>"] }
+`
+	sameLines(t, loadProblems(t, text), []string{
+		`paging_headers[1].user_agent: must be an RE2 regular expression like "(?i)polycom"`,
+		`paging_headers[2].headers[0]: must be "Name: value", like "Alert-Info: <http://www.notused>;info=alert-autoanswer"`,
+		`paging_headers[3].headers[1]: Contact is ringd's own on a page's legs`,
+	})
+	cfg, err := Parse([]byte(minimal + "paging_headers: [{ user_agent: \"(?i)polycom\", headers: [\"Alert-Info: Auto Answer\"] }]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := cfg.PagingRules()
+	if len(rules) != 1 || !rules[0].UserAgent.MatchString("PolycomVVX-VVX_450") || rules[0].Headers[0] != [2]string{"Alert-Info", "Auto Answer"} {
+		t.Errorf("rules %+v", rules)
+	}
+}

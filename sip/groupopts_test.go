@@ -2,8 +2,11 @@ package sip
 
 import (
 	"context"
+	"regexp"
 	"testing"
 	"time"
+
+	"github.com/emiago/sipgo/sip"
 
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip/siptest"
@@ -84,4 +87,36 @@ func TestRandomHuntRingsEveryMemberInTurn(t *testing.T) {
 			t.Errorf("%v: no answer gave %d, want 480", kind, code)
 		}
 	}
+}
+
+// paging_headers: a device whose registered User-Agent matches a rule gets
+// the rule's auto-answer headers instead of SPEC §3's pair; the others get
+// the pair.
+func TestPagingHeadersByUserAgent(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{Extensions: exts("1001", "1002", "2000"),
+		Groups: []engine.GroupSpec{group("8000", strategy.PagingIntercom, 2*time.Second, "1001", "1002")}},
+		func(s *Settings) {
+			s.PagingHeaders = []PagingHeaders{{UserAgent: regexp.MustCompile(`(?i)polycom`),
+				Headers: []engine.Header{{Name: "Alert-Info", Value: "Auto Answer"}}}}
+		})
+	polycom, yealink := siptest.NewAgent(t, "1001"), siptest.NewAgent(t, "1002")
+	for a, ua := range map[*siptest.Agent]string{polycom: "PolycomVVX-VVX_450-UA/6.4.3", yealink: "Yealink SIP-T46U 108.86.0.20"} {
+		if res := a.Register(r.addr, "pw"+a.Ext, 600, sip.NewHeader("User-Agent", ua)); res.StatusCode != 200 {
+			t.Fatalf("register %s: %d", a.Ext, res.StatusCode)
+		}
+	}
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "8000")
+	inv := polycom.WaitInvite(3 * time.Second)
+	if got := inv.GetHeaders("Alert-Info"); len(got) != 1 || got[0].Value() != "Auto Answer" || inv.GetHeader("Call-Info") != nil {
+		t.Errorf("Polycom's page leg: Alert-Info %v, Call-Info %v; want the rule's header only", got, inv.GetHeader("Call-Info"))
+	}
+	inv = yealink.WaitInvite(3 * time.Second)
+	if h := inv.GetHeader("Call-Info"); h == nil || h.Value() != "<sip:ringd.local>;answer-after=0" {
+		t.Errorf("Yealink's page leg: Call-Info %v; want SPEC §3's pair", h)
+	}
+	if code := call.Wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("page: %d", code)
+	}
+	call.AckAndBye(t)
 }

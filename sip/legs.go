@@ -14,10 +14,12 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 	l := &leg{c: c, index: a.Leg, member: a.Group >= 0}
 	c.legs = append(c.legs, l)
 	var targets []proxy.Target
+	var agents []string // each target's User-Agent (registered contacts)
 	if a.Ext >= 0 {
 		l.ext = c.snap.Extensions[a.Ext].Number
 		for _, b := range d.loc.Contacts(l.ext, d.clock.Now()) {
 			targets = append(targets, d.reach.binding(b))
+			agents = append(agents, b.UserAgent)
 		}
 	} else {
 		var u sip.Uri
@@ -39,12 +41,17 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 		}
 	}
 	reqs := make([]*sip.Request, 0, len(targets))
-	for _, t := range targets {
+	paging := c.media != nil && c.media.relay != nil
+	for i, t := range targets {
 		var replace, extra []sip.Header
 		if from != c.req.From() {
 			replace = append(replace, from)
 		}
-		for _, h := range a.Headers {
+		headers := a.Headers
+		if paging && i < len(agents) {
+			headers = pagingHeaders(d.set.PagingHeaders, agents[i], headers) // by device (paging_headers)
+		}
+		for _, h := range headers {
 			extra = append(extra, sip.NewHeader(h.Name, h.Value))
 		}
 		if a.Diversion != "" {
@@ -54,7 +61,7 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 			replace = append(replace, &sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: l.ext, Host: c.snap.Domain}, Params: sip.NewParams()})
 			l.toRewritten = true
 		}
-		if c.media != nil && c.media.relay != nil {
+		if paging {
 			// A page's member: ringd calls it as a UA of its own.
 			to := sip.Uri{Scheme: "sip", User: l.ext, Host: c.snap.Domain}
 			reqs = append(reqs, proxy.Originate(d.self, t, from, to, d.mediaSDP(c.media, proxy.URITransport(t.URI), "sendonly"), extra...))

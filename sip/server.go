@@ -151,14 +151,15 @@ func (s *Server) Calls() []cdr.LiveCall {
 func (s *Server) Registrations() map[string][]registrar.Binding { return s.loc.All(s.clock.Now()) }
 
 // RestoreBinding puts back a registration kept across a restart (if it has
-// not expired yet): transport "" is UDP, path a Path header value. Call it
+// not expired yet): transport "" is UDP, path a Path header value,
+// userAgent its REGISTER's User-Agent. Call it
 // before Start.
-func (s *Server) RestoreBinding(ext, contact string, expires time.Time, callID string, cseq uint32, source, transport, path string) error {
+func (s *Server) RestoreBinding(ext, contact string, expires time.Time, callID string, cseq uint32, source, transport, path, userAgent string) error {
 	var u sip.Uri
 	if err := sip.ParseUri(contact, &u); err != nil {
 		return err
 	}
-	b, err := registrar.Restored(u, expires, callID, cseq, source, transport, path)
+	b, err := registrar.Restored(u, expires, callID, cseq, source, transport, path, userAgent)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,10 @@ type Settings struct {
 	// Outbound are the rules for calls from extensions to numbers that
 	// are neither a group nor an extension, first match wins.
 	Outbound []OutboundRule
+	// PagingHeaders pick a page leg's auto-answer headers by the device's
+	// registered User-Agent, first match wins; other devices get the
+	// engine's pair (SPEC §3).
+	PagingHeaders []PagingHeaders
 
 	// Optional tuning (zero means the default).
 	RegisterMaxExpires time.Duration // default 3600 s

@@ -121,7 +121,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		Record:  persist.Record,
 		Binding: func(ext string, b registrar.Binding, removed bool) {
 			persist.Binding(store.Binding{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires,
-				CallID: b.CallID, CSeq: b.CSeq, Source: b.Source, Transport: b.Transport, Path: registrar.FormatPath(b.Path)}, removed)
+				CallID: b.CallID, CSeq: b.CSeq, Source: b.Source, Transport: b.Transport, Path: registrar.FormatPath(b.Path),
+				UserAgent: b.UserAgent}, removed)
 		},
 	})
 	if err != nil {
@@ -206,7 +207,7 @@ func restoreBindings(ctx context.Context, st store.Store, srv *sip.Server, log *
 		return
 	}
 	for _, b := range bs {
-		if err := srv.RestoreBinding(b.Extension, b.Contact, b.Expires, b.CallID, b.CSeq, b.Source, b.Transport, b.Path); err != nil {
+		if err := srv.RestoreBinding(b.Extension, b.Contact, b.Expires, b.CallID, b.CSeq, b.Source, b.Transport, b.Path, b.UserAgent); err != nil {
 			log.Warn("registration not restored", zap.String("extension", b.Extension), zap.String("contact", b.Contact), zap.Error(err))
 		}
 	}

@@ -38,6 +38,13 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library)
 	for _, o := range cfg.OutboundRules() {
 		st.Outbound = append(st.Outbound, sip.OutboundRule{Pattern: o.Pattern, Strip: o.Strip, Prefix: o.Prefix, Dest: o.Dest})
 	}
+	for _, p := range cfg.PagingRules() {
+		ph := sip.PagingHeaders{UserAgent: p.UserAgent}
+		for _, h := range p.Headers {
+			ph.Headers = append(ph.Headers, engine.Header{Name: h[0], Value: h[1]})
+		}
+		st.PagingHeaders = append(st.PagingHeaders, ph)
+	}
 	for _, e := range cfg.Extensions {
 		st.Extensions[e.Number] = sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND}
 	}

@@ -392,7 +392,7 @@ func testBindings(t *testing.T, s Store) {
 	}
 	a := b("101", "sip:101@192.0.2.7:5060", time.Minute+7*time.Nanosecond, 1)
 	bb := b("101", "sip:101@192.0.2.8:5062;transport=tcp", 30*time.Second, 4)
-	bb.Transport, bb.Path = "TCP", "<sip:edge.example.com;lr>, <sip:192.0.2.1;lr>"
+	bb.Transport, bb.Path, bb.UserAgent = "TCP", "<sip:edge.example.com;lr>, <sip:192.0.2.1;lr>", "Yealink SIP-T46U 108.86.0.20"
 	gone := b("102", "sip:102@192.0.2.9", -time.Second, 9)
 	edge := b("100", "sip:100@192.0.2.10", 0, 1) // expires at now: expired
 	for _, x := range []Binding{bb, gone, a, edge} {

@@ -19,9 +19,10 @@ type migration struct {
 
 var migrations = []migration{
 	{1, "routing objects, bindings, call records", execAll(schemaV1...)},
-	{2, "bindings: transport and Path", execAll(
+	{2, "bindings: transport, Path and User-Agent", execAll(
 		`ALTER TABLE bindings ADD COLUMN transport TEXT NOT NULL DEFAULT ''`,
-		`ALTER TABLE bindings ADD COLUMN path TEXT NOT NULL DEFAULT ''`)},
+		`ALTER TABLE bindings ADD COLUMN path TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE bindings ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''`)},
 }
 
 // updated_at is written by SQLite, in UTC, with milliseconds.

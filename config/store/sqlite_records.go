@@ -15,12 +15,12 @@ func (s *sqliteStore) SaveBinding(ctx context.Context, b Binding) error {
 	if err := checkBinding(b); err != nil {
 		return err
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO bindings(extension, contact, expires_ns, call_id, cseq, source, transport, path)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := s.w.ExecContext(ctx, `INSERT INTO bindings(extension, contact, expires_ns, call_id, cseq, source, transport, path, user_agent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(extension, contact) DO UPDATE SET expires_ns = excluded.expires_ns,
 			call_id = excluded.call_id, cseq = excluded.cseq, source = excluded.source,
-			transport = excluded.transport, path = excluded.path`,
-		b.Extension, b.Contact, toNanos(b.Expires), b.CallID, b.CSeq, b.Source, b.Transport, b.Path)
+			transport = excluded.transport, path = excluded.path, user_agent = excluded.user_agent`,
+		b.Extension, b.Contact, toNanos(b.Expires), b.CallID, b.CSeq, b.Source, b.Transport, b.Path, b.UserAgent)
 	if err != nil {
 		return fmt.Errorf("store: save binding: %w", err)
 	}
@@ -44,7 +44,7 @@ func (s *sqliteStore) Bindings(ctx context.Context, now time.Time) ([]Binding, e
 		if _, err := tx.ExecContext(ctx, `DELETE FROM bindings WHERE expires_ns <= ?`, at); err != nil {
 			return fmt.Errorf("store: bindings: %w", err)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT extension, contact, expires_ns, call_id, cseq, source, transport, path
+		rows, err := tx.QueryContext(ctx, `SELECT extension, contact, expires_ns, call_id, cseq, source, transport, path, user_agent
 			FROM bindings ORDER BY extension, contact`)
 		if err != nil {
 			return fmt.Errorf("store: bindings: %w", err)
@@ -55,7 +55,7 @@ func (s *sqliteStore) Bindings(ctx context.Context, now time.Time) ([]Binding, e
 				b       Binding
 				expires int64
 			)
-			if err := rows.Scan(&b.Extension, &b.Contact, &expires, &b.CallID, &b.CSeq, &b.Source, &b.Transport, &b.Path); err != nil {
+			if err := rows.Scan(&b.Extension, &b.Contact, &expires, &b.CallID, &b.CSeq, &b.Source, &b.Transport, &b.Path, &b.UserAgent); err != nil {
 				return fmt.Errorf("store: bindings: %w", err)
 			}
 			b.Expires = fromNanos(expires)

@@ -67,6 +67,8 @@ type Binding struct {
 	// Path is the REGISTER's Path (RFC 3327) as ringd echoes it: the
 	// edge proxies, comma-separated name-addrs ("" for none).
 	Path string `json:"path,omitempty"`
+	// UserAgent is the REGISTER's User-Agent ("" for none).
+	UserAgent string `json:"user_agent,omitempty"`
 }
 
 // RecordQuery selects call records (GET /cdr). Zero fields do not filter.

@@ -28,6 +28,9 @@ type Binding struct {
 	// Path is the REGISTER's Path (RFC 3327): the edge proxies requests to
 	// the contact go through, in order.
 	Path []sip.Uri
+	// UserAgent is the REGISTER's User-Agent: which paging headers the
+	// device takes (paging_headers).
+	UserAgent string
 }
 
 // Location holds the registered contacts of every extension. It is shared

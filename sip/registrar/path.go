@@ -50,7 +50,7 @@ func FormatPath(path []sip.Uri) string {
 // Restored is a binding kept across a restart, put back as the REGISTER
 // made it: Path parsed, NAT worked out again from Contact, source and
 // transport.
-func Restored(contact sip.Uri, expires time.Time, callID string, cseq uint32, source, transport, path string) (Binding, error) {
+func Restored(contact sip.Uri, expires time.Time, callID string, cseq uint32, source, transport, path, userAgent string) (Binding, error) {
 	p, err := ParsePath(path)
 	if err != nil {
 		return Binding{}, err
@@ -59,7 +59,7 @@ func Restored(contact sip.Uri, expires time.Time, callID string, cseq uint32, so
 		transport = "UDP"
 	}
 	return Binding{Contact: contact, Expires: expires, CallID: callID, CSeq: cseq, Source: source,
-		Transport: transport, NAT: behindNAT(contact, source, transport), Path: p}, nil
+		Transport: transport, NAT: behindNAT(contact, source, transport), Path: p, UserAgent: userAgent}, nil
 }
 
 // splitList splits a header value at the commas outside <...> and quotes.

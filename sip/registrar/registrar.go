@@ -92,7 +92,8 @@ func (r *Registrar) Serve(req *sip.Request) *sip.Response {
 		}
 		d := min(time.Duration(max(exp, 0))*time.Second, maxExp)
 		updates = append(updates, Binding{Contact: *c.Address.Clone(), Expires: now.Add(d), CallID: callID(req), CSeq: cseq,
-			Source: req.Source(), Transport: strings.ToUpper(req.Transport()), NAT: behindNAT(c.Address, req.Source(), req.Transport()), Path: path})
+			Source: req.Source(), Transport: strings.ToUpper(req.Transport()), NAT: behindNAT(c.Address, req.Source(), req.Transport()), Path: path,
+			UserAgent: userAgent(req)})
 	}
 	was, is := r.Location.Update(aor, updates, now)
 	for _, u := range updates {
@@ -151,4 +152,17 @@ func callID(req *sip.Request) string {
 		return h.Value()
 	}
 	return ""
+}
+
+// userAgent is the request's User-Agent (at most 256 bytes kept).
+func userAgent(req *sip.Request) string {
+	h := req.GetHeader("User-Agent")
+	if h == nil {
+		return ""
+	}
+	v := h.Value()
+	if len(v) > 256 {
+		v = v[:256]
+	}
+	return v
 }
