@@ -17,7 +17,7 @@ func (r sipRuntime) Registrations() []api.Registration {
 	for ext, bs := range r.srv.Registrations() {
 		for _, b := range bs {
 			out = append(out, api.Registration{Extension: ext, Contact: b.Contact.String(), Expires: b.Expires, Source: b.Source,
-				Transport: b.Transport, NAT: b.NAT, Path: registrar.FormatPath(b.Path)})
+				Transport: b.Transport, NAT: b.NAT, Path: registrar.FormatPath(b.Path), UserAgent: b.UserAgent})
 		}
 	}
 	return out

@@ -41,6 +41,7 @@ type Registration struct {
 	Transport string    `json:"transport"`      // the REGISTER's: UDP, TCP, TLS, WS, WSS
 	NAT       bool      `json:"nat"`            // behind NAT: reached at source
 	Path      string    `json:"path,omitempty"` // the edge proxies it registered through
+	UserAgent string    `json:"user_agent,omitempty"`
 }
 
 // tokenLifetime is how long a token from get_token stays valid.
