@@ -231,31 +231,15 @@ func FromYeastarIDs(y YeastarRingGroup, ids YeastarIDs) (config.RingGroup, []Fie
 	g.Members = make([]config.Member, 0, len(y.MemberList))
 	for i, ym := range y.MemberList {
 		at := "member_list[" + strconv.Itoa(i) + "]"
-		var m config.Member
-		if ym.Value == "" {
-			bad(at+".value", "required")
+		if subs, ok := subOptionMembers(ym); ok {
+			// Yeastar's custom format: one entry per delay/timeout set, its
+			// extensions and groups in sub_option.
+			for j, sub := range subs {
+				g.Members = append(g.Members, fromYeastarMember(sub, at+".sub_option["+strconv.Itoa(j)+"]", ids, bad))
+			}
+			continue
 		}
-		key, ok := toNativeKey(ids, ym.Type, ym.Value)
-		if !ok {
-			bad(at+".value", "no "+ym.Type+" with id "+strconv.Quote(ym.Value))
-		}
-		switch ym.Type {
-		case YeastarMemberExtension:
-			m.Extension = key
-		case YeastarMemberExtGroup:
-			m.ExtGroup = key
-		case "":
-			bad(at+".type", "required: extension or ext_group")
-		default:
-			bad(at+".type", "must be extension or ext_group, got "+strconv.Quote(ym.Type))
-		}
-		if ym.DelayTime != nil {
-			m.Delay = *ym.DelayTime
-		}
-		if ym.Timeout != nil {
-			m.Timeout = *ym.Timeout
-		}
-		g.Members = append(g.Members, m)
+		g.Members = append(g.Members, fromYeastarMember(ym, at, ids, bad))
 	}
 
 	g.OnNoAnswer = fromYeastarDest(y.FailDest, y.FailDestPrefix, y.FailDestValue, "fail_dest", ids, bad)
@@ -268,6 +252,73 @@ func FromYeastarIDs(y YeastarRingGroup, ids YeastarIDs) (config.RingGroup, []Fie
 	g.AlertInfo = y.AlertInfo
 	g.ClientRingtone = y.ClientUniqueRingtone
 	return g, errs
+}
+
+// subOptionMembers reads a member_list entry written in Yeastar's custom
+// format - no value or type of its own, its extensions and extension
+// groups in sub_option: [{value, type}, ...] - as members that each carry
+// the entry's delay_time and timeout. ok is false for an entry of the
+// other format (whose sub_option, if any, is accepted and ignored).
+func subOptionMembers(ym YeastarMember) ([]YeastarMember, bool) {
+	if ym.Value != "" || ym.Type != "" || len(ym.SubOption) == 0 {
+		return nil, false
+	}
+	var subs []struct {
+		Value json.RawMessage `json:"value"`
+		Type  string          `json:"type"`
+	}
+	if json.Unmarshal(ym.SubOption, &subs) != nil || len(subs) == 0 {
+		return nil, false
+	}
+	out := make([]YeastarMember, len(subs))
+	for i, sub := range subs {
+		out[i] = YeastarMember{Value: scalarText(sub.Value), Type: sub.Type, DelayTime: ym.DelayTime, Timeout: ym.Timeout}
+	}
+	return out, true
+}
+
+// scalarText is a JSON string's text or a JSON number's digits ("" for
+// anything else): Yeastar writes IDs either way.
+func scalarText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// fromYeastarMember maps one member_list entry (or one sub_option entry,
+// which carries its entry's delay_time and timeout); at is its field path.
+func fromYeastarMember(ym YeastarMember, at string, ids YeastarIDs, bad func(field, msg string)) config.Member {
+	var m config.Member
+	if ym.Value == "" {
+		bad(at+".value", "required")
+	}
+	key, ok := toNativeKey(ids, ym.Type, ym.Value)
+	if !ok {
+		bad(at+".value", "no "+ym.Type+" with id "+strconv.Quote(ym.Value))
+	}
+	switch ym.Type {
+	case YeastarMemberExtension:
+		m.Extension = key
+	case YeastarMemberExtGroup:
+		m.ExtGroup = key
+	case "":
+		bad(at+".type", "required: extension or ext_group")
+	default:
+		bad(at+".type", "must be extension or ext_group, got "+strconv.Quote(ym.Type))
+	}
+	if ym.DelayTime != nil {
+		m.Delay = *ym.DelayTime
+	}
+	if ym.Timeout != nil {
+		m.Timeout = *ym.Timeout
+	}
+	return m
 }
 
 // fromYeastarDest maps one destination triple. Yeastar's destination

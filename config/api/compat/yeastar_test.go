@@ -543,3 +543,23 @@ func TestYeastarParams(t *testing.T) {
 		t.Error("id=4x accepted")
 	}
 }
+
+// Yeastar's custom format: an entry with no value or type of its own lists
+// its members in sub_option, each taking the entry's delay_time and
+// timeout (as strings too); a bad sub-entry is named by its path.
+func TestYeastarCustomSubOptionMembers(t *testing.T) {
+	g, errs := DecodeYeastarCreate([]byte(`{"number":"6300","name":"Support","ring_strategy":"custom","ring_timeout":"20",
+		"member_list":[
+			{"sub_option":[{"value":"1001","type":"extension"},{"value":"support","type":"ext_group"}],"delay_time":"0","timeout":"20"},
+			{"sub_option":[{"value":"1002","type":"extension"}],"delay_time":10,"timeout":30}]}`), nil)
+	noErrors(t, errs)
+	want := []config.Member{{Extension: "1001", Timeout: 20}, {ExtGroup: "support", Timeout: 20}, {Extension: "1002", Delay: 10, Timeout: 30}}
+	if !reflect.DeepEqual(g.Members, want) {
+		t.Errorf("members %+v, want %+v", g.Members, want)
+	}
+	_, errs = DecodeYeastarCreate([]byte(`{"number":"6300","name":"x","ring_strategy":"custom",
+		"member_list":[{"sub_option":[{"value":"1001","type":"extension"},{"value":"1002","type":"phone"}],"delay_time":0}]}`), nil)
+	if len(errs) != 1 || errs[0].Field != "member_list[0].sub_option[1].type" {
+		t.Errorf("errors %v, want one at member_list[0].sub_option[1].type", errs)
+	}
+}
