@@ -19,6 +19,7 @@ type Engine struct {
 	rest       []int64
 	restLatest int64
 	cool       map[coolKey]int64
+	skips      []skip // members left out since TakeSkips
 	gen        uint32 // generation of the newest call ID
 	active     int    // calls in the engine
 	// groupCalls are the group calls whose record is not out yet (their

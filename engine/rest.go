@@ -13,6 +13,47 @@ import "github.com/ringd/ringd/strategy"
 //   - reject_cooldown: after a member declines (486, 600, 603) a call of a
 //     group with reject_cooldown, that group does not ring it until then.
 
+// SkipReason is why a member that could have rung was left out.
+type SkipReason uint8
+
+const (
+	SkipWrapUp   SkipReason = iota + 1 // in its wrap-up
+	SkipCooldown                       // in the group's reject cooldown
+)
+
+var skipNames = [...]string{SkipWrapUp: "wrap_up", SkipCooldown: "reject_cooldown"}
+
+func (r SkipReason) String() string { return enumName(skipNames[:], r) }
+
+// skip is one member left out, counted until the driver takes it.
+type skip struct {
+	group  GroupID
+	reason SkipReason
+}
+
+// TakeSkips hands every member left out since the last call to f - its
+// group and why (ringd_member_skips_total) - and forgets them.
+func (e *Engine) TakeSkips(f func(GroupID, SkipReason)) {
+	for _, s := range e.skips {
+		f(s.group, s.reason)
+	}
+	e.skips = e.skips[:0]
+}
+
+// restingOrCooling reports whether a member otherwise free may not ring
+// for group gid at t, and counts the skip.
+func (e *Engine) restingOrCooling(gid GroupID, ext strategy.ExtID, t int64) bool {
+	switch {
+	case e.resting(ext, t):
+		e.skips = append(e.skips, skip{gid, SkipWrapUp})
+	case e.cooling(gid, ext, t):
+		e.skips = append(e.skips, skip{gid, SkipCooldown})
+	default:
+		return false
+	}
+	return true
+}
+
 // coolKey names a member of a group for its cooldown.
 type coolKey struct {
 	group GroupID
@@ -80,7 +121,7 @@ func (e *Engine) withoutResting(c *call, t int64) {
 	}
 	kept := c.plan[:0]
 	for _, m := range c.plan {
-		if ext := c.g.Plan.Members[m].Ext; !e.resting(ext, t) && !e.cooling(c.g.ID, ext, t) {
+		if !e.restingOrCooling(c.g.ID, c.g.Plan.Members[m].Ext, t) {
 			kept = append(kept, m)
 		}
 	}

@@ -85,8 +85,7 @@ func (e *Engine) startMember(c *call, m int32, t int64, out []Action) []Action {
 // (members are checked again at each step of a hunt): available by its
 // state, and in neither wrap-up nor the group's cooldown.
 func (e *Engine) available(c *call, m int32, t int64) bool {
-	ext := c.g.Plan.Members[m].Ext
-	return c.g.Plan.Available(int(m), e.members) && !e.resting(ext, t) && !e.cooling(c.g.ID, ext, t)
+	return c.g.Plan.Available(int(m), e.members) && !e.restingOrCooling(c.g.ID, c.g.Plan.Members[m].Ext, t)
 }
 
 // nextSerial starts the first member from plan position c.step on that is

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip/siptest"
@@ -119,4 +120,36 @@ func TestPagingHeadersByUserAgent(t *testing.T) {
 		t.Fatalf("page: %d", code)
 	}
 	call.AckAndBye(t)
+}
+
+// wrap_up over SIP: the member that answered is left out of the next
+// call until its wrap-up is over, and the skip is counted in
+// ringd_member_skips_total{group, reason="wrap_up"}.
+func TestWrapUpSkipsAreCounted(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	g := group("6000", strategy.RingAll, 10*time.Second, "1001", "1002")
+	g.WrapUp = 30 * time.Second
+	r := startRingdWith(t, engine.Spec{Extensions: exts("1001", "1002", "2000"), Groups: []engine.GroupSpec{g}}, Hooks{Metrics: reg})
+	ms := registered(t, r, "1001", "1002")
+	ms[1].SetBehaviour(siptest.RingForever)
+	caller := siptest.NewAgent(t, "2000")
+	call := caller.Dial(context.Background(), r.addr, "6000")
+	if code := call.Wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("first call: %d", code)
+	}
+	call.AckAndBye(t)
+	eventually(t, func() bool { return r.ActiveCalls() == 0 && !r.busy("1001") })
+	ms[0].SetBehaviour(siptest.RingForever)
+	ctx, cancel := context.WithCancel(context.Background())
+	call = caller.Dial(ctx, r.addr, "6000")
+	eventually(t, func() bool { n, _, _, _ := ms[1].Counts(); return n == 2 })
+	if n, _, _, _ := ms[0].Counts(); n != 1 {
+		t.Errorf("1001 rang %d times; its wrap-up should have left it out", n)
+	}
+	eventually(t, func() bool {
+		return counterValue(reg, "ringd_member_skips_total", map[string]string{"group": "6000", "reason": "wrap_up"}) == 1
+	})
+	cancel()
+	call.Wait(t, 3*time.Second)
 }

@@ -29,6 +29,7 @@ func (d *driver) run(done <-chan struct{}) {
 			d.armedAt = 0
 		}
 		d.fireDue()
+		d.eng.TakeSkips(d.skipped)
 		if d.gaugesDirty {
 			d.gaugesDirty = false
 			d.memberGauges()

@@ -58,3 +58,11 @@ func (d *driver) apply(set *Settings) {
 	d.refreshAll()
 	d.gaugesDirty = true
 }
+
+// skipped counts a member the engine left out of a group's call
+// (ringd_member_skips_total).
+func (d *driver) skipped(g engine.GroupID, r engine.SkipReason) {
+	if gr := d.eng.Snapshot().Groups; int(g) < len(gr) {
+		d.metrics.Skip(gr[g].Number, r.String())
+	}
+}

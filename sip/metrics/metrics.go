@@ -28,6 +28,7 @@ type Metrics struct {
 	ringingLegs   prometheus.Gauge
 	members       *prometheus.GaugeVec   // group, state
 	failovers     *prometheus.CounterVec // group, reason, dest
+	skips         *prometheus.CounterVec // group, reason
 	requests      *prometheus.CounterVec // method
 	responses     *prometheus.CounterVec // code
 	rejected      *prometheus.CounterVec // reason
@@ -61,6 +62,9 @@ func New(reg prometheus.Registerer) *Metrics {
 		failovers: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "failovers_total",
 			Help: "Failovers taken by group, reason (no_answer, no_agent, out_of_schedule) and destination type."},
 			[]string{"group", "reason", "dest"}),
+		skips: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "member_skips_total",
+			Help: "Members left out of a group's call although online and free, by group and reason (wrap_up, reject_cooldown)."},
+			[]string{"group", "reason"}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "sip_requests_total",
 			Help: "SIP requests received by method."}, []string{"method"}),
 		responses: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "sip_responses_total",
@@ -74,7 +78,7 @@ func New(reg prometheus.Registerer) *Metrics {
 		codes:             map[int]prometheus.Counter{},
 	}
 	reg.MustRegister(m.calls, m.answerSeconds, m.legs, m.activeCalls, m.ringingLegs, m.members,
-		m.failovers, m.requests, m.responses, m.rejected, m.decision, m.bans, m.authFailures)
+		m.failovers, m.skips, m.requests, m.responses, m.rejected, m.decision, m.bans, m.authFailures)
 	return m
 }
 
@@ -97,6 +101,13 @@ func KnownMethod(method string) bool { return knownMethods[method] }
 var knownMethods = map[string]bool{"INVITE": true, "ACK": true, "CANCEL": true, "BYE": true, "OPTIONS": true,
 	"REGISTER": true, "UPDATE": true, "INFO": true, "PRACK": true, "REFER": true, "NOTIFY": true,
 	"MESSAGE": true, "SUBSCRIBE": true, "PUBLISH": true}
+
+// Skip counts a member left out of a group's call (wrap-up, cooldown).
+func (m *Metrics) Skip(group, reason string) {
+	if m != nil {
+		m.skips.WithLabelValues(group, reason).Inc()
+	}
+}
 
 func (m *Metrics) Request(method string) {
 	if m == nil {
