@@ -79,7 +79,7 @@ func (r *Registrar) Serve(req *sip.Request) *sip.Response {
 			for _, b := range gone {
 				r.binding(aor, b, true)
 			}
-			return r.registered(req, aor, now, !isOnline)
+			return r.registered(req, aor, path, now, !isOnline)
 		}
 		exp := requestExpires(req, int(time.Hour/time.Second))
 		if v, ok := c.Params.Get("expires"); ok {
@@ -99,7 +99,7 @@ func (r *Registrar) Serve(req *sip.Request) *sip.Response {
 	for _, u := range updates {
 		r.binding(aor, u, !u.Expires.After(now))
 	}
-	return r.registered(req, aor, now, was != is)
+	return r.registered(req, aor, path, now, was != is)
 }
 
 func (r *Registrar) binding(ext string, b Binding, removed bool) {
@@ -110,7 +110,7 @@ func (r *Registrar) binding(ext string, b Binding, removed bool) {
 
 // registered is the 200 with the extension's current bindings; the change
 // of its online state is told first.
-func (r *Registrar) registered(req *sip.Request, aor string, now time.Time, changed bool) *sip.Response {
+func (r *Registrar) registered(req *sip.Request, aor string, path []sip.Uri, now time.Time, changed bool) *sip.Response {
 	if changed && r.Changed != nil {
 		r.Changed(aor)
 	}
@@ -120,7 +120,7 @@ func (r *Registrar) registered(req *sip.Request, aor string, now time.Time, chan
 		c.Params.Add("expires", strconv.Itoa(int(b.Expires.Sub(now).Round(time.Second)/time.Second)))
 		res.AppendHeader(c)
 	}
-	if path, _ := paths(req); len(path) > 0 {
+	if len(path) > 0 {
 		res.AppendHeader(pathHeader(path)) // RFC 3327 §5.3: the Path stored, echoed
 	}
 	res.AppendHeader(sip.NewHeader("Supported", "path"))
