@@ -86,21 +86,12 @@ func (d *driver) keepalive() {
 // own: a new Call-ID, From tag and branch.
 func (d *driver) keepaliveRequest(ext string, b registrar.Binding) *sip.Request {
 	d.keep.seq++
-	req := sip.NewRequest(sip.OPTIONS, *b.Contact.Clone())
-	req.AppendHeader(proxy.Via(d.self, "UDP"))
-	mf := sip.MaxForwardsHeader(70)
-	req.AppendHeader(&mf)
 	from := &sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: "ringd", Host: d.set.Domain}, Params: sip.NewParams()}
 	from.Params.Add("tag", sip.GenerateTagN(10))
-	req.AppendHeader(from)
-	req.AppendHeader(&sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: ext, Host: d.set.Domain}, Params: sip.NewParams()})
+	to := &sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: ext, Host: d.set.Domain}, Params: sip.NewParams()}
 	cid := sip.CallIDHeader("keepalive-" + strconv.FormatUint(uint64(d.keep.seq), 10) + "-" + sip.GenerateTagN(12))
-	req.AppendHeader(&cid)
-	req.AppendHeader(&sip.CSeqHeader{SeqNo: 1, MethodName: sip.OPTIONS})
+	req, _ := proxy.UACRequest(d.self, sip.OPTIONS, proxy.Target{URI: b.Contact, Dest: b.Source, Transport: "UDP"}, from, to, &cid, 1)
 	req.SetBody(nil)
-	req.SetTransport("UDP")
-	req.SetDestination(b.Source)
-	req.Laddr = d.self.LocalAddr("UDP")
 	return req
 }
 

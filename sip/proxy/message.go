@@ -242,15 +242,15 @@ func InDialog(self Self, method sip.RequestMethod, inv *sip.Request, res *sip.Re
 	if reach != nil {
 		target = reach(target.URI)
 	}
-	r, _ := uacRequest(self, method, target, sip.HeaderClone(inv.From()), sip.HeaderClone(res.To()), sip.HeaderClone(inv.CallID()), seq)
+	r, _ := UACRequest(self, method, target, sip.HeaderClone(inv.From()), sip.HeaderClone(res.To()), sip.HeaderClone(inv.CallID()), seq)
 	r.SetBody(nil)
 	return r
 }
 
-// uacRequest starts a request ringd sends as a UAC, to target: its
+// UACRequest starts a request ringd sends as a UAC, to target: its
 // Request-URI and destination, ringd's Via, the target's Route set,
 // Max-Forwards, From, To, Call-ID and CSeq. It returns the transport.
-func uacRequest(self Self, method sip.RequestMethod, t Target, from, to, callID sip.Header, seq uint32) (*sip.Request, string) {
+func UACRequest(self Self, method sip.RequestMethod, t Target, from, to, callID sip.Header, seq uint32) (*sip.Request, string) {
 	r := sip.NewRequest(method, *t.URI.Clone())
 	tp := t.apply(r, URITransport(t.URI))
 	r.AppendHeader(Via(self, tp))

@@ -152,7 +152,7 @@ func Originate(self Self, t Target, from *sip.FromHeader, to sip.Uri, sdp []byte
 	f := &sip.FromHeader{Address: *from.Address.Clone(), DisplayName: from.DisplayName, Params: sip.NewParams()}
 	f.Params.Add("tag", sip.GenerateTagN(16))
 	cid := sip.CallIDHeader(sip.GenerateTagN(24) + "@ringd")
-	r, tp := uacRequest(self, sip.INVITE, t, f, &sip.ToHeader{Address: to, Params: sip.NewParams()}, &cid, 1)
+	r, tp := UACRequest(self, sip.INVITE, t, f, &sip.ToHeader{Address: to, Params: sip.NewParams()}, &cid, 1)
 	r.AppendHeader(Contact(self, tp))
 	for _, h := range hdrs {
 		r.AppendHeader(h)
