@@ -78,34 +78,36 @@ type Outbound struct {
 func (c *Config) OutboundRules() []Outbound {
 	var out []Outbound
 	for _, r := range c.Outbound {
-		if o, msg := c.outbound(r); msg == "" {
+		if o, bad := c.outbound(r); bad == nil {
 			out = append(out, o)
 		}
 	}
 	return out
 }
 
-func (c *Config) outbound(r OutboundRule) (Outbound, string) {
+// outbound compiles one rule; bad, when not nil, is what is wrong, its
+// Path relative to the rule.
+func (c *Config) outbound(r OutboundRule) (o Outbound, bad *Problem) {
 	re, err := regexp.Compile(r.Pattern)
 	if r.Pattern == "" || err != nil {
-		return Outbound{}, "pattern: must be an RE2 regular expression like \"^0[0-9]{6,15}$\""
+		return o, &Problem{Path: "pattern", Message: "must be an RE2 regular expression like \"^0[0-9]{6,15}$\""}
 	}
 	if r.Strip < 0 || r.Strip > 32 {
-		return Outbound{}, "strip: must be 0-32, got " + strconv.Itoa(r.Strip)
+		return o, &Problem{Path: "strip", Message: "must be 0-32, got " + strconv.Itoa(r.Strip)}
 	}
 	if strings.ContainsAny(r.Prefix, " \t\r\n<>\"@;:") {
-		return Outbound{}, "prefix: must be digits or dial characters, got " + strconv.Quote(r.Prefix)
+		return o, &Problem{Path: "prefix", Message: "must be digits or dial characters, got " + strconv.Quote(r.Prefix)}
 	}
 	dest := r.Dest
 	if dest == "trunk" {
 		if c.Services.Trunk == "" {
-			return Outbound{}, "dest: trunk needs services.trunk"
+			return o, &Problem{Path: "dest", Message: "trunk needs services.trunk"}
 		}
 		dest = c.Services.Trunk
 	} else if msg := checkTemplate(dest, "{number}"); msg != "" {
-		return Outbound{}, "dest: \"trunk\" or a SIP URI template: " + msg
+		return o, &Problem{Path: "dest", Message: "\"trunk\" or a SIP URI template: " + msg}
 	}
-	return Outbound{Pattern: re, Strip: r.Strip, Prefix: r.Prefix, Dest: dest}, ""
+	return Outbound{Pattern: re, Strip: r.Strip, Prefix: r.Prefix, Dest: dest}, nil
 }
 
 // checkNetwork checks sip.tls, sip.nat and outbound, and that every
@@ -128,9 +130,8 @@ func (c *Config) checkNetwork(ps *Problems) {
 		ps.add("sip.nat.keepalive", msg)
 	}
 	for i, r := range c.Outbound {
-		if _, msg := c.outbound(r); msg != "" {
-			field, rest, _ := strings.Cut(msg, ": ")
-			ps.add(index("outbound", i)+"."+field, rest)
+		if _, bad := c.outbound(r); bad != nil {
+			ps.add(index("outbound", i)+"."+bad.Path, bad.Message)
 		}
 	}
 }

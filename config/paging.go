@@ -16,7 +16,7 @@ type PagingRule struct {
 func (c *Config) PagingRules() []PagingRule {
 	var out []PagingRule
 	for _, p := range c.PagingHeaders {
-		if r, bad := pagingRule(p); bad == "" {
+		if r, bad := pagingRule(p); bad == nil {
 			out = append(out, r)
 		}
 	}
@@ -28,29 +28,29 @@ func (c *Config) PagingRules() []PagingRule {
 var ownedHeaders = []string{"via", "from", "to", "call-id", "cseq", "contact", "max-forwards", "route",
 	"record-route", "content-type", "content-length", "proxy-authorization", "authorization"}
 
-// pagingRule compiles one entry; bad names the key at fault, then ": ",
-// then what is wrong.
-func pagingRule(p PagingHeaders) (PagingRule, string) {
+// pagingRule compiles one entry; bad, when not nil, is what is wrong, its
+// Path relative to the entry.
+func pagingRule(p PagingHeaders) (r PagingRule, bad *Problem) {
 	re, err := regexp.Compile(p.UserAgent)
 	if p.UserAgent == "" || err != nil {
-		return PagingRule{}, "user_agent: must be an RE2 regular expression like \"(?i)polycom\""
+		return r, &Problem{Path: "user_agent", Message: "must be an RE2 regular expression like \"(?i)polycom\""}
 	}
-	r := PagingRule{UserAgent: re}
+	r.UserAgent = re
 	for j, h := range p.Headers {
 		name, value, ok := strings.Cut(h, ":")
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		at := index("headers", j) + ": "
+		at := index("headers", j)
 		switch {
 		case !ok || !headerToken(name) || value == "":
-			return PagingRule{}, at + "must be \"Name: value\", like \"Alert-Info: <http://www.notused>;info=alert-autoanswer\""
+			return PagingRule{}, &Problem{Path: at, Message: "must be \"Name: value\", like \"Alert-Info: <http://www.notused>;info=alert-autoanswer\""}
 		case strings.ContainsAny(value, "\r\n\x00"):
-			return PagingRule{}, at + "the value must be one line"
+			return PagingRule{}, &Problem{Path: at, Message: "the value must be one line"}
 		case containsFold(ownedHeaders, name):
-			return PagingRule{}, at + name + " is ringd's own on a page's legs"
+			return PagingRule{}, &Problem{Path: at, Message: name + " is ringd's own on a page's legs"}
 		}
 		r.Headers = append(r.Headers, [2]string{name, value})
 	}
-	return r, ""
+	return r, nil
 }
 
 // headerToken reports whether s is a SIP header name (RFC 3261 token).
@@ -79,9 +79,8 @@ func containsFold(list []string, s string) bool {
 // checkPaging checks paging_headers.
 func (c *Config) checkPaging(ps *Problems) {
 	for i, p := range c.PagingHeaders {
-		if _, bad := pagingRule(p); bad != "" {
-			key, msg, _ := strings.Cut(bad, ": ")
-			ps.add(index("paging_headers", i)+"."+key, msg)
+		if _, bad := pagingRule(p); bad != nil {
+			ps.add(index("paging_headers", i)+"."+bad.Path, bad.Message)
 		}
 	}
 }
