@@ -179,13 +179,8 @@ wait_listening() {
 }
 
 # --- per-case state --------------------------------------------------------------------
-CASE=""
-DIR=""
-ERRORS=()
-NOTE=""
-PASSED=0
-FAILED=0
-fail() { ERRORS+=("$*"); }
+# shellcheck source=bench/cases.sh
+source "$HERE/../cases.sh" # CASE, DIR, ERRORS, NOTE, fail, verdict, PASSED, FAILED
 note() { NOTE+="${NOTE:+; }$*"; }
 
 # --- ringd -----------------------------------------------------------------------------------
@@ -577,16 +572,7 @@ run_case() {
 	done
 	for n in "${!FIFO_FD[@]}"; do close_fifo "$n"; done
 	stop_ringd
-	local ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
-	if ((${#ERRORS[@]} == 0)); then
-		printf 'PASS %s (%d.%d s)%s\n' "$CASE" $((ms / 1000)) $((ms % 1000 / 100)) "${NOTE:+: $NOTE}"
-		PASSED=$((PASSED + 1))
-	else
-		local why
-		why=$(printf '%s; ' "${ERRORS[@]}")
-		echo "FAIL $CASE: ${why%; } (logs: $DIR)${NOTE:+; figures: $NOTE}"
-		FAILED=$((FAILED + 1))
-	fi
+	verdict "$t0"
 }
 
 # --- the cases ---------------------------------------------------------------------------------

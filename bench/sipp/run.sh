@@ -65,17 +65,11 @@ alloc_ports() { # N -> PORT (N consecutive free ports)
 }
 
 # --- per-case state ----------------------------------------------------------
-CASE=""         # current case name
-DIR=""          # its log directory
-ERRORS=()       # reasons it failed
+# shellcheck source=bench/cases.sh
+source "$HERE/../cases.sh" # CASE, DIR, ERRORS, NOTE, fail, verdict, PASSED, FAILED
 RINGD_PID=""
 RINGD_PORT=""
 declare -A UAS_PORT=() UAS_PID=()
-NOTE=""         # figures for its PASS line
-PASSED=0
-FAILED=0
-
-fail() { ERRORS+=("$*"); }
 
 # member NAME: reserve the ports of a SIPp member before the config is written.
 member() {
@@ -376,16 +370,7 @@ run_case() {
 		fi
 	done
 	stop_ringd
-	local ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
-	if ((${#ERRORS[@]} == 0)); then
-		printf 'PASS %s (%d.%d s)%s\n' "$CASE" $((ms / 1000)) $((ms % 1000 / 100)) "${NOTE:+: $NOTE}"
-		PASSED=$((PASSED + 1))
-	else
-		local why
-		why=$(printf '%s; ' "${ERRORS[@]}")
-		echo "FAIL $CASE: ${why%; } (logs: $DIR)${NOTE:+; figures: $NOTE}"
-		FAILED=$((FAILED + 1))
-	fi
+	verdict "$t0"
 }
 
 # --- the cases ---------------------------------------------------------------
