@@ -42,9 +42,8 @@ const (
 	// new legs), but play_greeting: for that one the driver answers the
 	// caller and plays the prompt; the call ends in the engine at once.
 	ActFailover
-	// ActRecord: the call's record (a group call's, written when its group
-	// stage ends: when the call ends, or when it fails over to an
-	// extension or a service).
+	// ActRecord: a group call's record, written when the call ends (after
+	// its failover legs, if any), just before ActEnd.
 	ActRecord
 	// ActEnd: the call is over; the engine has forgotten it. Always the
 	// call's last action.

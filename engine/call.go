@@ -36,7 +36,10 @@ type call struct {
 	wall   int64         // wall clock at arrival (Unix ns)
 
 	first    GroupID // the dialled group; -1 for a call to an extension
-	recorded bool    // the group call's record is out (its group stage ended)
+	recorded bool    // the group call's record is out
+	// groupOutcome is set when the group stage ended in a failover to an
+	// extension or a service: the record's outcome, whatever follows.
+	groupOutcome Outcome
 
 	g       *Group // the group ringing now, or the last one that rang
 	depth   int    // ring_group failovers taken
@@ -75,7 +78,7 @@ type call struct {
 func (c *call) reset(snap *Snapshot, caller Caller, now, wall int64, first GroupID) {
 	c.phase, c.stage = phaseRinging, stageGroup
 	c.snap, c.caller, c.start, c.wall = snap, caller, now, wall
-	c.first, c.recorded = first, false
+	c.first, c.recorded, c.groupOutcome = first, false, 0
 	c.g, c.depth, c.round, c.waiting, c.diversion = nil, 0, 0, false, ""
 	c.plan, c.legs = c.plan[:0], c.legs[:0]
 	c.phaseLegs, c.live, c.newest = 0, 0, -1
@@ -84,6 +87,10 @@ func (c *call) reset(snap *Snapshot, caller Caller, now, wall int64, first Group
 }
 
 func (c *call) answered() bool { return c.answeredLeg >= 0 }
+
+// answeredBy is the extension that answered: the answering leg's (-1 for
+// a leg to a URI).
+func (c *call) answeredBy() strategy.ExtID { return c.legs[c.answeredLeg].Ext }
 
 // paging reports whether the call rings a paging group.
 func (c *call) paging() bool {

@@ -27,7 +27,7 @@
 // groups chained to it), then, when its failover goes to an extension or
 // a service, the extension stage or the service stage; a call dialled to
 // an extension starts in the extension stage. A group call's record is
-// written when its group stage ends; ActEnd is every call's last action.
+// written when the call ends; ActEnd is every call's last action.
 //
 // Pointers and slices inside Actions (records, headers) stay valid until the
 // next call into the Engine; copy what you keep.

@@ -40,29 +40,31 @@ func (e *Engine) respond(c *call, code int, t int64, out []Action) []Action {
 	return e.finish(c, t, OutcomeNoAnswer, out)
 }
 
-// finish ends the call: the record of a group call whose group stage has
-// not ended yet, with outcome o, then the end.
+// finish ends the call: a group call's record, with outcome o unless its
+// group stage ended with a failover already, then the end.
 func (e *Engine) finish(c *call, t int64, o Outcome, out []Action) []Action {
 	e.wrapUp(c, t)
 	if c.first >= 0 && !c.recorded {
+		if c.groupOutcome != 0 {
+			o = c.groupOutcome
+		}
 		out = e.record(c, t, o, out)
 	}
 	e.release(c)
 	return append(out, Action{Kind: ActEnd, At: t, Call: c.id})
 }
 
-// record writes the record of a group call: when it ends, or when its
-// group stage hands it over to an extension or a service.
+// record writes the record of a group call when it ends.
 func (e *Engine) record(c *call, t int64, o Outcome, out []Action) []Action {
 	r := &c.rec
 	*r = CallRecord{
 		Call: c.id, Snapshot: c.snap, Group: c.first, LastGroup: c.g.ID, Caller: c.caller.Name,
 		Start: c.start, WallStart: c.wall, End: t, Outcome: o, AnsweredBy: -1, Legs: c.legs,
-		Failover: c.failover, FailoverReason: c.reason, Missed: c.missed && c.failover != nil && o != OutcomeAnswered,
+		Failover: c.failover, FailoverReason: c.reason, Missed: c.missed && c.failover != nil && !c.answered(),
 	}
 	if c.answered() {
-		r.Answer = c.answer
-		r.AnsweredBy = c.legs[c.answeredLeg].Ext
+		r.Answered, r.Answer = true, c.answer
+		r.AnsweredBy = c.answeredBy()
 	}
 	c.recorded = true
 	e.groupCalls--

@@ -94,7 +94,7 @@ func (e *Engine) enterService(c *call, uri string, extra []Header, t int64, out 
 // startTarget starts a leg of the extension or service stage: to extension
 // ext (all its contacts), or to uri when ext is -1.
 func (e *Engine) startTarget(c *call, ext strategy.ExtID, uri string, extra []Header, t int64, out []Action) []Action {
-	leg := c.newLeg(Leg{Group: -1, Ext: ext, Start: t})
+	leg := c.newLeg(Leg{Group: -1, Ext: ext, URI: uri, Start: t})
 	c.newest = leg
 	return append(out, Action{Kind: ActStartLeg, At: t, Call: c.id, Leg: leg, Ext: ext, Group: -1,
 		URI: uri, Headers: extra, Diversion: c.diversion})

@@ -21,8 +21,10 @@ func (r *CallRecord) Flatten(callID string) cdr.Record {
 	if r.LastGroup != r.Group {
 		c.LastGroup = s.Groups[r.LastGroup].Number
 	}
-	if r.AnsweredBy >= 0 {
+	if r.Answered {
 		c.Answer = wall(r.Answer)
+	}
+	if r.AnsweredBy >= 0 {
 		c.AnsweredBy = s.Extensions[r.AnsweredBy].Number
 	}
 	if d := r.Failover; d != nil {
@@ -36,9 +38,12 @@ func (r *CallRecord) Flatten(callID string) cdr.Record {
 		}
 	}
 	for i, l := range r.Legs {
-		c.Legs[i] = cdr.Leg{
-			Extension: s.Extensions[l.Ext].Number, Group: s.Groups[l.Group].Number,
-			Start: wall(l.Start), End: wall(l.End), Code: l.Code, Result: l.Result.String(),
+		c.Legs[i] = cdr.Leg{URI: l.URI, Start: wall(l.Start), End: wall(l.End), Code: l.Code, Result: l.Result.String()}
+		if l.Ext >= 0 {
+			c.Legs[i].Extension = s.Extensions[l.Ext].Number
+		}
+		if l.Group >= 0 {
+			c.Legs[i].Group = s.Groups[l.Group].Number
 		}
 	}
 	return c

@@ -374,13 +374,13 @@ func (fz *fuzzer) checkRecord(a *Action, c *fuzzCall) {
 		t.Fatalf("call %x: a record for a call to an extension, or a second one", a.Call)
 	}
 	c.recorded = true
-	if c.finals > 1 { // a failover to an extension or a service writes it before the final response
+	if c.finals > 1 { // the record comes once the caller has its one final response
 		t.Fatalf("call %x: %d final responses (caller gone %v), outcome %v", a.Call, c.finals, c.callerGone, r.Outcome)
 	}
 	if len(r.Legs) != len(c.legs) {
 		t.Fatalf("record lists %d legs, %d started", len(r.Legs), len(c.legs))
 	}
-	answered := false
+	answered, inGroup := false, false
 	for i, l := range r.Legs {
 		want := map[fuzzLeg][]LegResult{
 			fCancelled: {LegCancelled, LegNoAnswer}, fFailed: {LegBusy, LegFailed}, fAnswered: {LegAnswered},
@@ -393,9 +393,13 @@ func (fz *fuzzer) checkRecord(a *Action, c *fuzzCall) {
 			t.Fatalf("leg %d: record says %v (%d-%d), tracker %d", i, l.Result, l.Start, l.End, c.legs[i])
 		}
 		answered = answered || l.Result == LegAnswered
+		inGroup = inGroup || l.Result == LegAnswered && l.Group >= 0
 	}
-	if answered != (r.Outcome == OutcomeAnswered) || answered != (r.AnsweredBy >= 0) {
-		t.Fatalf("outcome %v, answered_by %d, answered legs %v", r.Outcome, r.AnsweredBy, answered)
+	if inGroup != (r.Outcome == OutcomeAnswered) || answered != r.Answered || r.AnsweredBy >= 0 && !answered {
+		t.Fatalf("outcome %v, answered %v by %d, answered legs %v (in the group %v)", r.Outcome, r.Answered, r.AnsweredBy, answered, inGroup)
+	}
+	if r.Missed && answered {
+		t.Fatalf("a missed-call record for an answered call")
 	}
 	if r.End < r.Start || r.Call != a.Call {
 		t.Fatalf("record times %d-%d / id %x", r.Start, r.End, r.Call)

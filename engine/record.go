@@ -68,6 +68,7 @@ type Leg struct {
 	End    int64 // engine time it ended (0 while ringing)
 	Code   int   // final code: the 2xx, the failure, or 487 for legs ringd cancelled
 	Result LegResult
+	URI    string // the leg's target when Ext is -1 (a failover to a service or the trunk)
 
 	member int32 // index into the group's members
 	stop   int64 // custom: when its own timeout cancels it
@@ -77,23 +78,28 @@ type Leg struct {
 // WallStart is the wall clock at arrival (Unix ns), so wall time of any
 // instant t is WallStart + (t - Start).
 type CallRecord struct {
-	Call       CallID
-	Snapshot   *Snapshot // the definitions the call ran with: resolves GroupIDs and ExtIDs
-	Group      GroupID   // the dialled group
-	LastGroup  GroupID   // the group the call ended in (differs after ring_group failover)
-	Caller     string
-	Start      int64
-	WallStart  int64
-	Answer     int64 // 0 when not answered
-	End        int64
+	Call      CallID
+	Snapshot  *Snapshot // the definitions the call ran with: resolves GroupIDs and ExtIDs
+	Group     GroupID   // the dialled group
+	LastGroup GroupID   // the group the call ended in (differs after ring_group failover)
+	Caller    string
+	Start     int64
+	WallStart int64
+	Answer    int64 // when the call was answered (Answered)
+	End       int64 // the call's real end: after its failover legs, if any
+	// Outcome is how the group stage ended: answered in the group (or a
+	// chained one), or the reason it failed over, or abandoned / failed
+	// while the group rang.
 	Outcome    Outcome
-	AnsweredBy strategy.ExtID // -1 when nobody answered
-	Legs       []Leg          // every leg, in start order, across chained groups
+	Answered   bool           // someone answered: a member, or a failover leg
+	AnsweredBy strategy.ExtID // the extension that answered; -1 when nobody or a URI leg did
+	Legs       []Leg          // every leg, in start order, across chained groups and failover legs
 
 	// Failover is the last failover destination taken (nil if none) and
-	// FailoverReason why. Missed is set when the call was not answered here
-	// and the group that failed over has record_missed on: the store writes a
-	// missed-call record for each member of the destination.
+	// FailoverReason why. Missed is set when nobody answered the call,
+	// failover included, and the group that failed over has record_missed
+	// on: the store writes a missed-call record for each member of the
+	// destination.
 	Failover       *Destination
 	FailoverReason FailoverReason
 	Missed         bool

@@ -232,8 +232,8 @@ var endCall = Destination{Type: DestEndCall, Group: -1}
 
 // failover runs the current group's failover stage. end_call answers 480
 // and ring_group chains the next group inside the group stage; the other
-// destinations end the group stage - the call's record is written - and
-// the call goes on to ring the extension or the URI, or (play_greeting)
+// destinations end the group stage - the record, written when the call
+// ends, keeps this outcome - and the call goes on to ring the extension or the URI, or (play_greeting)
 // the driver answers it and plays the prompt.
 func (e *Engine) failover(c *call, r FailoverReason, t int64, out []Action) []Action {
 	g := c.g
@@ -259,7 +259,7 @@ func (e *Engine) failover(c *call, r FailoverReason, t int64, out []Action) []Ac
 	case DestPlayGreeting:
 		return e.finish(c, t, r.outcome(), out)
 	}
-	out = e.record(c, t, r.outcome(), out)
+	c.groupOutcome = r.outcome()
 	c.diversion = div
 	if dest.Type == DestExtension {
 		x, _ := c.snap.Extension(dest.Value)

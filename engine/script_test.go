@@ -360,8 +360,11 @@ func recordString(r *CallRecord) string {
 		b.WriteString(" last=" + snap.Groups[r.LastGroup].Number)
 	}
 	b.WriteString(" caller=" + r.Caller + " " + secs(r.Start) + "-" + secs(r.End))
-	if r.AnsweredBy >= 0 {
+	switch {
+	case r.AnsweredBy >= 0:
 		b.WriteString(" answered_by=" + snap.Extensions[r.AnsweredBy].Number + " at " + secs(r.Answer))
+	case r.Answered:
+		b.WriteString(" answered at " + secs(r.Answer))
 	}
 	if r.Failover != nil {
 		b.WriteString(" failover=" + destString(r.Failover) + " (" + r.FailoverReason.String() + ")")
@@ -370,7 +373,14 @@ func recordString(r *CallRecord) string {
 		b.WriteString(" missed")
 	}
 	for i, l := range r.Legs {
-		b.WriteString("\n    leg " + strconv.Itoa(i) + " " + snap.Extensions[l.Ext].Number + "@" + snap.Groups[l.Group].Number +
+		target := l.URI
+		if l.Ext >= 0 {
+			target = snap.Extensions[l.Ext].Number
+		}
+		if l.Group >= 0 {
+			target += "@" + snap.Groups[l.Group].Number
+		}
+		b.WriteString("\n    leg " + strconv.Itoa(i) + " " + target +
 			" " + secs(l.Start) + "-" + secs(l.End) + " " + l.Result.String() + " " + strconv.Itoa(l.Code))
 	}
 	return b.String()

@@ -11,7 +11,7 @@ import (
 // is in wall-clock time.
 func (e *Engine) Calls(f func(cdr.LiveCall)) {
 	for _, c := range e.calls {
-		if c == nil || c.phase == phaseFree || c.first < 0 || c.recorded {
+		if c == nil || c.phase == phaseFree || c.first < 0 || c.groupOutcome != 0 {
 			continue
 		}
 		v := cdr.LiveCall{Group: c.snap.Groups[c.first].Number, Caller: c.caller.Name,

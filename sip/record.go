@@ -38,11 +38,11 @@ func (d *driver) record(c *call, r *engine.CallRecord) {
 	}
 	d.log.Info("call", fields...)
 	if ce := d.log.Check(zap.DebugLevel, "leg"); ce != nil {
-		for i, l := range r.Legs {
+		for i, l := range r.Flatten(c.callID).Legs {
 			d.log.Debug("leg", zap.String("call_id", c.callID), zap.Int("leg", i),
-				zap.String("member", snap.Extensions[l.Ext].Number), zap.String("group", snap.Groups[l.Group].Number),
-				zap.Duration("start", time.Duration(l.Start-r.Start)), zap.Duration("end", time.Duration(l.End-r.Start)),
-				zap.String("result", l.Result.String()), zap.Int("code", l.Code))
+				zap.String("member", l.Extension), zap.String("group", l.Group), zap.String("uri", l.URI),
+				zap.Duration("start", time.Duration(r.Legs[i].Start-r.Start)), zap.Duration("end", time.Duration(r.Legs[i].End-r.Start)),
+				zap.String("result", l.Result), zap.Int("code", l.Code))
 		}
 	}
 }

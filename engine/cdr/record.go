@@ -23,10 +23,12 @@ type Record struct {
 	Legs   []Leg    `json:"legs"`
 }
 
-// Leg is one leg of a Record.
+// Leg is one leg of a Record: to a member of Group, or, after a failover,
+// to an extension (Group "") or to a URI (Extension "").
 type Leg struct {
 	Extension string    `json:"extension"`
 	Group     string    `json:"group"`
+	URI       string    `json:"uri,omitempty"`
 	Start     time.Time `json:"start"`
 	End       time.Time `json:"end"`
 	Code      int       `json:"code"`

@@ -167,11 +167,13 @@ func (m *Metrics) CallEnded(r *engine.CallRecord) {
 	group := s.Groups[r.Group].Number
 	m.activeCalls.WithLabelValues(group).Dec()
 	m.calls.WithLabelValues(group, r.Outcome.String()).Inc()
-	if r.AnsweredBy >= 0 {
+	if r.Outcome == engine.OutcomeAnswered {
 		m.answerSeconds.WithLabelValues(group).Observe(time.Duration(r.Answer - r.Start).Seconds())
 	}
 	for _, l := range r.Legs {
-		m.legs.WithLabelValues(s.Groups[l.Group].Number, l.Result.String()).Inc()
+		if l.Group >= 0 { // a failover leg is no group's member
+			m.legs.WithLabelValues(s.Groups[l.Group].Number, l.Result.String()).Inc()
+		}
 	}
 }
 
