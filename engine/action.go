@@ -48,13 +48,17 @@ const (
 	// ActEnd: the call is over; the engine has forgotten it. Always the
 	// call's last action.
 	ActEnd
+	// ActPickup: extension Ext picked the call up (Pickup): answer the
+	// caller and the picker and connect them. The call's ringing legs were
+	// cancelled before it.
+	ActPickup
 )
 
 var actionNames = [...]string{
 	ActStartLeg: "start", ActCancelLeg: "cancel", ActForwardProvisional: "provisional",
 	ActAnswerCaller: "answer", ActAnswerLocal: "answer-local", ActJoinPage: "join-page",
 	ActReleaseLeg: "release", ActRespondCaller: "respond", ActFailover: "failover", ActRecord: "record",
-	ActEnd: "end",
+	ActEnd: "end", ActPickup: "pickup",
 }
 
 func (k ActionKind) String() string {
@@ -72,7 +76,7 @@ type Action struct {
 	Call CallID // the call
 	Leg  int    // leg index within the call
 
-	Ext   strategy.ExtID // ActStartLeg: the extension rung, -1 for a leg to URI
+	Ext   strategy.ExtID // ActStartLeg: the extension rung, -1 for a leg to URI; ActPickup: the picker
 	Group GroupID        // ActStartLeg: the group ringing (-1: none); ActFailover: the group failing over
 	URI   string         // ActStartLeg: where a leg outside the extensions goes (trunk, service, voicemail)
 

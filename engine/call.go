@@ -65,7 +65,8 @@ type call struct {
 	hdrs  [1]Header      // the voicemail leg's Diversion header (the extension's)
 
 	legs        []Leg
-	answeredLeg int // -1 until a leg answers
+	answeredLeg int            // -1 until a leg answers
+	pickedBy    strategy.ExtID // the extension that picked the call up; -1: none
 	answer      int64
 
 	failover *Destination
@@ -82,15 +83,20 @@ func (c *call) reset(snap *Snapshot, caller Caller, now, wall int64, first Group
 	c.g, c.depth, c.round, c.waiting, c.diversion = nil, 0, 0, false, ""
 	c.plan, c.legs = c.plan[:0], c.legs[:0]
 	c.phaseLegs, c.live, c.newest = 0, 0, -1
-	c.answeredLeg, c.answer = -1, 0
+	c.answeredLeg, c.pickedBy, c.answer = -1, -1, 0
 	c.failover, c.reason, c.missed = nil, 0, false
 }
 
-func (c *call) answered() bool { return c.answeredLeg >= 0 }
+func (c *call) answered() bool { return c.answeredLeg >= 0 || c.pickedBy >= 0 }
 
-// answeredBy is the extension that answered: the answering leg's (-1 for
-// a leg to a URI).
-func (c *call) answeredBy() strategy.ExtID { return c.legs[c.answeredLeg].Ext }
+// answeredBy is the extension that answered: the one that picked the call
+// up, else the answering leg's (-1 for a leg to a URI).
+func (c *call) answeredBy() strategy.ExtID {
+	if c.pickedBy >= 0 {
+		return c.pickedBy
+	}
+	return c.legs[c.answeredLeg].Ext
+}
 
 // paging reports whether the call rings a paging group.
 func (c *call) paging() bool {

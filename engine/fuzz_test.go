@@ -129,6 +129,7 @@ type fuzzCall struct {
 	recorded   bool
 	ended      bool
 	group      bool // a call to a group (else to an extension)
+	picked     bool // an extension picked it up
 }
 
 type fuzzer struct {
@@ -247,7 +248,11 @@ func (fz *fuzzer) step(op, arg byte) {
 		out = fz.eng.Tick(fz.now, out)
 	case 9:
 		id, _ := fz.pick(arg)
-		out = fz.eng.Start(fz.now, id, out) // a no-op but for the clock unless the call is held
+		if arg&1 == 0 {
+			out = fz.eng.Start(fz.now, id, out) // a no-op but for the clock unless the call is held
+		} else {
+			out = fz.eng.Pickup(fz.now, id, strategy.ExtID(int(arg>>1)%len(fz.members)), out)
+		}
 	case 10:
 		fz.which = 1 - fz.which
 		fz.eng.SetSnapshot(fz.snaps[fz.which])
@@ -340,6 +345,12 @@ func (fz *fuzzer) apply(out []Action) {
 		case ActAnswerLocal:
 			c.finals++
 			c.connected = true
+		case ActPickup:
+			if c.connected || c.finals > 0 {
+				t.Fatalf("pickup of call %x: connected %v, %d final responses", a.Call, c.connected, c.finals)
+			}
+			c.finals++
+			c.connected, c.picked = true, true
 		case ActJoinPage:
 			if legState() != fRinging {
 				t.Fatalf("join from leg %d in state %d", a.Leg, c.legs[a.Leg])
@@ -395,7 +406,11 @@ func (fz *fuzzer) checkRecord(a *Action, c *fuzzCall) {
 		answered = answered || l.Result == LegAnswered
 		inGroup = inGroup || l.Result == LegAnswered && l.Group >= 0
 	}
-	if inGroup != (r.Outcome == OutcomeAnswered) || answered != r.Answered || r.AnsweredBy >= 0 && !answered {
+	if c.picked { // the picker answered, in the group stage or a failover's
+		if !r.Answered || r.AnsweredBy < 0 || inGroup || answered {
+			t.Fatalf("picked up: answered %v by %d, answered legs %v", r.Answered, r.AnsweredBy, answered)
+		}
+	} else if inGroup != (r.Outcome == OutcomeAnswered) || answered != r.Answered || r.AnsweredBy >= 0 && !answered {
 		t.Fatalf("outcome %v, answered %v by %d, answered legs %v (in the group %v)", r.Outcome, r.Answered, r.AnsweredBy, answered, inGroup)
 	}
 	if r.Missed && answered {

@@ -84,16 +84,22 @@ func (e *Engine) wrapUp(c *call, t int64) {
 	if !c.answered() || c.paging() {
 		return
 	}
-	l := &c.legs[c.answeredLeg]
-	g := c.snap.group(l.Group)
-	if g == nil || g.WrapUp <= 0 {
+	var g *Group
+	ext := c.answeredBy()
+	switch {
+	case c.pickedBy >= 0 && c.stage == stageGroup:
+		g = c.g // picked up from the group's call
+	case c.answeredLeg >= 0:
+		g = c.snap.group(c.legs[c.answeredLeg].Group)
+	}
+	if g == nil || g.WrapUp <= 0 || ext < 0 {
 		return
 	}
-	for len(e.rest) <= int(l.Ext) {
+	for len(e.rest) <= int(ext) {
 		e.rest = append(e.rest, 0)
 	}
 	until := t + g.WrapUp
-	e.rest[l.Ext] = until
+	e.rest[ext] = until
 	e.restLatest = max(e.restLatest, until)
 }
 

@@ -213,6 +213,12 @@ func (s *scripter) run(b block) string {
 		out = s.eng.CallerCancel(s.now, s.call(b, arg(1)), out)
 	case "hangup":
 		out = s.eng.Hangup(s.now, s.call(b, arg(1)), out)
+	case "pickup": // pickup cN EXT
+		ext, ok := s.eng.Snapshot().Extension(arg(2))
+		if !ok {
+			s.fatalf(b, "unknown extension %s", arg(2))
+		}
+		out = s.eng.Pickup(s.now, s.call(b, arg(1)), ext, out)
 	case "abort":
 		out = s.eng.Abort(s.now, s.call(b, arg(1)), atoi(s.t, arg(2)), out)
 	case "tick":
@@ -223,7 +229,7 @@ func (s *scripter) run(b block) string {
 			return "no deadline"
 		}
 		return "next " + secs(at)
-	case "online", "offline", "busy", "free", "dnd", "undnd":
+	case "online", "offline", "busy", "free", "dnd", "undnd", "logout", "login":
 		for _, num := range f[1:] {
 			ext, ok := s.eng.Snapshot().Extension(num)
 			if !ok {
@@ -243,6 +249,10 @@ func (s *scripter) run(b block) string {
 				st |= strategy.DND
 			case "undnd":
 				st &^= strategy.DND
+			case "logout":
+				st |= strategy.LoggedOut
+			case "login":
+				st &^= strategy.LoggedOut
 			}
 			s.states[num] = st
 			out = s.eng.SetMember(s.now, ext, st, out)
@@ -329,6 +339,8 @@ func (s *scripter) render(out []Action) string {
 			b.WriteString(" " + strconv.Itoa(a.Leg) + " " + strconv.Itoa(a.Code))
 		case ActAnswerCaller, ActJoinPage, ActReleaseLeg:
 			b.WriteString(" " + strconv.Itoa(a.Leg))
+		case ActPickup:
+			b.WriteString(" by " + snap.Extensions[a.Ext].Number)
 		case ActRespondCaller:
 			b.WriteString(" " + strconv.Itoa(a.Code))
 		case ActFailover:

@@ -17,7 +17,7 @@ type Event struct {
 	Wall int64 // EvArrive, EvHold, EvCall, EvDial: the wall clock (Unix ns)
 
 	Group  GroupID        // EvArrive, EvHold: the group dialled
-	Ext    strategy.ExtID // EvCall: the extension dialled; EvMember: the extension
+	Ext    strategy.ExtID // EvCall: the extension dialled; EvMember: the extension; EvPickup: the picker
 	Caller Caller         // EvArrive, EvHold, EvCall, EvDial
 	URI    string         // EvDial: where the call goes
 	// Rand seeds the call's random draws (random_hunt, weighted_hunt) for
@@ -52,13 +52,14 @@ const (
 	EvReserve                           // Reserve (no time either): which slots the next calls take
 	EvShrink                            // Shrink (no time either)
 	EvDial                              // Dial
+	EvPickup                            // Pickup
 )
 
 var eventNames = [...]string{
 	EvArrive: "arrive", EvHold: "hold", EvCall: "call", EvStart: "start", EvProvisional: "provisional",
 	EvAnswered: "answered", EvFailed: "failed", EvCallerCancel: "caller-cancel", EvHangup: "hangup",
 	EvAbort: "abort", EvMember: "member", EvTick: "tick", EvSnapshot: "snapshot",
-	EvReserve: "reserve", EvShrink: "shrink", EvDial: "dial",
+	EvReserve: "reserve", EvShrink: "shrink", EvDial: "dial", EvPickup: "pickup",
 }
 
 func (k EventKind) String() string {
@@ -84,6 +85,8 @@ func (e *Engine) Step(ev Event, out []Action) (CallID, []Action) {
 		return e.Dial(ev.At, ev.Wall, ev.URI, ev.Caller, out)
 	case EvStart:
 		return 0, e.Start(ev.At, ev.Call, out)
+	case EvPickup:
+		return 0, e.Pickup(ev.At, ev.Call, ev.Ext, out)
 	case EvProvisional:
 		return 0, e.Provisional(ev.At, ev.Call, ev.Leg, ev.Code, out)
 	case EvAnswered:

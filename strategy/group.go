@@ -123,7 +123,7 @@ func NewGroup(kind Kind, ringTime time.Duration, skipBusy bool, entries []Entry)
 		return nil, errs
 	}
 	g := &Group{Kind: kind, RingTime: ringTime, SkipBusy: skipBusy, Members: out}
-	g.mask = Online | DND
+	g.mask = Online | DND | LoggedOut
 	if skipBusy {
 		g.mask |= Busy
 	}

@@ -17,12 +17,15 @@ const (
 	DND
 	// Busy: the extension is on a call.
 	Busy
+	// LoggedOut: the extension left its ring groups (feature code *45):
+	// groups pass it over, calls to it still ring.
+	LoggedOut
 )
 
-// Available reports whether a member in this state may ring: online, not DND,
-// and, when skipBusy is set, not on a call.
+// Available reports whether a member in this state may ring in a group:
+// online, not DND, not logged out and, when skipBusy is set, not on a call.
 func (s MemberState) Available(skipBusy bool) bool {
-	if s&(Online|DND) != Online {
+	if s&(Online|DND|LoggedOut) != Online {
 		return false
 	}
 	return !skipBusy || s&Busy == 0
