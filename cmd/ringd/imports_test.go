@@ -39,6 +39,7 @@ var rules = map[string]rule{
 	"config/api":        {ringd: []string{"config", "config/api/compat", "config/live", "config/store", "engine", "engine/cdr", "strategy"}},
 	"sip/clock":         {},
 	"sip/dialogs":       {},
+	"sip/dialoginfo":    {pure: true}, // the standard library only, and no I/O
 	"sip/metrics":       {ringd: []string{"engine", "strategy"}, outside: []string{"github.com/prometheus/"}},
 	"sip/media":         {ringd: []string{"sip/clock"}, outside: []string{"github.com/pion/"}},
 	"sip/proxy":         {ringd: []string{"sip/clock"}, outside: []string{"github.com/emiago/sipgo"}},
