@@ -167,15 +167,22 @@ func (f *fixture) idOf(kind, key string) string {
 
 // withIDs rewrites a Yeastar group written with ringd's keys (compat's
 // *.ringd.json fixtures) to the object IDs the façade speaks
-// (yeastar_ids.go): member values, and the values of extension and
-// ring_group destinations.
+// (yeastar_ids.go): member values (in either member_list format), and the
+// values of extension and ring_group destinations.
 func (f *fixture) withIDs(y map[string]any) map[string]any {
 	f.t.Helper()
 	out := cloneJSON(y)
 	members, _ := out["member_list"].([]any)
 	for _, m := range members {
 		m := m.(map[string]any)
-		m["value"] = f.idOf(m["type"].(string), m["value"].(string))
+		refs := []any{m}
+		if subs, ok := m["sub_option"].([]any); ok && m["value"] == nil {
+			refs = subs // the grouped format: the members are in sub_option
+		}
+		for _, r := range refs {
+			r := r.(map[string]any)
+			r["value"] = f.idOf(r["type"].(string), r["value"].(string))
+		}
 	}
 	for _, p := range []string{"fail_dest", "no_agent_online_dest"} {
 		if dest, _ := out[p].(string); dest == "extension" || dest == "ring_group" {

@@ -56,4 +56,11 @@ func TestOpenAPIDescribesTheFacades(t *testing.T) {
 			t.Errorf("schema %s is referred to but not defined", m[1])
 		}
 	}
+	// sub_option takes any JSON (Yeastar's grouped members, or anything
+	// beside a value), not the bytes of a json.RawMessage.
+	member, _ := schemas["YeastarMember"].(map[string]any)
+	props, _ := member["properties"].(map[string]any)
+	if sub, ok := props["sub_option"].(map[string]any); !ok || sub["type"] != nil {
+		t.Errorf("YeastarMember.sub_option schema %v, want any JSON", props["sub_option"])
+	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -131,7 +132,10 @@ func responses(rt route) map[string]any {
 	return out
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType    = reflect.TypeFor[time.Time]()
+	rawJSONType = reflect.TypeFor[json.RawMessage]() // a field that takes any JSON (Yeastar's sub_option)
+)
 
 // schemaOf describes a Go type as a JSON schema, by its json tags.
 func schemaOf(t reflect.Type) map[string]any {
@@ -140,6 +144,9 @@ func schemaOf(t reflect.Type) map[string]any {
 	}
 	if t == timeType {
 		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	if t == rawJSONType {
+		return map[string]any{"description": "any JSON value"}
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -178,7 +185,7 @@ func fieldSchema(t reflect.Type) map[string]any {
 	for base.Kind() == reflect.Pointer {
 		base = base.Elem()
 	}
-	if base.Kind() == reflect.Slice {
+	if base.Kind() == reflect.Slice && base != rawJSONType {
 		return map[string]any{"type": "array", "items": fieldSchema(base.Elem())}
 	}
 	for name, st := range schemaTypes {

@@ -64,6 +64,11 @@ func TestYeastarErrors(t *testing.T) {
 		{"invalid ring_timeout", "POST", "ringgroup/create", testToken, group("6200", map[string]any{"ring_timeout": 0}), compat.YeastarCodeInvalidParameter, "ring_timeout"},
 		{"invalid delay_time", "POST", "ringgroup/create", testToken, group("6200", map[string]any{"ring_strategy": "custom",
 			"member_list": []any{map[string]any{"type": "extension", "value": "1", "delay_time": 700}}}), compat.YeastarCodeInvalidParameter, "member_list[0].delay_time"},
+		{"invalid delay_time of a grouped entry", "POST", "ringgroup/create", testToken, group("6200", map[string]any{"ring_strategy": "custom",
+			"member_list": []any{
+				map[string]any{"sub_option": []any{ext("1001"), ext("1002")}, "delay_time": 0, "timeout": 20},
+				map[string]any{"sub_option": []any{ext("1003")}, "delay_time": "700", "timeout": 20}}}),
+			compat.YeastarCodeInvalidParameter, "member_list[1].delay_time"}, // members[2] natively: named by its entry
 		{"invalid alert_info", "POST", "ringgroup/create", testToken, group("6200", map[string]any{"alert_info": "a/b"}), compat.YeastarCodeInvalidParameter, "alert_info"},
 		{"unknown strategy", "POST", "ringgroup/create", testToken, group("6200", map[string]any{"ring_strategy": "random"}), compat.YeastarCodeInvalidParameter, "ring_strategy"},
 		{"unknown member id", "POST", "ringgroup/create", testToken, group("6200", map[string]any{

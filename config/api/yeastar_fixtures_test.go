@@ -83,10 +83,10 @@ func TestYeastarCreateCustomFixture(t *testing.T) {
 	}
 	sameJSON(t, "native", g, map[string]any{
 		"id": float64(id), "number": "6301", "name": "Support", "strategy": "custom", "ring_time": 20.0, "skip_busy": true, "answered_elsewhere": true,
-		"members": []any{
+		"members": []any{ // each sub_option member with its entry's delay and timeout
 			map[string]any{"extension": "1001", "timeout": 20.0},
+			map[string]any{"ext_group": "support", "timeout": 20.0},
 			map[string]any{"extension": "1002", "delay": 10.0, "timeout": 30.0},
-			map[string]any{"ext_group": "support", "delay": 25.0, "timeout": 15.0},
 		},
 		"on_no_answer":    map[string]any{"dest": "external_num", "value": "5551234", "prefix": "9"},
 		"on_no_agent":     map[string]any{"dest": "play_greeting", "value": "closed.wav", "prefix": "2"},

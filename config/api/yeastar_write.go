@@ -39,7 +39,7 @@ func (s *Server) yeastarCreate(w http.ResponseWriter, r *http.Request) {
 		return []store.Change{{Kind: store.KindRingGroup, ID: id, Doc: g}}, nil
 	})
 	if err != nil {
-		writeYeastar(w, s.yeastarFailure(err, id, compat.YeastarCodeDuplicateNumber))
+		writeYeastar(w, s.yeastarFailure(err, id, compat.YeastarCodeDuplicateNumber, body))
 		return
 	}
 	writeYeastar(w, compat.YeastarOK(map[string]any{"id": id}))
@@ -78,7 +78,7 @@ func (s *Server) yeastarUpdate(w http.ResponseWriter, r *http.Request) {
 		return []store.Change{{Kind: store.KindRingGroup, ID: id, Doc: g}}, nil
 	})
 	if err != nil {
-		writeYeastar(w, s.yeastarFailure(err, id, compat.YeastarCodeDuplicateNumber))
+		writeYeastar(w, s.yeastarFailure(err, id, compat.YeastarCodeDuplicateNumber, body))
 		return
 	}
 	writeYeastar(w, compat.YeastarOK(nil))
@@ -103,7 +103,7 @@ func (s *Server) yeastarDelete(w http.ResponseWriter, r *http.Request) {
 		return []store.Change{{Kind: store.KindRingGroup, ID: id}}, nil
 	})
 	if err != nil {
-		writeYeastar(w, s.yeastarFailure(err, id, compat.YeastarCodeInUse))
+		writeYeastar(w, s.yeastarFailure(err, id, compat.YeastarCodeInUse, nil))
 		return
 	}
 	writeYeastar(w, compat.YeastarOK(nil))
@@ -118,9 +118,10 @@ func (e *yeastarRefusal) Error() string { return "yeastar: refused" }
 // yeastarFailure turns a Mutate error of a change to ring group id into a
 // Yeastar answer. conflict is the errcode of a 409: a taken number on
 // create and update, a group still referred to on delete. Validation
-// problems name Yeastar's fields (compat.YeastarField); problems about
-// other objects keep their full native path.
-func (s *Server) yeastarFailure(err error, id int64, conflict int) map[string]any {
+// problems name Yeastar's fields, members by their place in body's
+// member_list (compat.YeastarBodyField; body is nil for delete); problems
+// about other objects keep their full native path.
+func (s *Server) yeastarFailure(err error, id int64, conflict int, body []byte) map[string]any {
 	var refusal *yeastarRefusal
 	if errors.As(err, &refusal) {
 		return refusal.answer
@@ -136,7 +137,7 @@ func (s *Server) yeastarFailure(err error, id int64, conflict int) map[string]an
 		for _, e := range p.Errors {
 			field := e.Field
 			if !strings.HasPrefix(field, "ring_groups[") { // another group's problem keeps its path
-				field = compat.YeastarField(field)
+				field = compat.YeastarBodyField(field, body)
 			}
 			errs = append(errs, compat.FieldError{Field: field, Message: e.Message})
 		}

@@ -18,7 +18,8 @@
 // the answer with the To* functions and the envelope helpers. Mapping
 // problems are reported as FieldError, always named in the client's
 // dialect (Yeastar's snake_case names, Webex's camelCase names), never in
-// ringd's; YeastarField translates the paths of native validation
+// ringd's; YeastarField (and, naming members by their place in a request
+// body, YeastarBodyField) translates the paths of native validation
 // problems the same way.
 //
 // Imports: compat may import config, engine and strategy (for the model

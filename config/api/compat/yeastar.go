@@ -17,11 +17,12 @@ import (
 //	name                        -> Name
 //	ring_strategy               -> Strategy (ring_all, sequentially=prioritized_hunt, memory_hunt, custom)
 //	ring_timeout                -> RingTime (absent: 20)
-//	member_list[i].value        -> Members[i].Extension or .ExtGroup, by type
+//	member_list[i].value        -> a member's Extension or ExtGroup, by type (flat format)
 //	member_list[i].type         -> extension | ext_group
-//	member_list[i].sub_option   -> (none; accepted and ignored, see YeastarMember)
-//	member_list[i].delay_time   -> Members[i].Delay
-//	member_list[i].timeout      -> Members[i].Timeout
+//	member_list[i].sub_option   -> grouped format (no value or type): members [{value, type}, ...]
+//	                               that each take the entry's delay_time and timeout (YeastarMember)
+//	member_list[i].delay_time   -> the member's (or, grouped, each sub_option member's) Delay
+//	member_list[i].timeout      -> the member's (or, grouped, each sub_option member's) Timeout
 //	fail_dest                   -> OnNoAnswer.Dest   (end_call -> the zero Destination)
 //	fail_dest_prefix            -> OnNoAnswer.Prefix (external_num: dial prefix; play_greeting: play count)
 //	fail_dest_value             -> OnNoAnswer.Value
@@ -258,8 +259,10 @@ func fromYeastarFlag(v int, field string, bad func(field, msg string)) bool {
 
 // ToYeastar maps a native ring group to Yeastar's JSON, with id as its
 // Yeastar id. Member and destination values are ringd's keys (see
-// ToYeastarIDs). The strategy is YeastarStrategy's; a custom member whose
-// timeout is 0 ("ring_time") is written with the group's ring_time.
+// ToYeastarIDs). The strategy is YeastarStrategy's. A custom group's
+// members are written in Yeastar's grouped format, one entry per
+// (delay_time, timeout) pair, a timeout of 0 ("ring_time") as the group's
+// ring_time; other strategies' in the flat format (see YeastarMember).
 func ToYeastar(g config.RingGroup, id int64) YeastarRingGroup {
 	return ToYeastarIDs(g, id, nil)
 }
@@ -274,7 +277,6 @@ func ToYeastarIDs(g config.RingGroup, id int64, ids YeastarIDs) YeastarRingGroup
 		Name:                 g.Name,
 		RingStrategy:         YeastarStrategy(g.Strategy),
 		RingTimeout:          intp(g.RingTime),
-		MemberList:           make([]YeastarMember, 0, len(g.Members)),
 		EnbMissCall:          yeastarFlag(g.RecordMissed),
 		JoinPrompt:           g.JoinPrompt,
 		PlayFullJoinPrompt:   yeastarFlag(g.PlayFullJoinPrompt),
@@ -283,21 +285,10 @@ func ToYeastarIDs(g config.RingGroup, id int64, ids YeastarIDs) YeastarRingGroup
 		AlertInfo:            g.AlertInfo,
 		ClientUniqueRingtone: g.ClientRingtone,
 	}
-	for _, m := range g.Members {
-		ym := YeastarMember{Type: YeastarMemberExtension, Value: toYeastarValue(ids, YeastarMemberExtension, m.Extension)}
-		if m.Extension == "" && m.ExtGroup != "" {
-			ym.Type, ym.Value = YeastarMemberExtGroup, toYeastarValue(ids, YeastarMemberExtGroup, m.ExtGroup)
-		}
-		if custom || m.Delay != 0 {
-			ym.DelayTime = intp(m.Delay)
-		}
-		switch {
-		case custom && m.Timeout == 0:
-			ym.Timeout = intp(g.RingTime)
-		case custom || m.Timeout != 0:
-			ym.Timeout = intp(m.Timeout)
-		}
-		y.MemberList = append(y.MemberList, ym)
+	if custom {
+		y.MemberList = customMemberList(g.Members, g.RingTime, ids)
+	} else {
+		y.MemberList = flatMemberList(g.Members, ids)
 	}
 	y.FailDest, y.FailDestPrefix, y.FailDestValue = toYeastarDest(g.OnNoAnswer, ids)
 	y.NoAgentOnlineDest, y.NoAgentOnlineDestPrefix, y.NoAgentOnlineDestValue = toYeastarDest(g.OnNoAgent, ids)
@@ -335,7 +326,8 @@ type YeastarRingGroupInfo struct {
 }
 
 // ToYeastarInfo maps a native ring group to its list/search summary.
-// member_count counts member_list entries (an extension group is one).
+// member_count counts members (an extension group is one), not the
+// entries of a custom group's grouped member_list.
 func ToYeastarInfo(g config.RingGroup, id int64) YeastarRingGroupInfo {
 	return YeastarRingGroupInfo{
 		ID:           id,

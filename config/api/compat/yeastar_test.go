@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/ringd/ringd/config"
@@ -186,154 +185,6 @@ func TestYeastarCreateRingAll(t *testing.T) {
 	check(t, "client_unique_ringtone", y.ClientUniqueRingtone, "Ring1.mp3")
 }
 
-// The custom creation body: per-member delay_time and timeout.
-func TestYeastarCreateCustom(t *testing.T) {
-	body := readFixture(t, "yeastar/create_custom.ringd.json")
-	g, errs := DecodeYeastarCreate(body, nil)
-	noErrors(t, errs)
-	check(t, "Strategy", g.Strategy, "custom")
-	check(t, "RingTime", g.RingTime, config.DefaultRingTime) // ring_timeout absent
-	wantMembers := []config.Member{
-		{Extension: "1001", Delay: 0, Timeout: 20},
-		{Extension: "1002", Delay: 10, Timeout: 30},
-		{ExtGroup: "support", Delay: 25, Timeout: 15},
-	}
-	if !slices.Equal(g.Members, wantMembers) {
-		t.Errorf("Members = %+v, want %+v", g.Members, wantMembers)
-	}
-	check(t, "OnNoAnswer", g.OnNoAnswer, config.Destination{Dest: "external_num", Prefix: "9", Value: "5551234"})
-	check(t, "OnNoAgent", g.OnNoAgent, config.Destination{Dest: "play_greeting", Prefix: "2", Value: "closed.wav"})
-	check(t, "RecordMissed", g.RecordMissed, false)
-
-	y := ToYeastar(g, 3)
-	check(t, "ring_strategy", y.RingStrategy, "custom")
-	for i, m := range y.MemberList {
-		if m.DelayTime == nil || m.Timeout == nil {
-			t.Fatalf("member_list[%d] lacks delay_time/timeout: %+v", i, m)
-		}
-		check(t, "delay_time", *m.DelayTime, wantMembers[i].Delay)
-		check(t, "timeout", *m.Timeout, wantMembers[i].Timeout)
-	}
-	check(t, "fail_dest_prefix", y.FailDestPrefix, "9")
-	check(t, "no_agent_online_dest_prefix", y.NoAgentOnlineDestPrefix, "2")
-
-	// A custom member with timeout 0 ("ring_time") is shown with the ring time.
-	g.Members[0].Timeout = 0
-	g.RingTime = 25
-	check(t, "timeout 0", *ToYeastar(g, 3).MemberList[0].Timeout, 25)
-}
-
-// The query answer for two ids: each group field by field, and back.
-func TestYeastarQueryTwo(t *testing.T) {
-	body := readFixture(t, "yeastar/query_two.ringd.json")
-	var resp struct {
-		Errcode int               `json:"errcode"`
-		Errmsg  string            `json:"errmsg"`
-		Data    []json.RawMessage `json:"data"`
-	}
-	if err := json.Unmarshal(body, &resp); err != nil {
-		t.Fatal(err)
-	}
-	check(t, "errcode", resp.Errcode, 0)
-	check(t, "len(data)", len(resp.Data), 2)
-
-	var groups []config.RingGroup
-	for _, raw := range resp.Data {
-		var y YeastarRingGroup
-		if errs := decodeOnto(raw, &y, nil); errs != nil {
-			t.Fatal(errs)
-		}
-		g, errs := FromYeastar(y)
-		noErrors(t, errs)
-		groups = append(groups, g)
-	}
-	a, b := groups[0], groups[1]
-	check(t, "[0].ID", a.ID, 1)
-	check(t, "[0].Number", a.Number, "6300")
-	check(t, "[0].Strategy", a.Strategy, "prioritized_hunt")
-	check(t, "[0].RingTime", a.RingTime, 15)
-	check(t, "[0].Members", len(a.Members), 2)
-	check(t, "[0].OnNoAnswer", a.OnNoAnswer, config.Destination{Dest: "ring_group", Value: "6301"})
-	check(t, "[0].OnNoAgent", a.OnNoAgent, config.Destination{})
-	check(t, "[1].ID", b.ID, 2)
-	check(t, "[1].Strategy", b.Strategy, "custom")
-	check(t, "[1].Members[1]", b.Members[1], config.Member{ExtGroup: "support", Delay: 5, Timeout: 25})
-	check(t, "[1].OnNoAnswer", b.OnNoAnswer, config.Destination{Dest: "queue", Value: "6400"})
-	check(t, "[1].OnNoAgent", b.OnNoAgent, config.Destination{Dest: "ivr", Value: "6500"})
-	check(t, "[1].RecordMissed", b.RecordMissed, true)
-	check(t, "[1].MOH", b.MOH, "follow_system")
-	check(t, "[1].AlertInfo", b.AlertInfo, "support-line")
-
-	// Rendered back, the answer is the fixture, key by key.
-	out := asMap(t, YeastarOK(map[string]any{"data": []YeastarRingGroup{ToYeastar(a, a.ID), ToYeastar(b, b.ID)}}))
-	var in map[string]any
-	if err := json.Unmarshal(body, &in); err != nil {
-		t.Fatal(err)
-	}
-	check(t, "errcode", out["errcode"], in["errcode"])
-	check(t, "errmsg", out["errmsg"], in["errmsg"])
-	for i := range 2 {
-		sameKeys(t, "data["+string(rune('0'+i))+"]",
-			out["data"].([]any)[i].(map[string]any), in["data"].([]any)[i].(map[string]any))
-	}
-}
-
-// The documented list answer: its items are what ToYeastarInfo renders.
-func TestYeastarDocListResponse(t *testing.T) {
-	body := readFixture(t, "yeastar/list_response.partial.json")
-	var resp struct {
-		Errcode     int                    `json:"errcode"`
-		Errmsg      string                 `json:"errmsg"`
-		TotalNumber int                    `json:"total_number"`
-		Data        []YeastarRingGroupInfo `json:"data"`
-	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields() // every documented key is a field of YeastarRingGroupInfo
-	if err := dec.Decode(&resp); err != nil {
-		t.Fatal(err)
-	}
-	check(t, "errcode", resp.Errcode, 0)
-	check(t, "errmsg", resp.Errmsg, "SUCCESS")
-	check(t, "total_number", resp.TotalNumber, 3)
-
-	members := func(n int) []config.Member { return make([]config.Member, n) }
-	natives := []config.RingGroup{
-		{Number: "8007", Name: "Sales", Strategy: "prioritized_hunt", Members: members(5)},
-		{Number: "8018", Name: "Marketing", Strategy: "ring_all", Members: members(2)},
-	}
-	ids := []int64{8007, 8018}
-	var rendered []YeastarRingGroupInfo
-	for i, g := range natives {
-		rendered = append(rendered, ToYeastarInfo(g, ids[i]))
-	}
-	if !slices.Equal(rendered, resp.Data) {
-		t.Errorf("ToYeastarInfo = %+v\nwant (doc) %+v", rendered, resp.Data)
-	}
-	env := asMap(t, YeastarOK(map[string]any{"total_number": 3, "data": rendered}))
-	var in map[string]any
-	if err := json.Unmarshal(body, &in); err != nil {
-		t.Fatal(err)
-	}
-	sameKeys(t, "list answer", env, in)
-}
-
-func TestYeastarDocGetToken(t *testing.T) {
-	r, errs := DecodeYeastarTokenRequest(readFixture(t, "yeastar/get_token_request.json"))
-	noErrors(t, errs)
-	check(t, "username", r.Username, "UEnH9Dmv6uBJEXsYcag1trNfQThYXXXX")
-	check(t, "password", r.Password, "ZLcXl63S9EtMnYoHUnjbVo6sA8CbXXXX")
-
-	_, errs = DecodeYeastarTokenRequest([]byte(`{"username":"admin"}`))
-	check(t, "missing password", len(errs), 1)
-
-	tok := asMap(t, YeastarToken("EXZMpZAO86mbrKm6rFtgeb3rfcpC9uqS", 1800, "r", 86400))
-	sameKeys(t, "get_token answer", tok, map[string]any{
-		"errcode": 0.0, "errmsg": "SUCCESS",
-		"access_token_expire_time": 1800.0, "access_token": "EXZMpZAO86mbrKm6rFtgeb3rfcpC9uqS",
-		"refresh_token_expire_time": 86400.0, "refresh_token": "r",
-	})
-}
-
 func TestYeastarMappingErrors(t *testing.T) {
 	body := `{"number":"6300","name":"x","ring_strategy":"random",
 		"member_list":[{"value":"1001","type":"queue"},{"value":"","type":"extension"},{"value":"1003"}],
@@ -388,85 +239,6 @@ func TestYeastarDecodeStrict(t *testing.T) {
 	}
 }
 
-func TestYeastarUpdate(t *testing.T) {
-	existing := everyYeastarField()
-	existing.Strategy = "skill_cyclic_hunt"
-	existing.SkipBusy = false
-	existing.PAI, existing.RPID, existing.ToExtension = true, true, true
-	existing.Schedule = "office"
-	existing.OutOfSchedule = config.Destination{Dest: "ext_vm", Value: "1001"}
-	existing.Members[1].SkillLevel = 2
-	existing.Members[2].SkillLevel = 3
-
-	// A partial update: only the name; everything else is kept, including
-	// what Yeastar cannot express.
-	g, errs := YeastarUpdate(existing, []byte(`{"id":7,"name":"Sales EMEA"}`), nil)
-	noErrors(t, errs)
-	want := existing
-	want.Name = "Sales EMEA"
-	if !reflect.DeepEqual(g, want) {
-		t.Errorf("name-only update:\n got %+v\nwant %+v", g, want)
-	}
-
-	// The client sends back the strategy it was shown ("sequentially") and
-	// a reordered member list without 1001: the native strategy and the
-	// members' skill levels stay.
-	body := `{"id":7,"ring_strategy":"sequentially","member_list":[
-		{"value":"support","type":"ext_group"},{"value":"1002","type":"extension"},{"value":"1009","type":"extension"}]}`
-	g, errs = YeastarUpdate(existing, []byte(body), nil)
-	noErrors(t, errs)
-	check(t, "Strategy", g.Strategy, "skill_cyclic_hunt")
-	wantMembers := []config.Member{{ExtGroup: "support", SkillLevel: 3}, {Extension: "1002", SkillLevel: 2}, {Extension: "1009"}}
-	if !slices.Equal(g.Members, wantMembers) {
-		t.Errorf("Members = %+v, want %+v", g.Members, wantMembers)
-	}
-	check(t, "ID", g.ID, existing.ID)
-	check(t, "Schedule", g.Schedule, "office")
-
-	// A strategy the client really changes is taken.
-	g, errs = YeastarUpdate(existing, []byte(`{"ring_strategy":"memory_hunt","fail_dest":"end_call"}`), nil)
-	noErrors(t, errs)
-	check(t, "Strategy", g.Strategy, "memory_hunt")
-	check(t, "OnNoAnswer", g.OnNoAnswer, config.Destination{})
-
-	// Bad input leaves the stored group untouched.
-	g, errs = YeastarUpdate(existing, []byte(`{"ring_timeout":"x"}`), nil)
-	check(t, "errors", len(errs), 1)
-	if !reflect.DeepEqual(g, existing) {
-		t.Error("a failed update changed the group")
-	}
-}
-
-// fakeIDs numbers objects like a Yeastar PBX: id = "9" + key.
-type fakeIDs struct{}
-
-func (fakeIDs) NativeKey(kind, value string) (string, bool) {
-	key, ok := strings.CutPrefix(value, "9")
-	return key, ok && kind != ""
-}
-func (fakeIDs) YeastarValue(kind, key string) string { return "9" + key }
-
-func TestYeastarIDs(t *testing.T) {
-	g := everyYeastarField()
-	g.OnNoAnswer = config.Destination{Dest: "ring_group", Value: "6301"}
-	y := ToYeastarIDs(g, 7, fakeIDs{})
-	check(t, "member value", y.MemberList[0].Value, "91001")
-	check(t, "ext_group value", y.MemberList[2].Value, "9support")
-	check(t, "fail_dest_value", y.FailDestValue, "96301")
-	check(t, "play_greeting value is a file", y.NoAgentOnlineDestValue, "closed.wav")
-	back, errs := FromYeastarIDs(y, fakeIDs{})
-	noErrors(t, errs)
-	if !reflect.DeepEqual(back, g) {
-		t.Errorf("round trip through ids:\n got %+v\nwant %+v", back, g)
-	}
-	y.MemberList[1].Value = "1002" // not an id
-	y.FailDestValue = "x"
-	_, errs = FromYeastarIDs(y, fakeIDs{})
-	check(t, "errors", len(errs), 2)
-	check(t, "errors[0]", errs[0].Field, "member_list[1].value")
-	check(t, "errors[1]", errs[1].Field, "fail_dest_value")
-}
-
 func TestYeastarField(t *testing.T) {
 	for native, want := range map[string]string{
 		"ring_time":                           "ring_timeout",
@@ -491,29 +263,6 @@ func TestYeastarField(t *testing.T) {
 	} {
 		check(t, native, YeastarField(native), want)
 	}
-}
-
-func TestYeastarEnvelope(t *testing.T) {
-	ok := asMap(t, YeastarOK(map[string]any{"id": 5, "errcode": 99}))
-	sameKeys(t, "ok", ok, map[string]any{"errcode": 0.0, "errmsg": "SUCCESS", "id": 5.0})
-	sameKeys(t, "error", asMap(t, YeastarError(YeastarCodeInvalidToken, "")),
-		map[string]any{"errcode": float64(YeastarCodeInvalidToken), "errmsg": "INVALID OR EXPIRED ACCESS TOKEN"})
-	check(t, "unknown code", YeastarMessage(4242), "FAILURE")
-	codes := []int{YeastarCodeAuthFailed, YeastarCodeInvalidToken, YeastarCodeMissingParameter, YeastarCodeInvalidParameter,
-		YeastarCodeMalformedBody, YeastarCodeNotFound, YeastarCodeDuplicateNumber, YeastarCodeInUse, YeastarCodeInternal}
-	seen := map[int]bool{}
-	for _, c := range codes {
-		if c == 0 || seen[c] || YeastarMessage(c) == "FAILURE" {
-			t.Errorf("code %d: zero, duplicate or without a message", c)
-		}
-		seen[c] = true
-	}
-
-	fe := YeastarFieldErrors([]FieldError{{Field: "ring_timeout", Message: "must be 1-600"}, {Field: "name", Message: "required"}})
-	check(t, "errcode", fe["errcode"], any(YeastarCodeInvalidParameter))
-	check(t, "errmsg", fe["errmsg"], any("INVALID PARAMETER: ring_timeout: must be 1-600"))
-	fe = YeastarFieldErrors([]FieldError{{Field: "name", Message: "required"}})
-	check(t, "errcode (missing)", fe["errcode"], any(YeastarCodeMissingParameter))
 }
 
 func TestYeastarParams(t *testing.T) {
@@ -541,25 +290,5 @@ func TestYeastarParams(t *testing.T) {
 	check(t, "id", id, 42)
 	if _, errs := ParseYeastarID("4x"); len(errs) != 1 {
 		t.Error("id=4x accepted")
-	}
-}
-
-// Yeastar's custom format: an entry with no value or type of its own lists
-// its members in sub_option, each taking the entry's delay_time and
-// timeout (as strings too); a bad sub-entry is named by its path.
-func TestYeastarCustomSubOptionMembers(t *testing.T) {
-	g, errs := DecodeYeastarCreate([]byte(`{"number":"6300","name":"Support","ring_strategy":"custom","ring_timeout":"20",
-		"member_list":[
-			{"sub_option":[{"value":"1001","type":"extension"},{"value":"support","type":"ext_group"}],"delay_time":"0","timeout":"20"},
-			{"sub_option":[{"value":"1002","type":"extension"}],"delay_time":10,"timeout":30}]}`), nil)
-	noErrors(t, errs)
-	want := []config.Member{{Extension: "1001", Timeout: 20}, {ExtGroup: "support", Timeout: 20}, {Extension: "1002", Delay: 10, Timeout: 30}}
-	if !reflect.DeepEqual(g.Members, want) {
-		t.Errorf("members %+v, want %+v", g.Members, want)
-	}
-	_, errs = DecodeYeastarCreate([]byte(`{"number":"6300","name":"x","ring_strategy":"custom",
-		"member_list":[{"sub_option":[{"value":"1001","type":"extension"},{"value":"1002","type":"phone"}],"delay_time":0}]}`), nil)
-	if len(errs) != 1 || errs[0].Field != "member_list[0].sub_option[1].type" {
-		t.Errorf("errors %v, want one at member_list[0].sub_option[1].type", errs)
 	}
 }
