@@ -19,6 +19,7 @@ type Config struct {
 	Schedules       []Schedule       `yaml:"schedules,omitempty" json:"schedules,omitempty"`
 	Outbound        []OutboundRule   `yaml:"outbound,omitempty" json:"outbound,omitempty"`
 	PagingHeaders   []PagingHeaders  `yaml:"paging_headers,omitempty" json:"paging_headers,omitempty"`
+	FeatureCodes    *FeatureCodes    `yaml:"feature_codes,omitempty" json:"feature_codes,omitempty"`
 
 	// Sequential ring settings and criteria live in the store (the admin
 	// API manages them); the running configuration carries them here.
@@ -189,6 +190,9 @@ type Extension struct {
 	Password string `yaml:"password,omitempty" json:"password,omitempty"` // SIP digest password
 	Contact  string `yaml:"contact,omitempty" json:"contact,omitempty"`   // static SIP URI, for devices that do not REGISTER
 	DND      bool   `yaml:"dnd,omitempty" json:"dnd,omitempty"`
+	// LoggedOut: the extension left its ring groups (feature code *45):
+	// groups pass it over, calls to it still ring.
+	LoggedOut bool `yaml:"logged_out,omitempty" json:"logged_out,omitempty"`
 }
 
 // ExtensionGroup names a list of extension numbers.

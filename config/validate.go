@@ -24,6 +24,7 @@ func (c *Config) validate() Problems {
 	c.checkProtection(&ps)
 	c.checkNetwork(&ps)
 	c.checkPaging(&ps)
+	c.checkFeatureCodes(&ps)
 	c.checkHTTP(&ps)
 	checkStore(&ps, c.Store)
 	c.Services.check(&ps)

@@ -26,6 +26,14 @@ func (d *driver) arrive(c *call) {
 	snap := d.eng.Snapshot()
 	c.snap = snap
 	now, wall := d.now(), d.clock.Now().UnixNano()
+	c.arrived = now
+	switch {
+	case c.confirm:
+		d.confirmFeature(c)
+		return
+	case c.pick != nil && d.arrivePickup(c):
+		return
+	}
 	if gid, ok := snap.Group(c.number); ok {
 		d.arriveGroup(c, gid, now, wall)
 		return
@@ -133,6 +141,10 @@ func (d *driver) callerGone(c *call) {
 // hungUp is a BYE (or a dialog timeout) of a call ringd connected: the
 // engine ends it (and writes the record of a group call).
 func (d *driver) hungUp(callID string) {
+	if pk, ok := d.pickups[callID]; ok {
+		d.endPickup(pk, "")
+		return
+	}
 	c, ok := d.talking[callID]
 	if !ok {
 		return

@@ -74,7 +74,7 @@ func (d *driver) startEarlyMedia(c *call, gm GroupMedia, hold bool) bool {
 	if hold {
 		over = &event{kind: evPromptsOver, call: c}
 	}
-	d.play(m, gm.sequence(), gm.MOH, over)
+	d.play(m, gm.sequence(), gm.loop(), over)
 	return true
 }
 

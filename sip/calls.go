@@ -31,7 +31,10 @@ type call struct {
 	strategy  string   // the dialled group's strategy, for the call's log line
 	planned   []string // members planned when they started ringing, for the log line
 	legs      []*leg
-	media     *callMedia // ringd's own RTP towards the caller: prompts, a page's relay
+	media     *callMedia   // ringd's own RTP towards the caller: prompts, a page's relay
+	arrived   int64        // driver time the driver took the call (pickup takes the oldest)
+	pick      *pickRequest // a picker's INVITE: what it picks up
+	confirm   bool         // a feature code that did its work: answer with the tone
 
 	final bool // the caller has its final response (or ringd answered it itself); its transaction is let go
 	// over: the caller's CANCEL came (sipgo answered it) or its transaction

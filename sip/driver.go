@@ -52,11 +52,13 @@ type driver struct {
 	pages    map[string]*call            // answered pages by Call-ID, until the caller's BYE
 	pageLegs map[string]*leg             // the members' dialogs of the pages by their Call-ID, until a BYE
 	greets   map[string]*greeting        // play_greeting failovers by Call-ID
+	pickups  map[string]*pickup          // calls picked up, by the Call-ID of either side, until a BYE
 	branches map[string]*proxy.Branch    // INVITE client transactions by Via branch
 	requests map[string]*proxy.RequestTx // CANCEL and BYE client transactions by Via branch
 
-	out []engine.Action
-	fed []fedEvent // engine events waiting to be stepped, in order
+	out     []engine.Action
+	fed     []fedEvent // engine events waiting to be stepped, in order
+	picking *pickup    // the pickup whose EvPickup is being carried out
 
 	engineDue   deadlineOf // the engine's next deadline
 	chores      deadlineOf // housekeeping, once a second
@@ -92,7 +94,7 @@ func newDriver(set *Settings, clk clock.Clock, log *zap.Logger, m *metrics.Metri
 		clock: clk, base: clk.Now(), timer: clk.NewTimer(), inbox: send.inbox, log: log, metrics: m,
 		replies: replies{m}, hooks: hooks, self: self, loc: loc, send: send, local: local, set: set,
 		dialogs: dialogs.New(), calls: map[engine.CallID]*call{}, talking: map[string]*call{},
-		pages: map[string]*call{}, pageLegs: map[string]*leg{}, greets: map[string]*greeting{},
+		pages: map[string]*call{}, pageLegs: map[string]*leg{}, greets: map[string]*greeting{}, pickups: map[string]*pickup{},
 		branches: map[string]*proxy.Branch{}, requests: map[string]*proxy.RequestTx{},
 		out: make([]engine.Action, 0, 64), exited: make(chan struct{}),
 		engineDue: deadlineOf{name: "engine"}, chores: deadlineOf{name: "housekeeping"},
@@ -112,8 +114,9 @@ func (d *driver) post(ev event, a admission) bool { return d.inbox.put(ev, a) }
 // fedEvent is an engine event waiting to be stepped; an arrival carries
 // its call.
 type fedEvent struct {
-	ev engine.Event
-	c  *call
+	ev   engine.Event
+	c    *call
+	pick *pickup // EvPickup: the pickup it is for
 }
 
 // feed queues an engine event. The loop steps what was fed, in order, once

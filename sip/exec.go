@@ -63,6 +63,11 @@ func (d *driver) exec(out []engine.Action) {
 			d.record(c, a.Record)
 		case engine.ActEnd:
 			d.end(c)
+		case engine.ActPickup:
+			if d.picking != nil && d.picking.c == c {
+				d.pickedUp(c, d.picking)
+				d.picking = nil
+			}
 		}
 	}
 }

@@ -10,11 +10,11 @@ import (
 	"github.com/ringd/ringd/sip/proxy"
 )
 
-// A play_greeting failover: ringd answers the caller with 200 and its own
-// SDP and, once the caller has acknowledged it (a phone may drop audio that
-// comes before its ACK), plays the prompt file the number of times the
-// destination says, then hangs up with a BYE. A BYE from the caller stops
-// it first.
+// A play_greeting failover (and a feature code's confirmation tone):
+// ringd answers the caller with 200 and its own SDP and, once the caller
+// has acknowledged it (a phone may drop audio that comes before its ACK),
+// plays the prompt file the number of times the destination says, then
+// hangs up with a BYE. A BYE from the caller stops it first.
 
 // greetingAckWait is how long ringd waits for the ACK of its 200 before it
 // gives the greeting up (Timer H, 64 * T1).
@@ -31,22 +31,30 @@ func (d *driver) playGreeting(c *call, a *engine.Action) {
 		d.respondCaller(c, 480)
 		return
 	}
+	seq := make([]*media.Prompt, a.Dest.Repeat)
+	for i := range seq {
+		seq[i] = p
+	}
+	d.answerAndPlay(c, seq, "play_greeting")
+}
+
+// answerAndPlay answers the caller 200 with ringd's SDP and, once it has
+// acknowledged, plays seq and hangs up: a greeting, a feature code's tone.
+// A caller whose offer ringd cannot serve gets 488 (503 without a free
+// port); what names the purpose in the log.
+func (d *driver) answerAndPlay(c *call, seq []*media.Prompt, what string) {
 	m := c.media
 	if m == nil {
 		var code int
 		var err error
 		if m, code, err = d.openMedia(c.req); err != nil {
-			d.log.Info("play_greeting refused", zap.String("call_id", c.callID), zap.Int("code", code), zap.Error(err))
+			d.log.Info(what+" refused", zap.String("call_id", c.callID), zap.Int("code", code), zap.Error(err))
 			d.respondCaller(c, code)
 			return
 		}
 	}
 	m.stopPlayer()
 	c.media = nil // the greeting owns it from here
-	seq := make([]*media.Prompt, a.Dest.Repeat)
-	for i := range seq {
-		seq[i] = p
-	}
 	// Known before the 200 leaves: the caller's ACK may come back at once,
 	// and the handler looks the dialog up in d.local.
 	g := &greeting{c: c, m: m, seq: seq}

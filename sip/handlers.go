@@ -113,6 +113,9 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) (held bool
 		return false
 	}
 	c := newCall(req, tx, req.Recipient.User, caller)
+	if !s.feature(c) {
+		return false
+	}
 	// The callbacks only post: sipgo calls them inside its own locks.
 	if !tx.OnCancel(func(*sip.Request) {
 		s.metrics.CancelAnswered()

@@ -46,6 +46,10 @@ func (d *driver) localBye(req *sip.Request) bool {
 	if _, ok := d.pages[id]; ok {
 		return d.endPage(id)
 	}
+	if pk, ok := d.pickups[id]; ok {
+		d.endPickup(pk, id)
+		return true
+	}
 	l, ok := d.pageLegs[id]
 	if !ok || l.left {
 		return false

@@ -113,6 +113,10 @@ func (d *driver) step(f fedEvent) {
 	} else {
 		id, d.out = d.eng.Step(ev, d.out[:0])
 	}
+	if f.pick != nil {
+		d.execPickup(f.pick)
+		return
+	}
 	switch {
 	case f.c != nil && id == 0:
 		d.respondCaller(f.c, 404)

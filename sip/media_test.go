@@ -415,3 +415,39 @@ func TestPagingRefusesACallerWithoutG711(t *testing.T) {
 	}
 	m.NoInvite(50 * time.Millisecond)
 }
+
+// Without music on hold, the welcome prompt plays over and over until a
+// member answers (SPEC §11).
+func TestWelcomePromptLoopsUntilAnswered(t *testing.T) {
+	t.Parallel()
+	lib := prompts(t, map[string]time.Duration{"welcome.wav": 200 * time.Millisecond})
+	r := startRingd(t, engine.Spec{Extensions: exts("1001", "2000"),
+		Groups: []engine.GroupSpec{group("6400", strategy.RingAll, 5*time.Second, "1001")}},
+		func(s *Settings) {
+			s.Prompts = lib
+			s.GroupMedia = map[string]GroupMedia{"6400": {Welcome: lib.Get("welcome.wav")}}
+		})
+	m := registered(t, r, "1001")[0]
+	answer := make(chan struct{})
+	m.SetBehaviour(siptest.AnswerWhen(answer))
+	caller := siptest.NewAgent(t, "2000")
+	caller.UseRTP(siptest.NewRTPSink(t))
+	call := caller.Dial(context.Background(), r.addr, "6400")
+	m.WaitInvite(2 * time.Second)
+	got := pump(t, r, caller.RTP, 35) // three and a half rounds of a 10-packet prompt, one stream
+	checkStream(t, got, 35, 0)
+	for i := 10; i < 35; i++ {
+		if string(got[i].Packet.Payload) != string(got[i%10].Packet.Payload) {
+			t.Fatalf("packet %d is not the prompt's packet %d again", i, i%10)
+		}
+	}
+	close(answer)
+	if code := call.Wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("caller got %d", code)
+	}
+	r.advance(time.Second)
+	if n := caller.RTP.Quiet(20 * time.Millisecond); n != 35 {
+		t.Errorf("%d packets, want none after the answer", n)
+	}
+	call.AckAndBye(t)
+}

@@ -29,6 +29,9 @@ func (d *driver) refreshMember(ext string) {
 	if e, ok := d.set.Extensions[ext]; ok && e.DND {
 		st |= strategy.DND
 	}
+	if e, ok := d.set.Extensions[ext]; ok && e.LoggedOut {
+		st |= strategy.LoggedOut
+	}
 	if d.dialogs.Busy(ext) {
 		st |= strategy.Busy
 	}

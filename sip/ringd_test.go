@@ -54,6 +54,7 @@ func startRingdWith(t testing.TB, spec engine.Spec, hooks Hooks, tune ...func(*S
 		Trusted:    []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 		Extensions: exts,
 		Snapshot:   snap,
+		Features:   FeatureCodes{Pickup: "*8", DirectedPickup: "**", DNDOn: "*78", DNDOff: "*79", Logout: "*45", Login: "*46"},
 	}
 	for _, f := range tune {
 		f(&st)

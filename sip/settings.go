@@ -54,6 +54,14 @@ type Settings struct {
 	// registered User-Agent, first match wins; other devices get the
 	// engine's pair (SPEC §3).
 	PagingHeaders []PagingHeaders
+	// Features are the feature codes extensions dial (SPEC §11).
+	Features FeatureCodes
+	// SetState changes an extension's own state for a feature code (DND,
+	// logged out of its groups): cmd writes it to the running
+	// configuration, which comes back through Apply. It is called on a
+	// handler's goroutine and may block on the store. nil: those feature
+	// codes get 403.
+	SetState func(ext string, s StateChange) error
 
 	// Optional tuning (zero means the default).
 	RegisterMaxExpires time.Duration // default 3600 s
@@ -67,6 +75,8 @@ type Extension struct {
 	Password string
 	Contact  string // static contact URI of a device that does not register ("" for none)
 	DND      bool
+	// LoggedOut: the extension left its groups (*45); they pass it over.
+	LoggedOut bool
 }
 
 func (s *Settings) defaults() {
@@ -97,8 +107,10 @@ func (s *Settings) policy() transport.Policy {
 
 // GroupMedia is what ringd plays to a ring group's callers while the
 // members ring: the welcome prompt, then the join prompt, then music on
-// hold over and over. With FullJoin the members start ringing only once
-// the welcome and join prompts have been played.
+// hold over and over - or, without music, the welcome prompt over and
+// over (SPEC §11: it plays until a member answers). With FullJoin the
+// members start ringing only once the welcome and join prompts have been
+// played.
 type GroupMedia struct {
 	Welcome, Join, MOH *media.Prompt
 	FullJoin           bool
@@ -106,6 +118,15 @@ type GroupMedia struct {
 
 // Plays reports whether the group has anything to play.
 func (g GroupMedia) Plays() bool { return g.Welcome != nil || g.Join != nil || g.MOH != nil }
+
+// loop is what plays over and over after the sequence: the music, else
+// the welcome prompt.
+func (g GroupMedia) loop() *media.Prompt {
+	if g.MOH != nil {
+		return g.MOH
+	}
+	return g.Welcome
+}
 
 // sequence is the prompts played once, in order.
 func (g GroupMedia) sequence() []*media.Prompt {

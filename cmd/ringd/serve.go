@@ -97,6 +97,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	var srv *sip.Server
 	var first sip.Settings
 	var prompts *media.Library // kept so unchanged files are not decoded again
+	var lv *live.Live
+	setState := stateSetter(&lv)
 	apply := func(cfg *config.Config, snap *engine.Snapshot) {
 		var err error
 		if prompts, err = media.Load(cfg.Prompts(), cfg.PromptNames(), prompts); err != nil {
@@ -104,12 +106,12 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			log.Warn("prompt files", zap.Error(err))
 		}
 		if srv == nil {
-			first = settings(cfg, snap, prompts)
+			first = settings(cfg, snap, prompts, setState)
 			return
 		}
-		srv.Apply(settings(cfg, snap, prompts))
+		srv.Apply(settings(cfg, snap, prompts, setState))
 	}
-	lv, err := live.Open(ctx, st, file, apply)
+	lv, err = live.Open(ctx, st, file, apply)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s with the store %s:\n%v\n", src, url, err)
 		return 1

@@ -9,7 +9,7 @@ import (
 )
 
 // settings translates the config file into what the SIP side needs.
-func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library) sip.Settings {
+func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library, setState func(string, sip.StateChange) error) sip.Settings {
 	st := sip.Settings{
 		Domain:     cfg.SIP.Domain,
 		Trusted:    cfg.TrustedPrefixes(),
@@ -17,6 +17,8 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library)
 		Snapshot:   snap,
 		Prompts:    prompts,
 		GroupMedia: map[string]sip.GroupMedia{},
+		Features:   featureCodes(cfg.FeatureCodes),
+		SetState:   setState,
 	}
 	st.RTPPortMin, st.RTPPortMax = cfg.Media.RTPPorts()
 	st.Aliases = cfg.SIP.Aliases
@@ -46,7 +48,7 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library)
 		st.PagingHeaders = append(st.PagingHeaders, ph)
 	}
 	for _, e := range cfg.Extensions {
-		st.Extensions[e.Number] = sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND}
+		st.Extensions[e.Number] = sip.Extension{Password: e.Password, Contact: e.Contact, DND: e.DND, LoggedOut: e.LoggedOut}
 	}
 	return st
 }

@@ -8,9 +8,16 @@ import (
 // provision upserts the file's provisioning blocks into data: an object
 // whose number (or name) exists keeps its ID and takes the file's
 // definition; a new one gets the next ID. It returns the changes to persist.
+// An extension's DND and logged-out state, which the phone sets itself with
+// feature codes, stay as stored when the file does not turn them on.
 func provision(data *store.Data, file *config.Config) []store.Change {
 	var changes []store.Change
 	for _, e := range file.Extensions {
+		for _, old := range data.Extensions {
+			if old.Number == e.Number {
+				e.DND, e.LoggedOut = e.DND || old.DND, e.LoggedOut || old.LoggedOut
+			}
+		}
 		changes = upsert(&data.Extensions, e, store.KindExtension, changes,
 			func(x config.Extension) string { return x.Number }, func(x *config.Extension) *int64 { return &x.ID })
 	}

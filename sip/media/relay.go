@@ -22,7 +22,8 @@ const maxPacket = 1500
 // behind an atomic pointer, so Add and Remove may be called from any
 // goroutine at any time.
 type Relay struct {
-	conn    *net.UDPConn
+	conn    *net.UDPConn   // where the source's packets arrive
+	out     *net.UDPConn   // where the legs' copies leave from: conn, or the other port of a bridge
 	src     netip.AddrPort // where the source's packets come from (Run's goroutine only)
 	latched bool           // src is settled: a packet came from it
 
@@ -56,8 +57,10 @@ type relayLeg struct {
 // relay latches onto the address of the first packet that arrives
 // (symmetric RTP) and drops packets from any other address from then on.
 // Start it with go r.Run().
-func NewRelay(conn *net.UDPConn, src netip.AddrPort) *Relay {
-	r := &Relay{conn: conn, src: unmapAddrPort(src), done: make(chan struct{})}
+func NewRelay(conn *net.UDPConn, src netip.AddrPort) *Relay { return newRelay(conn, conn, src) }
+
+func newRelay(in, out *net.UDPConn, src netip.AddrPort) *Relay {
+	r := &Relay{conn: in, out: out, src: unmapAddrPort(src), done: make(chan struct{})}
 	r.legs.Store(&[]*relayLeg{})
 	return r
 }
@@ -177,7 +180,7 @@ func (r *Relay) Forward(pkt []byte) {
 		binary.BigEndian.PutUint16(out[2:], l.seq0+(seq-l.inSeq0))
 		binary.BigEndian.PutUint32(out[4:], l.ts0+(ts-l.inTS0))
 		binary.BigEndian.PutUint32(out[8:], l.ssrc)
-		if _, err := r.conn.WriteToUDPAddrPort(out, l.to); err == nil {
+		if _, err := r.out.WriteToUDPAddrPort(out, l.to); err == nil {
 			sent++
 		}
 	}

@@ -29,6 +29,7 @@ type Metrics struct {
 	members       *prometheus.GaugeVec   // group, state
 	failovers     *prometheus.CounterVec // group, reason, dest
 	skips         *prometheus.CounterVec // group, reason
+	pickups       *prometheus.CounterVec // kind
 	requests      *prometheus.CounterVec // method
 	responses     *prometheus.CounterVec // code
 	rejected      *prometheus.CounterVec // reason
@@ -65,6 +66,8 @@ func New(reg prometheus.Registerer) *Metrics {
 		skips: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "member_skips_total",
 			Help: "Members left out of a group's call although online and free, by group and reason (wrap_up, reject_cooldown)."},
 			[]string{"group", "reason"}),
+		pickups: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "pickups_total",
+			Help: "Calls picked up by an extension, by kind (group: *8, directed: **EXT, replaces: INVITE with Replaces)."}, []string{"kind"}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "sip_requests_total",
 			Help: "SIP requests received by method."}, []string{"method"}),
 		responses: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "sip_responses_total",
@@ -78,7 +81,7 @@ func New(reg prometheus.Registerer) *Metrics {
 		codes:             map[int]prometheus.Counter{},
 	}
 	reg.MustRegister(m.calls, m.answerSeconds, m.legs, m.activeCalls, m.ringingLegs, m.members,
-		m.failovers, m.skips, m.requests, m.responses, m.rejected, m.decision, m.bans, m.authFailures)
+		m.failovers, m.skips, m.pickups, m.requests, m.responses, m.rejected, m.decision, m.bans, m.authFailures)
 	return m
 }
 
@@ -101,6 +104,14 @@ func KnownMethod(method string) bool { return knownMethods[method] }
 var knownMethods = map[string]bool{"INVITE": true, "ACK": true, "CANCEL": true, "BYE": true, "OPTIONS": true,
 	"REGISTER": true, "UPDATE": true, "INFO": true, "PRACK": true, "REFER": true, "NOTIFY": true,
 	"MESSAGE": true, "SUBSCRIBE": true, "PUBLISH": true}
+
+// Pickup counts a call picked up: kind is group (*8), directed (**EXT)
+// or replaces (an INVITE with Replaces).
+func (m *Metrics) Pickup(kind string) {
+	if m != nil {
+		m.pickups.WithLabelValues(kind).Inc()
+	}
+}
 
 // Skip counts a member left out of a group's call (wrap-up, cooldown).
 func (m *Metrics) Skip(group, reason string) {

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/config/live"
+	"github.com/ringd/ringd/config/store"
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/sip"
+)
+
+// A feature code's state change goes through the running configuration:
+// stored, and applied to the SIP side as the extension's DND / logged-out
+// state; feature_codes map with the codes turned off listed.
+func TestFeatureCodesReachTheRunningConfiguration(t *testing.T) {
+	cfg, err := config.Parse([]byte(`
+sip: { listen: ["udp://127.0.0.1:5060"], domain: ringd.local }
+feature_codes: { logout: "" }
+extensions: [{ number: "1001", password: a }]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := featureCodes(cfg.FeatureCodes)
+	if fc.Pickup != "*8" || fc.Logout != "" || len(fc.Off) != 1 || fc.Off[0] != "*45" {
+		t.Errorf("feature codes %+v", fc)
+	}
+	st, err := store.Open(context.Background(), "memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lv *live.Live
+	var applied []sip.Settings
+	set := stateSetter(&lv)
+	lv, err = live.Open(context.Background(), st, cfg, func(c *config.Config, snap *engine.Snapshot) {
+		applied = append(applied, settings(c, snap, nil, set))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, off := true, false
+	if err := set("1001", sip.StateChange{DND: &on}); err != nil {
+		t.Fatal(err)
+	}
+	if err := set("1001", sip.StateChange{LoggedOut: &on}); err != nil {
+		t.Fatal(err)
+	}
+	if e := applied[len(applied)-1].Extensions["1001"]; !e.DND || !e.LoggedOut {
+		t.Errorf("applied %+v, want DND and logged out", e)
+	}
+	if err := set("1001", sip.StateChange{DND: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if e := applied[len(applied)-1].Extensions["1001"]; e.DND || !e.LoggedOut {
+		t.Errorf("applied %+v, want logged out only", e)
+	}
+	if err := set("4444", sip.StateChange{DND: &on}); err == nil {
+		t.Error("a state change for an unknown extension was taken")
+	}
+	// A reload of the file keeps what the phone set.
+	if err := lv.Reload(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if e := applied[len(applied)-1].Extensions["1001"]; !e.LoggedOut {
+		t.Errorf("after a reload %+v, want still logged out", e)
+	}
+}
