@@ -88,6 +88,7 @@ type leg struct {
 	answer      *sip.Response  // the 2xx, for ActAnswerCaller / ActJoinPage
 	rtp         netip.AddrPort // paging: where the member takes the relayed audio
 	left        bool           // paging: the member hung up its leg of the page
+	over        bool           // the leg rings no more (answered, failed, cancelled)
 	dialog      string         // paging: the Call-ID of ringd's dialog with the member, once it answered
 }
 

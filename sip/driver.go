@@ -53,6 +53,7 @@ type driver struct {
 	pageLegs map[string]*leg             // the members' dialogs of the pages by their Call-ID, until a BYE
 	greets   map[string]*greeting        // play_greeting failovers by Call-ID
 	pickups  map[string]*pickup          // calls picked up, by the Call-ID of either side, until a BYE
+	blf      blf                         // BLF subscriptions and what their watchers were told
 	branches map[string]*proxy.Branch    // INVITE client transactions by Via branch
 	requests map[string]*proxy.RequestTx // CANCEL and BYE client transactions by Via branch
 
@@ -94,7 +95,7 @@ func newDriver(set *Settings, clk clock.Clock, log *zap.Logger, m *metrics.Metri
 		clock: clk, base: clk.Now(), timer: clk.NewTimer(), inbox: send.inbox, log: log, metrics: m,
 		replies: replies{m}, hooks: hooks, self: self, loc: loc, send: send, local: local, set: set,
 		dialogs: dialogs.New(), calls: map[engine.CallID]*call{}, talking: map[string]*call{},
-		pages: map[string]*call{}, pageLegs: map[string]*leg{}, greets: map[string]*greeting{}, pickups: map[string]*pickup{},
+		pages: map[string]*call{}, pageLegs: map[string]*leg{}, greets: map[string]*greeting{}, pickups: map[string]*pickup{}, blf: newBLF(),
 		branches: map[string]*proxy.Branch{}, requests: map[string]*proxy.RequestTx{},
 		out: make([]engine.Action, 0, 64), exited: make(chan struct{}),
 		engineDue: deadlineOf{name: "engine"}, chores: deadlineOf{name: "housekeeping"},

@@ -11,17 +11,18 @@ import (
 // Only the fields its kind names are set.
 type event struct {
 	kind eventKind
-	call *call         // evInvite, evCallerCancel, evCallerGone, evPromptsOver
-	req  *sip.Request  // evWritten, evLocalBye
-	res  *sip.Response // evResponse
-	key  string        // evWritten: the transaction's branch ("" for an ACK)
-	fail bool          // evWritten: the write failed
-	id   string        // evDialogAck, evDialogBye, evLocalAck: the Call-ID
-	exts []string      // evMembers
-	set  *Settings     // evApply
-	q    *query        // evQuery
-	done chan struct{} // evShrink, evDrain: closed when done
-	ok   chan bool     // evLocalBye: whether the BYE was for a dialog ringd ends
+	call *call                 // evInvite, evCallerCancel, evCallerGone, evPromptsOver
+	req  *sip.Request          // evWritten, evLocalBye, evSubscribe
+	tx   sip.ServerTransaction // evSubscribe: where the driver answers
+	res  *sip.Response         // evResponse
+	key  string                // evWritten: the transaction's branch ("" for an ACK)
+	fail bool                  // evWritten: the write failed
+	id   string                // evDialogAck, evDialogBye, evLocalAck: the Call-ID; evSubscribe: the subscriber
+	exts []string              // evMembers
+	set  *Settings             // evApply
+	q    *query                // evQuery
+	done chan struct{}         // evShrink, evDrain: closed when done
+	ok   chan bool             // evLocalBye: whether the BYE was for a dialog ringd ends; evSubscribe: answered
 }
 
 type eventKind uint8
@@ -43,6 +44,7 @@ const (
 	evShrink                            // give back what the busiest moment left
 	evDrain                             // take no new calls; tell when none rings
 	evStop                              // end every call and stop
+	evSubscribe                         // a SUBSCRIBE for BLF, authenticated
 )
 
 // query is a question from outside the driver (the admin API, tests),

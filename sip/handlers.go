@@ -9,17 +9,18 @@ import (
 )
 
 // allow is the Allow header value of ringd's own responses.
-const allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO, PRACK, REFER, NOTIFY, MESSAGE"
+const allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, SUBSCRIBE, UPDATE, INFO, PRACK, REFER, NOTIFY, MESSAGE"
 
 // routes installs the handlers, in place of sipgo.Server's own dispatch
 // (registered last on the transaction layer).
 func (s *Server) routes() {
 	s.handlers = map[sip.RequestMethod]func(*sip.Request, sip.ServerTransaction){
-		sip.REGISTER: s.onRegister,
-		sip.OPTIONS:  s.onOptions,
-		sip.ACK:      s.onAck,
-		sip.BYE:      s.onBye,
-		sip.CANCEL:   s.onCancel,
+		sip.REGISTER:  s.onRegister,
+		sip.OPTIONS:   s.onOptions,
+		sip.ACK:       s.onAck,
+		sip.BYE:       s.onBye,
+		sip.CANCEL:    s.onCancel,
+		sip.SUBSCRIBE: s.onSubscribe,
 	}
 	s.ua.TransactionLayer().OnRequest(s.dispatch)
 }

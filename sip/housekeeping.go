@@ -19,4 +19,5 @@ func (d *driver) housekeeping() {
 		d.sweep()
 	}
 	d.keepalive()
+	d.expireBLF()
 }

@@ -96,6 +96,7 @@ func prefixedFrom(from *sip.FromHeader, prefix string) *sip.FromHeader {
 
 // legEnded takes a leg out of ringd_ringing_legs (once).
 func (d *driver) legEnded(l *leg) {
+	l.over = true
 	if l.counted {
 		l.counted = false
 		d.metrics.LegRinging(-1)

@@ -30,6 +30,7 @@ func (d *driver) run(done <-chan struct{}) {
 		}
 		d.fireDue()
 		d.eng.TakeSkips(d.skipped)
+		d.flushBLF()
 		if d.gaugesDirty {
 			d.gaugesDirty = false
 			d.memberGauges()
@@ -83,6 +84,9 @@ func (d *driver) handle(ev *event) {
 		d.drainers = append(d.drainers, ev.done)
 	case evStop:
 		d.shutdown()
+	case evSubscribe:
+		d.subscribe(ev.req, ev.tx, ev.id)
+		ev.ok <- true
 	}
 }
 
@@ -103,6 +107,12 @@ func (d *driver) step(f fedEvent) {
 	if d.hooks.Events != nil {
 		d.hooks.Events(ev)
 	}
+	touched := f.c
+	if touched == nil {
+		touched = d.calls[ev.Call]
+	}
+	d.touchBLF(touched)
+	defer d.touchBLF(touched) // the states it leaves
 	var id engine.CallID
 	if ev.Kind == engine.EvArrive || ev.Kind == engine.EvStart {
 		// How long the engine takes to decide how a group call rings: its

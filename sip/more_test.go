@@ -101,7 +101,9 @@ func TestMalformedRequestsAreRefused(t *testing.T) {
 		// one it does not know (written in lower case in CSeq: sipgo
 		// upper-cases only the request line's, and methods are compared
 		// without case for that).
-		{"SUBSCRIBE", head("SUBSCRIBE sip:1001@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 SUBSCRIBE", std[4]), "405"},
+		{"PUBLISH", head("PUBLISH sip:1001@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 PUBLISH", std[4]), "405"},
+		// SUBSCRIBE is served for the dialog package only.
+		{"SUBSCRIBE without Event", head("SUBSCRIBE sip:1001@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 SUBSCRIBE", std[4]), "489"},
 		{"unknown method", head("Frobnicate sip:1001@ringd.local SIP/2.0", std[0], std[1], std[2], "CSeq: 1 Frobnicate", std[4]), "501"},
 		// A request line sipgo cannot parse, answered before parsing.
 		{"two spaces", head("INVITE  sip:6000@ringd.local SIP/2.0", std...), "400"},

@@ -78,6 +78,7 @@ func (d *driver) fireRequest(tx *proxy.RequestTx, now int64) {
 }
 
 func (d *driver) forgetRequest(tx *proxy.RequestTx) {
+	delete(d.blf.notifies, tx.Key)
 	d.timers.Clear(tx)
 	delete(d.requests, tx.Key)
 }
@@ -99,6 +100,9 @@ func (d *driver) response(res *sip.Response) {
 	if cseq.MethodName == sip.OPTIONS {
 		d.keepaliveAnswered(key)
 		return
+	}
+	if cseq.MethodName == sip.NOTIFY {
+		d.notified(key, res.StatusCode)
 	}
 	if tx := d.requests[key]; tx != nil {
 		tx.Receive(res, now)

@@ -33,8 +33,12 @@ type Agent struct {
 	Cancels []*sip.Request // CANCELs received (their INVITE was cancelled)
 	Acks    int
 	Byes    int
-	Options int  // OPTIONS received (keep-alives)
-	Quiet   bool // leave OPTIONS unanswered (a phone gone)
+	Options int // OPTIONS received (keep-alives)
+	// Notifies are the NOTIFYs received (BLF), answered NotifyCode (200
+	// when 0).
+	Notifies   []*sip.Request
+	NotifyCode int
+	Quiet      bool // leave OPTIONS unanswered (a phone gone)
 	// Transport is how the agent reaches ringd: UDP (its own socket), or
 	// TCP, TLS, WS (a connection it opens, which ringd's requests come
 	// back on).
@@ -101,6 +105,16 @@ func newAgent(t testing.TB, ext string, ua *sipgo.UserAgent, srv *sipgo.Server, 
 	})
 	srv.OnCancel(func(req *sip.Request, tx sip.ServerTransaction) {
 		_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "No Such Transaction", nil))
+	})
+	srv.OnNotify(func(req *sip.Request, tx sip.ServerTransaction) {
+		a.Mu.Lock()
+		a.Notifies = append(a.Notifies, req)
+		code := a.NotifyCode
+		a.Mu.Unlock()
+		if code == 0 {
+			code = 200
+		}
+		_ = tx.Respond(sip.NewResponseFromRequest(req, code, "", nil))
 	})
 	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
 		a.Mu.Lock()
