@@ -78,7 +78,11 @@ func TestBLFNotifiesRingingConfirmedIdle(t *testing.T) {
 	inv := m.WaitInvite(2 * time.Second)
 	var early dialogInfo
 	eventually(t, func() bool {
-		early, _ = lastNotify(t, w, len(w.NotifyBodies()))
+		n := len(w.NotifyBodies())
+		if n == 0 {
+			return false
+		}
+		early, _ = lastNotify(t, w, n)
 		return len(early.Dialogs) == 1 && early.Dialogs[0].State == "early"
 	})
 	d := early.Dialogs[0]
@@ -179,7 +183,11 @@ func TestBLFPickupWithReplacesFromTheNotify(t *testing.T) {
 	m.WaitInvite(2 * time.Second)
 	var early dialogInfo
 	eventually(t, func() bool {
-		early, _ = lastNotify(t, w, len(w.NotifyBodies()))
+		n := len(w.NotifyBodies())
+		if n == 0 {
+			return false
+		}
+		early, _ = lastNotify(t, w, n)
 		return len(early.Dialogs) == 1 && early.Dialogs[0].State == "early"
 	})
 	d := early.Dialogs[0]
