@@ -45,6 +45,21 @@ func lastNotify(t *testing.T, a *siptest.Agent, n int) (dialogInfo, *sipgosip.Re
 	return di, req
 }
 
+// waitEarly waits for a NOTIFY showing one early dialog and returns it.
+func waitEarly(t *testing.T, w *siptest.Agent) dialogInfo {
+	t.Helper()
+	var early dialogInfo
+	eventually(t, func() bool {
+		n := len(w.NotifyBodies())
+		if n == 0 {
+			return false
+		}
+		early, _ = lastNotify(t, w, n)
+		return len(early.Dialogs) == 1 && early.Dialogs[0].State == "early"
+	})
+	return early
+}
+
 func subState(req *sipgosip.Request) string {
 	if h := req.GetHeader("Subscription-State"); h != nil {
 		return h.Value()
@@ -76,15 +91,7 @@ func TestBLFNotifiesRingingConfirmedIdle(t *testing.T) {
 	caller := siptest.NewAgent(t, "2000")
 	call := caller.Dial(context.Background(), r.addr, "6000")
 	inv := m.WaitInvite(2 * time.Second)
-	var early dialogInfo
-	eventually(t, func() bool {
-		n := len(w.NotifyBodies())
-		if n == 0 {
-			return false
-		}
-		early, _ = lastNotify(t, w, n)
-		return len(early.Dialogs) == 1 && early.Dialogs[0].State == "early"
-	})
+	early := waitEarly(t, w)
 	d := early.Dialogs[0]
 	fromTag, _ := inv.From().Params.Get("tag")
 	m.Mu.Lock()
@@ -181,15 +188,7 @@ func TestBLFPickupWithReplacesFromTheNotify(t *testing.T) {
 	caller := siptest.NewAgent(t, "2000")
 	call := caller.Dial(context.Background(), r.addr, "6000")
 	m.WaitInvite(2 * time.Second)
-	var early dialogInfo
-	eventually(t, func() bool {
-		n := len(w.NotifyBodies())
-		if n == 0 {
-			return false
-		}
-		early, _ = lastNotify(t, w, n)
-		return len(early.Dialogs) == 1 && early.Dialogs[0].State == "early"
-	})
+	early := waitEarly(t, w)
 	d := early.Dialogs[0]
 	replaces := sipgosip.NewHeader("Replaces", d.CallID+";to-tag="+d.RemoteTag+";from-tag="+d.LocalTag)
 	pc := w.Dial(context.Background(), r.addr, "1001", replaces)

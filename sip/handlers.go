@@ -150,8 +150,16 @@ func (s *Server) authenticateCaller(req *sip.Request, tx sip.ServerTransaction) 
 		}
 		return "", true
 	}
+	return s.checkDigest(req, tx, "Proxy-Authorization", 407, "Proxy Authentication Required", "Proxy-Authenticate")
+}
+
+// checkDigest checks the digest credentials of header hdr against the
+// extensions' passwords and returns the extension; without good ones it
+// answers code with a challenge in header chal (a failed check counts
+// toward the auth_failures ban).
+func (s *Server) checkDigest(req *sip.Request, tx sip.ServerTransaction, hdr string, code int, reason, chal string) (string, bool) {
 	var cred string
-	if h := req.GetHeader("Proxy-Authorization"); h != nil {
+	if h := req.GetHeader(hdr); h != nil {
 		cred = h.Value()
 	}
 	now := s.clock.Now()
@@ -162,8 +170,7 @@ func (s *Server) authenticateCaller(req *sip.Request, tx sip.ServerTransaction) 
 	if res == registrar.Bad {
 		s.filter.AuthFailed(req)
 	}
-	s.replies.respond(tx, req, 407, "Proxy Authentication Required",
-		sip.NewHeader("Proxy-Authenticate", s.auth.Challenge(now, res == registrar.Stale)))
+	s.replies.respond(tx, req, code, reason, sip.NewHeader(chal, s.auth.Challenge(now, res == registrar.Stale)))
 	return "", false
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ringd/ringd/sip/dialoginfo"
 	"github.com/ringd/ringd/sip/proxy"
-	"github.com/ringd/ringd/sip/registrar"
 )
 
 // onSubscribe serves SUBSCRIBE for the dialog event package (BLF, SPEC
@@ -63,18 +62,5 @@ func eventPackage(req *sip.Request) string {
 // (Authorization, realm sip.domain) and returns the extension; without
 // good ones it answers 401 with a challenge.
 func (s *Server) authenticateSubscriber(req *sip.Request, tx sip.ServerTransaction) (string, bool) {
-	var cred string
-	if h := req.GetHeader("Authorization"); h != nil {
-		cred = h.Value()
-	}
-	now := s.clock.Now()
-	user, res := s.auth.Check(cred, string(req.Method), s.password, now)
-	if res == registrar.OK {
-		return user, true
-	}
-	if res == registrar.Bad {
-		s.filter.AuthFailed(req)
-	}
-	s.replies.respond(tx, req, 401, "Unauthorized", sip.NewHeader("WWW-Authenticate", s.auth.Challenge(now, res == registrar.Stale)))
-	return "", false
+	return s.checkDigest(req, tx, "Authorization", 401, "Unauthorized", "WWW-Authenticate")
 }

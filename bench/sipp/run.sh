@@ -18,7 +18,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
 CASES=(ring_all prioritized_hunt busy busy_ack failover cancel max_forwards nobody_there
-	early_media full_join_prompt play_greeting greeting_hangup bad_prompt
+	early_media full_join_prompt play_greeting greeting_hangup bad_prompt pickup blf
 	sipvicious_blocked sipvicious_unblocked torture)
 
 # Timing knobs, in milliseconds unless named _S (seconds).
@@ -720,6 +720,140 @@ case_bad_prompt() {
 	timeout 10 "$RINGD" serve -config "$DIR/ringd.yaml" 2>"$DIR/ringd.log" || rc=$?
 	((rc == 1)) || fail "ringd serve exited $rc with the bad prompts, want 1 (at once)"
 	grep -qF "ring_groups[0].join_prompt: $DIR/missing.wav" "$DIR/ringd.log" || fail "ringd serve does not name the missing join_prompt"
+}
+
+# --- pickup and BLF ---------------------------------------------------------------
+# sip/README.md "Pickup and feature codes" and "BLF: SUBSCRIBE and NOTIFY".
+# Extension 1002 has a password and no contact: it never rings, but it is
+# an extension, so it may dial feature codes (from a trusted source, by
+# its From user) and subscribe (digest as 1002).
+
+# start_uac NAME XML CALLS [sipp options...]: a SIPp caller to ringd in the
+# background, on ports of its own (start_uas with ringd as remote host).
+start_uac() {
+	member "$1"
+	start_uas "$1" "$2" "$3" "127.0.0.1:$RINGD_PORT" "${@:4}"
+}
+
+# wait_msg NAME sent|received REGEX: up to 5 s until SIPp process NAME's
+# message trace shows such a message (first line matching REGEX).
+wait_msg() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ -n $(sipp_msg "$@") ]] && return 0
+		kill -0 "${UAS_PID[$1]}" 2>/dev/null || break
+		sleep 0.05
+	done
+	[[ -n $(sipp_msg "$@") ]] && return 0
+	fail "$1 $2 no '$3' (see $DIR/$1.msg)"
+	return 1
+}
+
+# pickup: group 6000 (ring_all, 1001 and 1002) rings m1 (1001), which never
+# answers; once the caller heard m1's 180, 1002 dials *8
+# (uac_pickup.xml): ringd answers the caller and the picker itself (200
+# with its own SDP, a=sendrecv; the caller's 200 has ringd's To tag, not
+# m1's) and CANCELs m1 with Reason "Call completed elsewhere". The picker
+# sends PICK_TALK_MS of PCMU that ringd must relay to the caller's SDP
+# (rtp-listen: every packet, PT 0), then hangs up: ringd answers 200 and
+# sends the caller its BYE (From = the 200's To tag), after the picker's.
+# The record (GET /api/v1/cdr) is answered by 1002, and
+# ringd_pickups_total{kind="group"} is 1.
+PICK_TALK_MS=1000
+PICK_PACKETS=40 # 800 ms of the picker's RTP, sent while it talks
+case_pickup() {
+	member m1
+	rtp_range
+	CFG_API=1 start_ringd <<-EOF || return
+		media: { rtp_port_min: $RTP_MIN, rtp_port_max: $RTP_MAX }
+		extensions:
+		$(member_extensions m1)
+		  - { number: "1002", name: Picker, password: p1002 }
+		ring_groups:
+		  - number: "6000"
+		    name: All
+		    strategy: ring_all
+		    ring_time: 10
+		    members: [{ extension: "1001" }, { extension: "1002" }]
+	EOF
+	# The picker's voice: PICK_PACKETS packets of PCMU (0xFF: silence).
+	head -c $((PICK_PACKETS * 160)) /dev/zero | tr '\0' '\377' >"$DIR/talk.ulaw"
+	start_rtp -min "$PICK_PACKETS" -max "$PICK_PACKETS" -pt 0 || return
+	start_uas m1 uas_ring.xml 1 -set want_reason 1
+	start_uac caller uac_picked_up.xml 1 -s 6000 -key rtp_port "$RTP_PORT" -key codecs 0
+	wait_msg caller received '^SIP/2.0 180' || return
+	start_uac picker uac_pickup.xml 1 -s '*8' -key ext 1002 -d "$PICK_TALK_MS"
+	wait_uas picker; wait_uas caller; wait_uas m1
+	wait_rtp || true # a failure is in ERRORS already
+	local t200 tm1 bye after answered picked
+	t200=$(msg_text caller received '^SIP/2.0 200' | tag_of To)
+	tm1=$(msg_text m1 sent '^SIP/2.0 180' | tag_of To)
+	[[ -n $t200 && $t200 != "$tm1" ]] || fail "the caller's 200 has To tag '$t200', m1's 180 '$tm1': want ringd's own answer"
+	bye=$(msg_text caller received '^BYE ')
+	[[ -n $bye ]] || { fail "the caller got no BYE from ringd"; return; }
+	[[ $(tag_of From <<<"$bye") == "$t200" ]] || fail "ringd's BYE to the caller has From tag '$(tag_of From <<<"$bye")', its 200 had To tag '$t200'"
+	after=$(ms_between "$(msg_us caller received '^BYE ')" "$(msg_us picker sent '^BYE ')")
+	((${after:--1} >= 0)) || fail "ringd's BYE to the caller came ${after:-?} ms after the picker's BYE (want >= 0)"
+	wait_cdr 1 || fail "$CDR answered records of group 6000 (GET /api/v1/cdr), want 1"
+	API_OUT=$DIR/cdr_all.out api GET "/api/v1/cdr?group=6000" >/dev/null
+	answered=$(grep -oE '"answered_by": *"[^"]*"' "$DIR/cdr_all.out" | cut -d'"' -f4 | paste -sd,)
+	[[ $answered == 1002 ]] || fail "the record's answered_by is '$answered', want 1002 (the picker): $(head -c 300 "$DIR/cdr_all.out")"
+	picked=$(metric 'ringd_pickups_total{kind="group"}')
+	[[ $picked == 1 ]] || fail "ringd_pickups_total{kind=\"group\"} is ${picked:-absent}, want 1"
+	NOTE="picker's 200 $(ms_between "$(msg_us picker received '^SIP/2.0 200')" "$(msg_us picker sent '^INVITE ')") ms after its INVITE"
+	NOTE+="; caller's BYE $after ms after the picker's; relayed to the caller: $(rtp_note)"
+}
+
+# blf: 1002 subscribes to 1001's dialogs (uac_subscribe.xml: 401, digest,
+# 200, a NOTIFY without dialogs); then a caller dials group 6000 whose only
+# member, m1 (1001), rings until the caller CANCELs (uac_cancel.xml). The
+# subscriber must get a NOTIFY with the early dialog - the call-id,
+# local-tag and remote-tag of m1's leg (its INVITE's Call-ID, its 180's To
+# tag, the INVITE's From tag), direction recipient (checked here) - then
+# one without dialogs again; it unsubscribes (Expires: 0 in the dialog)
+# and gets 200 and a last NOTIFY, Subscription-State: terminated.
+case_blf() {
+	member m1
+	start_ringd <<-EOF || return
+		extensions:
+		$(member_extensions m1)
+		  - { number: "1002", name: Watcher, password: p1002 }
+		ring_groups:
+		  - number: "6000"
+		    name: All
+		    strategy: ring_all
+		    ring_time: 10
+		    members: [{ extension: "1001" }]
+	EOF
+	start_uas m1 uas_ring.xml 1
+	start_uac sub uac_subscribe.xml 1 -s 1001 -key ext 1002 -au 1002 -ap p1002
+	wait_msg sub received '^NOTIFY ' || return
+	run_uac uac_cancel.xml 1
+	check_uac
+	wait_uas sub; wait_uas m1
+	local inv early want
+	inv=$(msg_text m1 received '^INVITE ')
+	early=$(grep -B1 '<state>early</state>' "$DIR/sub.msg" | grep -m1 '^<dialog ')
+	[[ -n $early ]] || { fail "the subscriber got no NOTIFY with an early dialog"; return; }
+	want="call-id=\"$(grep -m1 -iE '^(Call-ID|i) *:' <<<"$inv" | sed -E 's/^[^:]*: *//')\""
+	want+=" local-tag=\"$(msg_text m1 sent '^SIP/2.0 180' | tag_of To)\""
+	want+=" remote-tag=\"$(tag_of From <<<"$inv")\" direction=\"recipient\""
+	[[ $early == *"$want"* ]] || fail "the early dialog is '$early', want $want (m1's leg)"
+	# SIPp answers each NOTIFY at once: a NOTIFY received again means
+	# ringd's NOTIFY transaction ignored the 200 (RFC 3261 17.1.2.2).
+	local again
+	again=$(awk '{sub(/\r$/, "")} /^-----/ {r = 0} /^[A-Z]+ message received/ {r = 1}
+		r && /^CSeq: *[0-9]+ NOTIFY/ {n[$2]++} END {for (c in n) if (n[c] > 1) printf "%s%s x%d", (k++ ? ", " : ""), c, n[c]}' "$DIR/sub.msg")
+	[[ -z $again ]] || fail "ringd sent NOTIFYs again although each was answered 200 at once (CSeq $again): its NOTIFY transactions do not take the 200"
+	# Each new NOTIFY's document version: 0, 1, 2... in arrival order (RFC
+	# 4235 4.1: so no document the subscriber acted on was a stale one).
+	local versions want_v="" i
+	versions=$(awk '{sub(/\r$/, "")} /^-----/ {r = 0} /^[A-Z]+ message received/ {r = 1; c = ""}
+		r && /^CSeq: *[0-9]+ NOTIFY/ {c = $2} r && c != "" && !(c in seen) && /<dialog-info / {
+			seen[c] = 1; v = $0; sub(/.* version="/, "", v); sub(/".*/, "", v); printf "%s%s", (k++ ? " " : ""), v }' "$DIR/sub.msg")
+	for ((i = 0; i < $(wc -w <<<"$versions"); i++)); do want_v+="${want_v:+ }$i"; done
+	[[ $versions == "$want_v" ]] || fail "the NOTIFYs' document versions are '$versions', want '$want_v'"
+	NOTE="$(grep -c '^NOTIFY ' "$DIR/sub.msg") NOTIFYs (versions $versions)"
 }
 
 # load: LOAD_CALLS calls at LOAD_RATE calls/s (at most LOAD_LIMIT at once) into
