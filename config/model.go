@@ -8,7 +8,8 @@ package config
 type Config struct {
 	SIP             SIPConfig        `yaml:"sip" json:"sip"`
 	HTTP            HTTPConfig       `yaml:"http,omitempty" json:"http,omitempty"`
-	Store           string           `yaml:"store,omitempty" json:"store,omitempty"`             // sqlite:PATH | memory: | postgres://...; "" means DefaultStore
+	Store           string           `yaml:"store,omitempty" json:"store,omitempty"` // sqlite:PATH | memory: | postgres://...; "" means DefaultStore
+	Cluster         *ClusterConfig   `yaml:"cluster,omitempty" json:"cluster,omitempty"`
 	PromptsDir      string           `yaml:"prompts_dir,omitempty" json:"prompts_dir,omitempty"` // "" means DefaultPromptsDir
 	Media           MediaConfig      `yaml:"media,omitempty" json:"media,omitempty"`
 	Services        Services         `yaml:"services,omitempty" json:"services,omitempty"`

@@ -27,6 +27,7 @@ func (c *Config) validate() Problems {
 	c.checkFeatureCodes(&ps)
 	c.checkHTTP(&ps)
 	checkStore(&ps, c.Store)
+	c.checkCluster(&ps)
 	c.Services.check(&ps)
 	c.checkLog(&ps)
 	c.checkMedia(&ps)
