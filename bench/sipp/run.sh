@@ -754,9 +754,10 @@ wait_msg() {
 # (uac_pickup.xml): ringd answers the caller and the picker itself (200
 # with its own SDP, a=sendrecv; the caller's 200 has ringd's To tag, not
 # m1's) and CANCELs m1 with Reason "Call completed elsewhere". The picker
-# sends PICK_TALK_MS of PCMU that ringd must relay to the caller's SDP
-# (rtp-listen: every packet, PT 0), then hangs up: ringd answers 200 and
-# sends the caller its BYE (From = the 200's To tag), after the picker's.
+# sends PICK_PACKETS packets of PCMU (SIPp rtp_stream of $DIR/talk.ulaw)
+# that ringd must relay to the caller's SDP (rtp-listen: every packet, PT
+# 0), and hangs up PICK_TALK_MS after its ACK: ringd answers 200 and sends
+# the caller its BYE (From = the 200's To tag), after the picker's.
 # The record (GET /api/v1/cdr) is answered by 1002, and
 # ringd_pickups_total{kind="group"} is 1.
 PICK_TALK_MS=1000
@@ -811,7 +812,9 @@ case_pickup() {
 # local-tag and remote-tag of m1's leg (its INVITE's Call-ID, its 180's To
 # tag, the INVITE's From tag), direction recipient (checked here) - then
 # one without dialogs again; it unsubscribes (Expires: 0 in the dialog)
-# and gets 200 and a last NOTIFY, Subscription-State: terminated.
+# and gets 200 and a last NOTIFY, Subscription-State: terminated. Each
+# NOTIFY must come once (SIPp answers it 200 at once) and the documents'
+# versions count 0, 1, 2... in arrival order.
 case_blf() {
 	member m1
 	start_ringd <<-EOF || return
