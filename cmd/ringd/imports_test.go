@@ -28,24 +28,26 @@ type rule struct {
 }
 
 var rules = map[string]rule{
-	"strategy":          {pure: true},
-	"engine/cdr":        {pure: true},
-	"engine/calendar":   {pure: true},
-	"engine":            {ringd: []string{"strategy", "engine/cdr"}, pure: true},
-	"config":            {ringd: []string{"engine", "engine/calendar", "strategy"}, outside: []string{"gopkg.in/yaml.v3"}},
-	"config/store":      {ringd: []string{"config", "engine/cdr"}, outside: []string{"modernc.org/sqlite"}},
-	"config/live":       {ringd: []string{"config", "config/store", "engine", "engine/cdr"}},
-	"config/api/compat": {ringd: []string{"config", "engine", "strategy"}, avoid: []string{"net/http"}}, // maps data only
-	"config/api":        {ringd: []string{"config", "config/api/compat", "config/live", "config/store", "engine", "engine/cdr", "strategy"}},
-	"sip/clock":         {},
-	"sip/dialogs":       {},
-	"sip/dialoginfo":    {pure: true}, // the standard library only, and no I/O
-	"sip/metrics":       {ringd: []string{"engine", "strategy"}, outside: []string{"github.com/prometheus/"}},
-	"sip/media":         {ringd: []string{"sip/clock"}, outside: []string{"github.com/pion/"}},
-	"sip/proxy":         {ringd: []string{"sip/clock"}, outside: []string{"github.com/emiago/sipgo"}},
-	"sip/registrar":     {ringd: []string{"sip/clock"}, outside: []string{"github.com/emiago/sipgo", "github.com/icholy/digest"}},
-	"sip/transport":     {ringd: []string{"sip/clock", "sip/metrics"}, outside: []string{"github.com/emiago/sipgo", "go.uber.org/zap"}},
-	"sip/siptest":       {outside: []string{"github.com/emiago/sipgo", "github.com/pion/"}},
+	"strategy":                {pure: true},
+	"engine/cdr":              {pure: true},
+	"engine/calendar":         {pure: true},
+	"engine":                  {ringd: []string{"strategy", "engine/cdr"}, pure: true},
+	"config":                  {ringd: []string{"engine", "engine/calendar", "strategy"}, outside: []string{"gopkg.in/yaml.v3"}},
+	"config/store":            {ringd: []string{"config", "engine/cdr"}, outside: []string{"modernc.org/sqlite"}},
+	"config/live":             {ringd: []string{"config", "config/store", "engine", "engine/cdr"}},
+	"config/api/compat":       {ringd: []string{"config", "engine", "strategy"}, avoid: []string{"net/http"}}, // maps data only
+	"config/api":              {ringd: []string{"config", "config/api/compat", "config/live", "config/store", "engine", "engine/cdr", "strategy"}},
+	"sip/clock":               {},
+	"sip/cluster":             {outside: []string{"github.com/redis/rueidis", "go.uber.org/zap"}}, // no other ringd package
+	"sip/cluster/clustertest": {},                                                                 // starts throwaway servers for tests
+	"sip/dialogs":             {},
+	"sip/dialoginfo":          {pure: true}, // the standard library only, and no I/O
+	"sip/metrics":             {ringd: []string{"engine", "strategy"}, outside: []string{"github.com/prometheus/"}},
+	"sip/media":               {ringd: []string{"sip/clock"}, outside: []string{"github.com/pion/"}},
+	"sip/proxy":               {ringd: []string{"sip/clock"}, outside: []string{"github.com/emiago/sipgo"}},
+	"sip/registrar":           {ringd: []string{"sip/clock"}, outside: []string{"github.com/emiago/sipgo", "github.com/icholy/digest"}},
+	"sip/transport":           {ringd: []string{"sip/clock", "sip/metrics"}, outside: []string{"github.com/emiago/sipgo", "go.uber.org/zap"}},
+	"sip/siptest":             {outside: []string{"github.com/emiago/sipgo", "github.com/pion/"}},
 	"sip": {ringd: []string{"sip/clock", "sip/dialoginfo", "sip/dialogs", "sip/media", "sip/metrics", "sip/proxy", "sip/registrar", "sip/transport",
 		"engine", "engine/cdr", "strategy"},
 		outside: []string{"github.com/emiago/sipgo", "github.com/google/uuid", "github.com/prometheus/", "go.uber.org/zap"}},
