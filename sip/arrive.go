@@ -28,6 +28,9 @@ func (d *driver) arrive(c *call) {
 	now, wall := d.now(), d.clock.Now().UnixNano()
 	c.arrived = now
 	switch {
+	case c.relay:
+		d.admit(c, engine.Event{Kind: engine.EvDial, At: now, Wall: wall, URI: c.req.Recipient.String(), Caller: callerOf(c.req)})
+		return
 	case c.confirm:
 		d.confirmFeature(c)
 		return

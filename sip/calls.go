@@ -35,6 +35,7 @@ type call struct {
 	arrived   int64        // driver time the driver took the call (pickup takes the oldest)
 	pick      *pickRequest // a picker's INVITE: what it picks up
 	confirm   bool         // a feature code that did its work: answer with the tone
+	relay     bool         // another cluster node's call for a contact this node holds (peerrelay.go)
 
 	final bool // the caller has its final response (or ringd answered it itself); its transaction is let go
 	// over: the caller's CANCEL came (sipgo answered it) or its transaction

@@ -54,6 +54,8 @@ type driver struct {
 	greets   map[string]*greeting        // play_greeting failovers by Call-ID
 	pickups  map[string]*pickup          // calls picked up, by the Call-ID of either side, until a BYE
 	blf      blf                         // BLF subscriptions and what their watchers were told
+	remote   remoteBusy                  // cluster: the other nodes' busy marks
+	shared   map[string]bool             // cluster: the extensions this node has marked busy
 	branches map[string]*proxy.Branch    // INVITE client transactions by Via branch
 	requests map[string]*proxy.RequestTx // CANCEL and BYE client transactions by Via branch
 
@@ -96,6 +98,7 @@ func newDriver(set *Settings, clk clock.Clock, log *zap.Logger, m *metrics.Metri
 		replies: replies{m}, hooks: hooks, self: self, loc: loc, send: send, local: local, set: set,
 		dialogs: dialogs.New(), calls: map[engine.CallID]*call{}, talking: map[string]*call{},
 		pages: map[string]*call{}, pageLegs: map[string]*leg{}, greets: map[string]*greeting{}, pickups: map[string]*pickup{}, blf: newBLF(),
+		remote: remoteBusy{}, shared: map[string]bool{},
 		branches: map[string]*proxy.Branch{}, requests: map[string]*proxy.RequestTx{},
 		out: make([]engine.Action, 0, 64), exited: make(chan struct{}),
 		engineDue: deadlineOf{name: "engine"}, chores: deadlineOf{name: "housekeeping"},

@@ -4,25 +4,28 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/ringd/ringd/engine/cdr"
+	"github.com/ringd/ringd/sip/cluster"
 	"github.com/ringd/ringd/strategy"
 )
 
 // event is what the driver receives: a typed value, never a function.
 // Only the fields its kind names are set.
 type event struct {
-	kind eventKind
-	call *call                 // evInvite, evCallerCancel, evCallerGone, evPromptsOver
-	req  *sip.Request          // evWritten, evLocalBye, evSubscribe
-	tx   sip.ServerTransaction // evSubscribe: where the driver answers
-	res  *sip.Response         // evResponse
-	key  string                // evWritten: the transaction's branch ("" for an ACK)
-	fail bool                  // evWritten: the write failed
-	id   string                // evDialogAck, evDialogBye, evLocalAck: the Call-ID; evSubscribe: the subscriber
-	exts []string              // evMembers
-	set  *Settings             // evApply
-	q    *query                // evQuery
-	done chan struct{}         // evShrink, evDrain: closed when done
-	ok   chan bool             // evLocalBye: whether the BYE was for a dialog ringd ends; evSubscribe: answered
+	kind   eventKind
+	call   *call                 // evInvite, evCallerCancel, evCallerGone, evPromptsOver
+	req    *sip.Request          // evWritten, evLocalBye, evSubscribe
+	tx     sip.ServerTransaction // evSubscribe: where the driver answers
+	res    *sip.Response         // evResponse
+	key    string                // evWritten: the transaction's branch ("" for an ACK)
+	fail   bool                  // evWritten: the write failed
+	id     string                // evDialogAck, evDialogBye, evLocalAck: the Call-ID; evSubscribe: the subscriber
+	exts   []string              // evMembers
+	set    *Settings             // evApply
+	q      *query                // evQuery
+	done   chan struct{}         // evShrink, evDrain: closed when done
+	ok     chan bool             // evLocalBye: whether the BYE was for a dialog ringd ends; evSubscribe: answered
+	remote *cluster.Message      // evRemote: another node's message
+	busy   map[string][]string   // evRemoteSync: every node's busy marks
 }
 
 type eventKind uint8
@@ -45,6 +48,8 @@ const (
 	evDrain                             // take no new calls; tell when none rings
 	evStop                              // end every call and stop
 	evSubscribe                         // a SUBSCRIBE for BLF, authenticated
+	evRemote                            // another cluster node's busy mark, or a node gone
+	evRemoteSync                        // the cluster's shared state read back (resync)
 )
 
 // query is a question from outside the driver (the admin API, tests),

@@ -106,7 +106,8 @@ func (s *Server) outOfDialog(req *sip.Request, tx sip.ServerTransaction) bool {
 // holds the transaction. When the driver's inbox is full the caller gets
 // 503 with Retry-After at once.
 func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) (held bool) {
-	if !s.outOfDialog(req, tx) {
+	relay := s.relayTarget(req) // another node's call for a phone whose connection this node holds
+	if !relay && !s.outOfDialog(req, tx) {
 		return false
 	}
 	caller, ok := s.authenticateCaller(req, tx)
@@ -114,7 +115,8 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) (held bool
 		return false
 	}
 	c := newCall(req, tx, req.Recipient.User, caller)
-	if !s.feature(c) {
+	c.relay = relay
+	if !relay && !s.feature(c) {
 		return false
 	}
 	// The callbacks only post: sipgo calls them inside its own locks.

@@ -55,7 +55,7 @@ func (d *driver) keepalive() {
 	live := map[string]bool{}
 	for ext, bs := range d.loc.All(wall) {
 		for _, b := range bs {
-			if !b.NAT || b.Transport != "UDP" || len(b.Path) > 0 {
+			if !b.NAT || b.Transport != "UDP" || len(b.Path) > 0 || b.Node != "" { // only the node holding a NAT binding pings it
 				continue
 			}
 			key := ext + "|" + registrar.ContactKey(b.Contact)

@@ -24,7 +24,7 @@ func (d *driver) startLeg(c *call, a *engine.Action) {
 	} else {
 		var u sip.Uri
 		if err := sip.ParseUri(a.URI, &u); err == nil {
-			targets = append(targets, proxy.Target{URI: u})
+			targets = append(targets, d.reach.uri(u)) // a registered contact (a relay for another node) goes its own way
 		}
 	}
 	if len(targets) == 0 {

@@ -84,6 +84,10 @@ func (d *driver) handle(ev *event) {
 		d.drainers = append(d.drainers, ev.done)
 	case evStop:
 		d.shutdown()
+	case evRemote:
+		d.remoteChange(ev.remote)
+	case evRemoteSync:
+		d.remoteSync(ev.exts, ev.busy)
 	case evSubscribe:
 		d.subscribe(ev.req, ev.tx, ev.id)
 		ev.ok <- true

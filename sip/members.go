@@ -32,7 +32,7 @@ func (d *driver) refreshMember(ext string) {
 	if e, ok := d.set.Extensions[ext]; ok && e.LoggedOut {
 		st |= strategy.LoggedOut
 	}
-	if d.dialogs.Busy(ext) {
+	if d.dialogs.Busy(ext) || d.busyElsewhere(ext) {
 		st |= strategy.Busy
 	}
 	if d.eng.Member(id) != st {
@@ -44,6 +44,7 @@ func (d *driver) refreshMember(ext string) {
 // busyChanged tells the engine about extensions whose busy state changed.
 func (d *driver) busyChanged(exts []string) {
 	for _, e := range exts {
+		d.shareBusy(e)
 		d.refreshMember(e)
 	}
 }

@@ -72,7 +72,7 @@ func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 			return st.RegisterMinExpires, st.RegisterMaxExpires
 		},
 		Changed:    func(ext string) { s.drv.post(event{kind: evMembers, exts: []string{ext}}, always) },
-		Binding:    s.hooks.Binding,
+		Binding:    s.shareBinding,
 		AuthFailed: s.filter.AuthFailed,
 	}
 	s.send = newSender(s.client, newInbox())
@@ -85,6 +85,7 @@ func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 			metrics.BannedSources(s.filter.BannedCount))
 	}
 	s.routes()
+	s.joinCluster()
 	return s, nil
 }
 

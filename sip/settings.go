@@ -9,6 +9,7 @@ import (
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip/clock"
+	"github.com/ringd/ringd/sip/cluster"
 	"github.com/ringd/ringd/sip/media"
 	"github.com/ringd/ringd/sip/registrar"
 	"github.com/ringd/ringd/sip/transport"
@@ -152,6 +153,9 @@ type Hooks struct {
 	// Clock is the SIP side's time (nil: the system clock); tests set a
 	// fake one.
 	Clock clock.Clock
+	// Cluster, when set, makes this server a node of a cluster (SPEC §12):
+	// registrations and busy marks are shared through it.
+	Cluster *cluster.Node
 	// Events, when set, receives every event the driver feeds the engine,
 	// in order: with the snapshot they start from, they replay a run.
 	Events func(engine.Event)

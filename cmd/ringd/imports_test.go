@@ -48,7 +48,7 @@ var rules = map[string]rule{
 	"sip/registrar":           {ringd: []string{"sip/clock"}, outside: []string{"github.com/emiago/sipgo", "github.com/icholy/digest"}},
 	"sip/transport":           {ringd: []string{"sip/clock", "sip/metrics"}, outside: []string{"github.com/emiago/sipgo", "go.uber.org/zap"}},
 	"sip/siptest":             {outside: []string{"github.com/emiago/sipgo", "github.com/pion/"}},
-	"sip": {ringd: []string{"sip/clock", "sip/dialoginfo", "sip/dialogs", "sip/media", "sip/metrics", "sip/proxy", "sip/registrar", "sip/transport",
+	"sip": {ringd: []string{"sip/clock", "sip/cluster", "sip/dialoginfo", "sip/dialogs", "sip/media", "sip/metrics", "sip/proxy", "sip/registrar", "sip/transport",
 		"engine", "engine/cdr", "strategy"},
 		outside: []string{"github.com/emiago/sipgo", "github.com/google/uuid", "github.com/prometheus/", "go.uber.org/zap"}},
 	"cmd/ringd":     {ringd: []string{"config/...", "engine/...", "sip/...", "strategy"}, outside: []string{"github.com/prometheus/", "go.uber.org/zap"}},

@@ -10,6 +10,9 @@ const (
 	KindBusy    Kind = "busy"    // an extension's busy mark on one node, on or off
 	KindConfig  Kind = "config"  // the shared store changed: read it again
 	KindBan     Kind = "ban"     // a source address banned by one node
+	// KindLeft is not published: a node's own handlers get it when
+	// another node has not been seen for Seen (its busy marks are void).
+	KindLeft Kind = "left"
 )
 
 // Message is one change a node publishes. Only the fields its Kind names

@@ -40,6 +40,7 @@ type Node struct {
 	mu       sync.Mutex
 	handlers []func(Message)
 	resyncs  []func()
+	peers    map[string]NodeInfo // the nodes seen at the last heartbeat, this one included
 
 	cancel context.CancelFunc
 	done   sync.WaitGroup
@@ -86,7 +87,19 @@ func Open(ctx context.Context, o Options) (*Node, error) {
 		client.Close()
 		return nil, err
 	}
+	n.refreshPeers(ctx)
 	return n, nil
+}
+
+// SetSIP gives the node's SIP listeners (udp://IP:PORT, ...), once they
+// are bound: the others route through them.
+func (n *Node) SetSIP(listeners []string) {
+	n.mu.Lock()
+	n.sip = append([]string(nil), listeners...)
+	n.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = n.beat(ctx)
 }
 
 // Name is this node's name.
@@ -145,6 +158,7 @@ func (n *Node) heartbeat(ctx context.Context) {
 			if err := n.beat(ctx); err != nil && ctx.Err() == nil {
 				n.log.Warn("cluster heartbeat failed", zap.Error(err))
 			}
+			n.refreshPeers(ctx)
 		}
 	}
 }
@@ -153,9 +167,12 @@ func (n *Node) heartbeat(ctx context.Context) {
 func (n *Node) beat(ctx context.Context) error {
 	c := n.client
 	now := n.now()
+	n.mu.Lock()
+	sipList := strings.Join(n.sip, " ")
+	n.mu.Unlock()
 	cmds := rueidis.Commands{
 		c.B().Zadd().Key(nodesKey).ScoreMember().ScoreMember(float64(now.UnixMilli()), n.name).Build(),
-		c.B().Hset().Key(nodeKey(n.name)).FieldValue().FieldValue("sip", strings.Join(n.sip, " ")).
+		c.B().Hset().Key(nodeKey(n.name)).FieldValue().FieldValue("sip", sipList).
 			FieldValue("started", strconv.FormatInt(n.started.UnixMilli(), 10)).Build(),
 		c.B().Expire().Key(nodeKey(n.name)).Seconds(int64(busyTTL / time.Second)).Build(),
 		c.B().Expire().Key(busyKey(n.name)).Seconds(int64(busyTTL / time.Second)).Build(),
@@ -166,6 +183,49 @@ func (n *Node) beat(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// refreshPeers reads the node list again; a node that is no longer in it
+// has left (or was lost): the handlers get a KindLeft message for it.
+func (n *Node) refreshPeers(ctx context.Context) {
+	nodes, err := n.Nodes(ctx)
+	if err != nil {
+		return // Redis is away: the last list stands
+	}
+	peers := make(map[string]NodeInfo, len(nodes))
+	for _, nd := range nodes {
+		peers[nd.Name] = nd
+	}
+	n.mu.Lock()
+	old := n.peers
+	n.peers = peers
+	hs := n.handlers
+	n.mu.Unlock()
+	for name := range old {
+		if _, ok := peers[name]; !ok && name != n.name {
+			n.log.Warn("cluster node gone", zap.String("node", name))
+			for _, h := range hs {
+				h(Message{Node: name, Kind: KindLeft})
+			}
+		}
+	}
+}
+
+// Peer is what the last heartbeat saw of node name; a node it did not see
+// (one that just started) is looked up at once.
+func (n *Node) Peer(name string) (NodeInfo, bool) {
+	n.mu.Lock()
+	p, ok := n.peers[name]
+	n.mu.Unlock()
+	if !ok {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		n.refreshPeers(ctx)
+		n.mu.Lock()
+		p, ok = n.peers[name]
+		n.mu.Unlock()
+	}
+	return p, ok
 }
 
 // Nodes lists the nodes seen in the last Seen.

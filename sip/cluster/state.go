@@ -37,13 +37,18 @@ func (n *Node) Bindings(ctx context.Context) (map[string][]Binding, error) {
 	}
 	now := n.now()
 	out := map[string][]Binding{}
+	var stale []string
 	for field, doc := range all {
 		ext, _, _ := strings.Cut(field, " ")
 		var b Binding
 		if json.Unmarshal([]byte(doc), &b) != nil || !b.Expires.After(now) {
+			stale = append(stale, field)
 			continue
 		}
 		out[ext] = append(out[ext], b)
+	}
+	if len(stale) > 0 { // expired: whichever node reads first clears them
+		_ = c.Do(ctx, c.B().Hdel().Key(bindKey).Field(stale...).Build()).Error()
 	}
 	return out, nil
 }

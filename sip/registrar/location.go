@@ -31,6 +31,10 @@ type Binding struct {
 	// UserAgent is the REGISTER's User-Agent: which paging headers the
 	// device takes (paging_headers).
 	UserAgent string
+	// Node is the cluster node that holds the registration ("" for this
+	// one): a contact another node holds is not kept alive from here, and
+	// one on a connection is reached through that node (its Path).
+	Node string
 }
 
 // Location holds the registered contacts of every extension. It is shared
