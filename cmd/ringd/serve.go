@@ -118,7 +118,16 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	persist := live.NewPersister(st, func(err error) { log.Error("store write failed", zap.Error(err)) })
 	defer persist.Close()
+	node, err := openCluster(ctx, file, log)
+	if err != nil {
+		log.Error("cannot join the cluster", zap.String("cluster.node", file.Cluster.Node), zap.Error(err))
+		return 1
+	}
+	if node != nil {
+		defer node.Close()
+	}
 	srv, err = sip.New(first, log, sip.Hooks{
+		Cluster: node,
 		Metrics: reg,
 		Record:  persist.Record,
 		Binding: func(ext string, b registrar.Binding, removed bool) {
@@ -131,11 +140,16 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		log.Error("cannot start", zap.Error(err))
 		return 1
 	}
-	restoreBindings(ctx, st, srv, log)
+	if node == nil {
+		restoreBindings(ctx, st, srv, log)
+	} else {
+		restoreOwnBindings(ctx, node, srv, log)
+	}
 	if err := srv.Start(ctx); err != nil {
 		log.Error("cannot listen", zap.Error(err))
 		return 1
 	}
+	startCluster(node, srv, lv, log)
 	go tendMemory(ctx, srv)
 	var admin *api.Server
 	var web *http.Server
@@ -143,6 +157,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		admin = api.New(lv, sipRuntime{srv}, file.HTTP)
 		admin.Mount("GET /metrics", "Prometheus metrics (SPEC §9)", true, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		admin.Mount("GET /readyz", "Readiness: store open, SIP listeners bound, not draining", true, readiness(st, srv))
+		admin.Mount("GET /api/v1/cluster", "The cluster's nodes seen in the last 10 s (SPEC §12)", false, clusterView(node, srv))
 		admin.Mount("GET /api/v1/log/level", "The log level", false, level)
 		admin.Mount("PUT /api/v1/log/level", `Change the log level: {"level":"debug"}`, false, level)
 		if file.HTTP.Pprof {

@@ -31,6 +31,36 @@ type Live struct {
 	cfg   *config.Config // base + data
 	snap  *engine.Snapshot
 	apply ApplyFunc
+	// changed, when set, is told after each change this process made: the
+	// store is shared with other nodes (SetShared).
+	changed func()
+}
+
+// SetShared declares the store shared with other processes (the nodes of
+// a cluster): a change starts from what the store holds now, and changed
+// is called after each one this process makes, for the others to Refresh.
+func (l *Live) SetShared(changed func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.changed = changed
+}
+
+// Refresh reads the routing objects from the store again - another node
+// changed them - and applies them. An invalid result changes nothing.
+func (l *Live) Refresh(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	data, err := l.st.Load(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, snap, err := l.compose(l.base, data)
+	if err != nil {
+		return err
+	}
+	l.data, l.cfg, l.snap = data, cfg, snap
+	l.apply(cfg, snap)
+	return nil
 }
 
 // Invalid is the error of a change that would make the configuration
@@ -63,7 +93,11 @@ func Open(ctx context.Context, st store.Store, file *config.Config, apply ApplyF
 func (l *Live) Reload(ctx context.Context, file *config.Config) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.reload(ctx, file)
+	err := l.reload(ctx, file)
+	if err == nil && l.changed != nil {
+		l.changed()
+	}
+	return err
 }
 
 func (l *Live) reload(ctx context.Context, file *config.Config) error {
@@ -114,6 +148,13 @@ func (l *Live) Mutate(ctx context.Context, fn func(d *store.Data) ([]store.Chang
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	data := clone(l.data)
+	if l.changed != nil { // shared: start from what the store holds now
+		fresh, err := l.st.Load(ctx)
+		if err != nil {
+			return err
+		}
+		data = fresh
+	}
 	changes, err := fn(data)
 	if err != nil {
 		return err
@@ -127,6 +168,9 @@ func (l *Live) Mutate(ctx context.Context, fn func(d *store.Data) ([]store.Chang
 	}
 	l.data, l.cfg, l.snap = data, cfg, snap
 	l.apply(cfg, snap)
+	if l.changed != nil {
+		l.changed()
+	}
 	return nil
 }
 
