@@ -125,6 +125,23 @@ func TestBLFNotifiesRingingConfirmedIdle(t *testing.T) {
 	if res := w.Refresh(sub, "pw1002", 600, 3); res.StatusCode != 481 {
 		t.Errorf("refresh after unsubscribing: %d, want 481", res.StatusCode)
 	}
+	// Each NOTIFY's 200 ended its transaction (an unanswered one is sent
+	// again for 32 s), and CSeqs strictly rise.
+	r.advance(6 * time.Second) // past Timer K of the answered ones
+	q := &query{kind: qPending}
+	r.ask(q)
+	if q.n != 0 {
+		t.Errorf("%d of ringd's requests still wait for an answer", q.n)
+	}
+	w.Mu.Lock()
+	defer w.Mu.Unlock()
+	var prev uint32
+	for i, n := range w.Notifies {
+		if c := n.CSeq().SeqNo; c <= prev {
+			t.Errorf("NOTIFY %d has CSeq %d after %d: sent again", i, c, prev)
+		}
+		prev = n.CSeq().SeqNo
+	}
 }
 
 // SUBSCRIBE refusals: no credentials (401), another package (489), an

@@ -72,4 +72,5 @@ const (
 	qMember                      // an extension's state as the engine knows it
 	qBusy                        // whether an extension is on a call
 	qConnected                   // how many calls are connected
+	qPending                     // how many of ringd's own non-INVITE requests wait for their answer
 )

@@ -17,6 +17,8 @@ func (d *driver) answer(q *query) {
 		q.busy = d.dialogs.Busy(q.ext)
 	case qConnected:
 		q.n = d.dialogs.Len()
+	case qPending:
+		q.n = len(d.requests)
 	}
 	close(q.done)
 }

@@ -190,7 +190,7 @@ func (s *Server) password(user string) (string, bool) {
 // onResponse receives every response sipgo's transaction layer does not
 // know: those of ringd's own client transactions, for the driver.
 func (s *Server) onResponse(res *sip.Response) {
-	if cseq := res.CSeq(); cseq != nil && (cseq.MethodName == sip.INVITE || cseq.MethodName == sip.CANCEL || cseq.MethodName == sip.BYE || cseq.MethodName == sip.OPTIONS) {
+	if cseq := res.CSeq(); cseq != nil && (cseq.MethodName == sip.INVITE || cseq.MethodName == sip.CANCEL || cseq.MethodName == sip.BYE || cseq.MethodName == sip.OPTIONS || cseq.MethodName == sip.NOTIFY) {
 		s.drv.post(event{kind: evResponse, res: res}, network)
 	}
 }
