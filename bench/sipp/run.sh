@@ -779,7 +779,10 @@ case_pickup() {
 	EOF
 	# The picker's voice: PICK_PACKETS packets of PCMU (0xFF: silence).
 	head -c $((PICK_PACKETS * 160)) /dev/zero | tr '\0' '\377' >"$DIR/talk.ulaw"
-	start_rtp -min "$PICK_PACKETS" -max "$PICK_PACKETS" -pt 0 || return
+	# The pacing is SIPp's (its rtp_stream thread, late by 100 ms at times
+	# on a busy machine, then catching up), which ringd's relay passes on:
+	# gaps up to 300 ms are let through, the rest is checked as usual.
+	start_rtp -min "$PICK_PACKETS" -max "$PICK_PACKETS" -pt 0 -max-gap 300ms || return
 	start_uas m1 uas_ring.xml 1 -set want_reason 1
 	start_uac caller uac_picked_up.xml 1 -s 6000 -key rtp_port "$RTP_PORT" -key codecs 0
 	wait_msg caller received '^SIP/2.0 180' || return
