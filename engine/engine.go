@@ -19,9 +19,11 @@ type Engine struct {
 	rest       []int64
 	restLatest int64
 	cool       map[coolKey]int64
-	skips      []skip // members left out since TakeSkips
-	gen        uint32 // generation of the newest call ID
-	active     int    // calls in the engine
+	skips      []skip   // members left out since TakeSkips
+	sharing    bool     // note the memory changes for TakeShared (a cluster)
+	shared     []Shared // memory changes since TakeShared
+	gen        uint32   // generation of the newest call ID
+	active     int      // calls in the engine
 	// groupCalls are the group calls whose record is not out yet (their
 	// group stage goes on).
 	groupCalls int

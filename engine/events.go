@@ -122,6 +122,9 @@ func (e *Engine) Answered(now int64, id CallID, leg, code int, out []Action) []A
 		e.seq++
 		if st := e.state(l.Group); st != nil {
 			st.Answered(c.g.Plan, int(l.member), e.seq)
+			if c.g.Plan.Kind.Remembers() {
+				e.note(Shared{Kind: SharedAnswered, Group: l.Group, Ext: l.Ext})
+			}
 		}
 	}
 	if c.paging() {

@@ -101,6 +101,7 @@ func (e *Engine) wrapUp(c *call, t int64) {
 	until := t + g.WrapUp
 	e.rest[ext] = until
 	e.restLatest = max(e.restLatest, until)
+	e.note(Shared{Kind: SharedRest, Group: -1, Ext: ext, Until: until})
 }
 
 // declined starts a group's cooldown for a member that declined its call.
@@ -117,6 +118,7 @@ func (e *Engine) declined(c *call, leg, code int, t int64) {
 		e.cool = map[coolKey]int64{}
 	}
 	e.cool[coolKey{l.Group, l.Ext}] = t + g.RejectCooldown
+	e.note(Shared{Kind: SharedCool, Group: l.Group, Ext: l.Ext, Until: t + g.RejectCooldown})
 }
 
 // withoutResting drops from the plan of call c the members in wrap-up or

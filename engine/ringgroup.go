@@ -73,6 +73,9 @@ func (e *Engine) startMember(c *call, m int32, t int64, out []Action) []Action {
 	e.seq++
 	if st := e.state(g.ID); st != nil {
 		st.Rung(g.Plan, int(m), e.seq)
+		if g.Plan.Kind == strategy.CyclicHunt || g.Plan.Kind == strategy.SkillCyclicHunt {
+			e.note(Shared{Kind: SharedRung, Group: g.ID, Ext: ext})
+		}
 	}
 	a := Action{Kind: ActStartLeg, At: t, Call: c.id, Leg: leg, Ext: ext, Group: g.ID, Headers: g.Headers, Diversion: c.diversion}
 	if g.ToExtension {

@@ -30,6 +30,7 @@ type Event struct {
 	State strategy.MemberState // EvMember
 	Snap  *Snapshot            // EvSnapshot
 	Slots int                  // EvReserve, EvShrink
+	Share Shared               // EvShared
 }
 
 // EventKind says which engine input an Event is.
@@ -53,13 +54,14 @@ const (
 	EvShrink                            // Shrink (no time either)
 	EvDial                              // Dial
 	EvPickup                            // Pickup
+	EvShared                            // another node's memory change (Shared; no time)
 )
 
 var eventNames = [...]string{
 	EvArrive: "arrive", EvHold: "hold", EvCall: "call", EvStart: "start", EvProvisional: "provisional",
 	EvAnswered: "answered", EvFailed: "failed", EvCallerCancel: "caller-cancel", EvHangup: "hangup",
 	EvAbort: "abort", EvMember: "member", EvTick: "tick", EvSnapshot: "snapshot",
-	EvReserve: "reserve", EvShrink: "shrink", EvDial: "dial", EvPickup: "pickup",
+	EvReserve: "reserve", EvShrink: "shrink", EvDial: "dial", EvPickup: "pickup", EvShared: "shared",
 }
 
 func (k EventKind) String() string {
@@ -111,6 +113,8 @@ func (e *Engine) Step(ev Event, out []Action) (CallID, []Action) {
 		e.Reserve(ev.Slots)
 	case EvShrink:
 		e.Shrink(ev.Slots)
+	case EvShared:
+		e.applyShared(ev.Share)
 	}
 	return 0, out
 }

@@ -132,6 +132,13 @@ const (
 	random                   // drawn per call (Shuffle): uniformly, or by weight
 )
 
+// Remembers reports whether a kind's order reads the group's memory of
+// past calls (State): cyclic and least-worked hunts, skill tiers included.
+func (k Kind) Remembers() bool {
+	o, _ := k.order()
+	return o == cyclic || o == leastWorked
+}
+
 func (k Kind) order() (o order, bySkill bool) {
 	switch k {
 	case CyclicHunt:
