@@ -132,3 +132,42 @@ func TestClusterBusyOnOneNodeIsBusyOnAll(t *testing.T) {
 	}
 	eventually(t, func() bool { return nodes[1].memberState("1001")&strategy.Busy == 0 })
 }
+
+// Calls to a cyclic group placed one after another through three nodes
+// ring the members in the order one node would: 1001, 1002, 1003, 1001...
+func TestClusterCyclicOrderIsOne(t *testing.T) {
+	t.Parallel()
+	nodes := clusterOf(t, 3, engine.Spec{Extensions: exts("1001", "1002", "1003", "2000"),
+		Groups: []engine.GroupSpec{group("6000", strategy.CyclicHunt, 5*time.Second, "1001", "1002", "1003")}})
+	phones := registered(t, nodes[0], "1001", "1002", "1003")
+	for _, r := range nodes[1:] {
+		eventually(t, func() bool { return len(r.Registrations()) == 3 })
+	}
+	answered := 0
+	for i := 0; i < 9; i++ {
+		r := nodes[i%3]
+		call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+		want := phones[i%3]
+		want.WaitInvite(3 * time.Second)
+		for _, p := range phones {
+			if p != want {
+				p.NoInvite(0)
+			}
+		}
+		if code := call.Wait(t, 3*time.Second); code != 200 {
+			t.Fatalf("call %d through node %d: %d", i, i%3+1, code)
+		}
+		call.AckAndBye(t)
+		answered++
+		// every other node has taken this call's ring and answer
+		for j, other := range nodes {
+			if j != i%3 {
+				eventually(t, func() bool { q := &query{kind: qRemembered}; other.ask(q); return q.n >= 2*answered-2*countOn(j, answered) })
+			}
+		}
+	}
+}
+
+// countOn is how many of the first n calls went through node j (they
+// were placed round-robin).
+func countOn(j, n int) int { return (n - j + 2) / 3 }

@@ -11,21 +11,22 @@ import (
 // event is what the driver receives: a typed value, never a function.
 // Only the fields its kind names are set.
 type event struct {
-	kind   eventKind
-	call   *call                 // evInvite, evCallerCancel, evCallerGone, evPromptsOver
-	req    *sip.Request          // evWritten, evLocalBye, evSubscribe
-	tx     sip.ServerTransaction // evSubscribe: where the driver answers
-	res    *sip.Response         // evResponse
-	key    string                // evWritten: the transaction's branch ("" for an ACK)
-	fail   bool                  // evWritten: the write failed
-	id     string                // evDialogAck, evDialogBye, evLocalAck: the Call-ID; evSubscribe: the subscriber
-	exts   []string              // evMembers
-	set    *Settings             // evApply
-	q      *query                // evQuery
-	done   chan struct{}         // evShrink, evDrain: closed when done
-	ok     chan bool             // evLocalBye: whether the BYE was for a dialog ringd ends; evSubscribe: answered
-	remote *cluster.Message      // evRemote: another node's message
-	busy   map[string][]string   // evRemoteSync: every node's busy marks
+	kind     eventKind
+	call     *call                 // evInvite, evCallerCancel, evCallerGone, evPromptsOver
+	req      *sip.Request          // evWritten, evLocalBye, evSubscribe
+	tx       sip.ServerTransaction // evSubscribe: where the driver answers
+	res      *sip.Response         // evResponse
+	key      string                // evWritten: the transaction's branch ("" for an ACK)
+	fail     bool                  // evWritten: the write failed
+	id       string                // evDialogAck, evDialogBye, evLocalAck: the Call-ID; evSubscribe: the subscriber
+	exts     []string              // evMembers
+	set      *Settings             // evApply
+	q        *query                // evQuery
+	done     chan struct{}         // evShrink, evDrain: closed when done
+	ok       chan bool             // evLocalBye: whether the BYE was for a dialog ringd ends; evSubscribe: answered
+	remote   *cluster.Message      // evRemote: another node's message
+	busy     map[string][]string   // evRemoteSync: every node's busy marks
+	memories []cluster.Memory      // evRemoteSync: the groups' memory, in order
 }
 
 type eventKind uint8
@@ -73,4 +74,5 @@ const (
 	qBusy                        // whether an extension is on a call
 	qConnected                   // how many calls are connected
 	qPending                     // how many of ringd's own non-INVITE requests wait for their answer
+	qRemembered                  // how many memory changes of other nodes the engine took
 )

@@ -30,6 +30,9 @@ func (d *driver) run(done <-chan struct{}) {
 		}
 		d.fireDue()
 		d.eng.TakeSkips(d.skipped)
+		if d.hooks.Cluster != nil {
+			d.eng.TakeShared(d.shareMemory)
+		}
 		d.flushBLF()
 		if d.gaugesDirty {
 			d.gaugesDirty = false
@@ -87,7 +90,7 @@ func (d *driver) handle(ev *event) {
 	case evRemote:
 		d.remoteChange(ev.remote)
 	case evRemoteSync:
-		d.remoteSync(ev.exts, ev.busy)
+		d.remoteSync(ev.exts, ev.busy, ev.memories)
 	case evSubscribe:
 		d.subscribe(ev.req, ev.tx, ev.id)
 		ev.ok <- true

@@ -19,6 +19,8 @@ func (d *driver) answer(q *query) {
 		q.n = d.dialogs.Len()
 	case qPending:
 		q.n = len(d.requests)
+	case qRemembered:
+		q.n = d.remembered
 	}
 	close(q.done)
 }

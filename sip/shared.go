@@ -56,7 +56,7 @@ func (s *Server) fromCluster(m cluster.Message) {
 		if m.Binding != nil {
 			s.remoteBinding(m.Ext, *m.Binding, m.Removed)
 		}
-	case cluster.KindBusy, cluster.KindLeft:
+	case cluster.KindBusy, cluster.KindLeft, cluster.KindMemory:
 		s.drv.post(event{kind: evRemote, remote: &m}, always)
 	}
 }
@@ -169,5 +169,9 @@ func (s *Server) resyncCluster() {
 	if err != nil {
 		s.log.Warn("cluster: busy marks not read back", zap.Error(err))
 	}
-	s.drv.post(event{kind: evRemoteSync, exts: exts, busy: busy}, always)
+	memories, err := n.Memories(ctx)
+	if err != nil {
+		s.log.Warn("cluster: group memory not read back", zap.Error(err))
+	}
+	s.drv.post(event{kind: evRemoteSync, exts: exts, busy: busy, memories: memories}, always)
 }

@@ -37,6 +37,10 @@ func (d *driver) remoteChange(m *cluster.Message) {
 	case cluster.KindBusy:
 		d.setRemoteBusy(m.Node, m.Ext, m.Busy)
 		d.refreshMember(m.Ext)
+	case cluster.KindMemory:
+		if m.Memory != nil {
+			d.remoteMemory(*m.Memory)
+		}
 	case cluster.KindLeft:
 		for ext, nodes := range d.remote {
 			if nodes[m.Node] {
@@ -64,7 +68,10 @@ func (d *driver) setRemoteBusy(node, ext string, busy bool) {
 
 // remoteSync replaces the other nodes' busy marks with what was read back,
 // publishes this node's own again, and refreshes every extension touched.
-func (d *driver) remoteSync(exts []string, busy map[string][]string) {
+func (d *driver) remoteSync(exts []string, busy map[string][]string, memories []cluster.Memory) {
+	for _, m := range memories { // in the order they happened
+		d.remoteMemory(m)
+	}
 	self := d.hooks.Cluster.Name()
 	old := d.remote
 	d.remote = remoteBusy{}

@@ -10,6 +10,7 @@ const (
 	KindBusy    Kind = "busy"    // an extension's busy mark on one node, on or off
 	KindConfig  Kind = "config"  // the shared store changed: read it again
 	KindBan     Kind = "ban"     // a source address banned by one node
+	KindMemory  Kind = "memory"  // a group's memory of its members: a ring, an answer, a wrap-up, a cooldown
 	// KindLeft is not published: a node's own handlers get it when
 	// another node has not been seen for Seen (its busy marks are void).
 	KindLeft Kind = "left"
@@ -26,6 +27,17 @@ type Message struct {
 	Busy    bool     `json:"busy,omitempty"`    // busy: the mark is on
 	Source  string   `json:"source,omitempty"`  // ban: the address
 	Until   int64    `json:"until,omitempty"`   // ban: Unix ns it ends
+	Memory  *Memory  `json:"memory,omitempty"`  // memory
+}
+
+// Memory is one change of a group's memory of its members (SPEC §12:
+// cyclic and least-worked are one order for the cluster; wrap-up and
+// cooldowns are the same on every node).
+type Memory struct {
+	What  string `json:"what"`            // rung, answered, rest, cool
+	Group string `json:"group,omitempty"` // the group's number (rest: none)
+	Ext   string `json:"ext"`             // the extension's number
+	At    int64  `json:"at"`              // Unix ns: when it rang or answered, or when the rest or cooldown ends
 }
 
 // Binding is a registration as the cluster shares it: what one node's
