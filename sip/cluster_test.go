@@ -162,7 +162,11 @@ func TestClusterCyclicOrderIsOne(t *testing.T) {
 		// every other node has taken this call's ring and answer
 		for j, other := range nodes {
 			if j != i%3 {
-				eventually(t, func() bool { q := &query{kind: qRemembered}; other.ask(q); return q.n >= 2*answered-2*countOn(j, answered) })
+				eventually(t, func() bool {
+					q := &query{kind: qRemembered}
+					other.ask(q)
+					return q.n >= 2*answered-2*countOn(j, answered)
+				})
 			}
 		}
 	}
