@@ -30,6 +30,7 @@ func (s *Server) joinCluster() {
 	}
 	n.OnMessage(s.fromCluster)
 	n.OnResync(s.resyncCluster)
+	s.filter.OnBan = func(ip netip.Addr, until time.Time, reason string) { n.ShareBan(ip.String(), until, reason) }
 }
 
 // shareBinding is the registrar's Binding hook in a cluster: the program's
@@ -55,6 +56,10 @@ func (s *Server) fromCluster(m cluster.Message) {
 	case cluster.KindBinding:
 		if m.Binding != nil {
 			s.remoteBinding(m.Ext, *m.Binding, m.Removed)
+		}
+	case cluster.KindBan:
+		if ip, err := netip.ParseAddr(m.Source); err == nil {
+			s.filter.Impose(ip, time.Unix(0, m.Until), m.Reason)
 		}
 	case cluster.KindBusy, cluster.KindLeft, cluster.KindMemory:
 		s.drv.post(event{kind: evRemote, remote: &m}, always)
@@ -168,6 +173,13 @@ func (s *Server) resyncCluster() {
 	busy, err := n.BusyMarks(ctx)
 	if err != nil {
 		s.log.Warn("cluster: busy marks not read back", zap.Error(err))
+	}
+	if bans, err := n.Bans(ctx); err == nil {
+		for _, b := range bans {
+			if ip, err := netip.ParseAddr(b.Source); err == nil {
+				s.filter.Impose(ip, b.Until, b.Reason)
+			}
+		}
 	}
 	memories, err := n.Memories(ctx)
 	if err != nil {

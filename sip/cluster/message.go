@@ -27,6 +27,7 @@ type Message struct {
 	Busy    bool     `json:"busy,omitempty"`    // busy: the mark is on
 	Source  string   `json:"source,omitempty"`  // ban: the address
 	Until   int64    `json:"until,omitempty"`   // ban: Unix ns it ends
+	Reason  string   `json:"reason,omitempty"`  // ban: flood | auth_failures
 	Memory  *Memory  `json:"memory,omitempty"`  // memory
 }
 

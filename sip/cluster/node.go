@@ -21,7 +21,8 @@ const (
 	channel  = "ringd:events"
 	nodesKey = "ringd:nodes"
 	bindKey  = "ringd:bindings"
-	queueLen = 1 << 16 // changes waiting for Redis; beyond, they are dropped (and counted) until Resync
+	queueLen = 1 << 16         // changes waiting for Redis; beyond, they are dropped (and counted) until Resync
+	retryFor = 5 * time.Second // how long a failed write is tried again
 )
 
 // Node is this process's membership of the cluster. Its methods are safe
@@ -279,18 +280,34 @@ func (n *Node) enqueue(w func(context.Context) error) {
 	}
 }
 
-// write carries out the queued writes in order.
+// write carries out the queued writes in order. A write that fails (Redis
+// restarting) is tried again for up to retryFor; after that it is dropped
+// and logged: the state comes back with the next resync, when each node
+// pushes its own again.
 func (n *Node) write(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case w := <-n.queue:
-			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			if err := w(wctx); err != nil && ctx.Err() == nil {
-				n.log.Warn("cluster write failed", zap.Error(err))
+			deadline := time.Now().Add(retryFor)
+			for {
+				wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+				err := w(wctx)
+				cancel()
+				if err == nil || ctx.Err() != nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					n.log.Warn("cluster write dropped", zap.Error(err))
+					break
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(100 * time.Millisecond):
+				}
 			}
-			cancel()
 		}
 	}
 }

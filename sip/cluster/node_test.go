@@ -124,3 +124,20 @@ func TestNodeSurvivesARedisRestart(t *testing.T) {
 		t.Errorf("message after the restart: %+v", m)
 	}
 }
+
+// A ban one node started reaches the others and is read back until it ends.
+func TestBansAreShared(t *testing.T) {
+	r := clustertest.StartRedis(t)
+	a, _ := openNode(t, r.URL, "node1")
+	b, gotB := openNode(t, r.URL, "node2")
+	until := time.Now().Add(time.Minute).Truncate(time.Millisecond)
+	a.ShareBan("192.0.2.7", until, "auth_failures")
+	m := gotB.wait(t, 1)[0]
+	if m.Kind != KindBan || m.Source != "192.0.2.7" || m.Until != until.UnixNano() || m.Reason != "auth_failures" {
+		t.Errorf("ban message %+v", m)
+	}
+	bans, err := b.Bans(context.Background())
+	if err != nil || len(bans) != 1 || bans[0].Source != "192.0.2.7" || !bans[0].Until.Equal(until) || bans[0].Reason != "auth_failures" {
+		t.Errorf("bans %+v, %v", bans, err)
+	}
+}

@@ -87,10 +87,45 @@ func (n *Node) BusyMarks(ctx context.Context) (map[string][]string, error) {
 }
 
 // ShareBan writes a ban this node started and tells the others.
-func (n *Node) ShareBan(source string, until time.Time) {
+func (n *Node) ShareBan(source string, until time.Time, reason string) {
 	c := n.client
-	n.Publish(Message{Kind: KindBan, Source: source, Until: until.UnixNano()},
-		c.B().Set().Key(banKey(source)).Value(strconv.FormatInt(until.UnixNano(), 10)).Pxat(until).Build())
+	n.Publish(Message{Kind: KindBan, Source: source, Until: until.UnixNano(), Reason: reason},
+		c.B().Set().Key(banKey(source)).Value(strconv.FormatInt(until.UnixNano(), 10)+" "+reason).Pxat(until).Build())
+}
+
+// SharedBan is a ban read back from Redis.
+type SharedBan struct {
+	Source string
+	Until  time.Time
+	Reason string
+}
+
+// Bans reads the bans running now.
+func (n *Node) Bans(ctx context.Context) ([]SharedBan, error) {
+	c := n.client
+	var out []SharedBan
+	var cursor uint64
+	for {
+		e, err := c.Do(ctx, c.B().Scan().Cursor(cursor).Match(banKey("*")).Count(1000).Build()).AsScanEntry()
+		if err != nil {
+			return nil, err
+		}
+		for _, key := range e.Elements {
+			v, err := c.Do(ctx, c.B().Get().Key(key).Build()).ToString()
+			if err != nil {
+				continue // expired meanwhile
+			}
+			at, reason, _ := strings.Cut(v, " ")
+			ns, err := strconv.ParseInt(at, 10, 64)
+			if err != nil {
+				continue
+			}
+			out = append(out, SharedBan{Source: strings.TrimPrefix(key, banKey("")), Until: time.Unix(0, ns), Reason: reason})
+		}
+		if cursor = e.Cursor; cursor == 0 {
+			return out, nil
+		}
+	}
 }
 
 // ConfigChanged tells the others that the shared store changed.

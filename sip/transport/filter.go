@@ -31,6 +31,10 @@ type Filter struct {
 	log     *zap.Logger
 	conns   udpConns // where stateless replies leave from
 	policy  atomic.Pointer[Policy]
+	// OnBan, when set before the filter is used, hears of every ban this
+	// filter starts (a cluster shares it); bans imposed with Impose are
+	// not told back.
+	OnBan func(source netip.Addr, until time.Time, reason string)
 }
 
 // udpConns finds the UDP socket bound at a local address (Listeners).
@@ -185,6 +189,9 @@ func (f *Filter) stranger(source string) (netip.Addr, *Policy, bool) {
 }
 
 func (f *Filter) banStarted(ip netip.Addr, reason string, d time.Duration) {
+	if f.OnBan != nil {
+		f.OnBan(ip, f.clock.Now().Add(d), reason)
+	}
 	f.metrics.Banned(reason)
 	f.log.Warn("source banned", zap.Stringer("source", ip), zap.String("reason", reason), zap.Duration("for", d))
 }
@@ -210,6 +217,16 @@ func (f *Filter) refuseRaw(props sip.TransportReadProps, data []byte, code int, 
 
 // Bans lists the source addresses banned now (GET /api/v1/bans).
 func (f *Filter) Bans() []Ban { return f.guard.bans(f.now()) }
+
+// Impose bans source until a time another node of the cluster decided,
+// unless it is trusted.
+func (f *Filter) Impose(source netip.Addr, until time.Time, reason string) {
+	ip := source.Unmap()
+	if f.policy.Load().trusts(ip) {
+		return
+	}
+	f.guard.impose(ip, until.UnixNano(), reason)
+}
 
 // BannedCount is the number of sources banned now.
 func (f *Filter) BannedCount() int { return f.guard.bannedCount(f.now()) }

@@ -182,6 +182,16 @@ func (g *guard) bannedCount(now int64) int {
 	return n
 }
 
+// impose bans ip until until (unless a longer ban runs).
+func (g *guard) impose(ip netip.Addr, until int64, reason string) {
+	sh := g.shard(ip)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if s := sh.lookup(ip, true); s != nil && s.bannedUntil < until {
+		s.bannedUntil, s.reason = until, reason
+	}
+}
+
 // unban lifts ip's ban; it reports whether there was one.
 func (g *guard) unban(ip netip.Addr, now int64) bool {
 	sh := g.shard(ip)

@@ -4,6 +4,10 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/ringd/ringd/sip/clock"
 )
 
 func TestGuardBansAFloodForItsBanTime(t *testing.T) {
@@ -104,5 +108,26 @@ func TestGuardTableIsBounded(t *testing.T) {
 	}
 	if n > guardMaxSources {
 		t.Fatalf("%d sources tracked, bound %d", n, guardMaxSources)
+	}
+}
+
+// A ban another node decided (Impose) drops the source here until it ends;
+// a trusted source is never banned; the filter tells OnBan of its own bans
+// only.
+func TestImposedBans(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1000, 0))
+	f := NewFilter(Policy{Protection: Protection{AuthFailures: 1, AuthWindow: time.Minute, Ban: time.Minute},
+		Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, clk, nil, zap.NewNop(), nil)
+	var told []string
+	f.OnBan = func(ip netip.Addr, until time.Time, reason string) { told = append(told, ip.String()+" "+reason) }
+	f.Impose(netip.MustParseAddr("192.0.2.7"), clk.Now().Add(30*time.Second), banFlood)
+	f.Impose(netip.MustParseAddr("10.1.2.3"), clk.Now().Add(30*time.Second), banFlood)
+	bans := f.Bans()
+	if len(bans) != 1 || bans[0].Source != "192.0.2.7" || bans[0].Reason != banFlood || len(told) != 0 {
+		t.Fatalf("bans %+v, told %v", bans, told)
+	}
+	clk.Advance(31 * time.Second)
+	if len(f.Bans()) != 0 {
+		t.Errorf("the imposed ban outlived its end")
 	}
 }
