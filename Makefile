@@ -7,7 +7,12 @@ BENCHTIME ?= 1s
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-test: ## vet, then every test with the race detector (the one test command)
+# PostgreSQL server binaries (Debian package postgresql) for the store tests'
+# throwaway server, installed when missing; Debian keeps initdb off PATH.
+PG_INSTALL = command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y postgresql; }
+
+test: ## vet, then every test with the race detector (the one test command; installs postgresql when missing)
+	@$(PG_INSTALL)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 

@@ -42,6 +42,7 @@ func TestConformance(t *testing.T) {
 	}{
 		{"memory", func(t *testing.T) Store { return openMemory(t) }},
 		{"sqlite", func(t *testing.T) Store { return openSQLiteTemp(t) }},
+		{"postgres", func(t *testing.T) Store { return openPostgresTemp(t) }},
 	} {
 		t.Run(impl.name, func(t *testing.T) { testStore(t, impl.open) })
 	}

@@ -11,7 +11,11 @@ func TestPingAnswersUntilClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, st := range map[string]Store{"memory": NewMemory(), "sqlite": sq} {
+	pq, err := OpenPostgres(context.Background(), postgresURL(t, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, st := range map[string]Store{"memory": NewMemory(), "sqlite": sq, "postgres": pq} {
 		if err := st.Ping(context.Background()); err != nil {
 			t.Errorf("%s: ping of an open store: %v", name, err)
 		}

@@ -302,6 +302,7 @@ func TestSQLiteAwkwardPath(t *testing.T) {
 func TestOpen(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "ringd.db")
+	pgURL := postgresURL(t, false)
 	for _, tc := range []struct {
 		url  string
 		want any // nil: an error
@@ -310,7 +311,10 @@ func TestOpen(t *testing.T) {
 		{"memory:", &memory{}},
 		{"sqlite:" + path, &sqliteStore{}},
 		{"sqlite:", nil},
-		{"postgres://ringd@db/ringd", nil},
+		{pgURL, &pg{}},
+		{"postgresql" + strings.TrimPrefix(pgURL, "postgres"), &pg{}},
+		{"postgres://ringd@127.0.0.1:1/ringd?sslmode=disable", nil}, // nobody listens
+		{"postgres://ringd@127.0.0.1:99999999/ringd", nil},
 		{"mysql://ringd@db/ringd", nil},
 	} {
 		s, err := Open(ctx, tc.url)
@@ -329,5 +333,11 @@ func TestOpen(t *testing.T) {
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("sqlite: did not create the file: %v", err)
+	}
+	// No password in an error.
+	for _, url := range []string{"mysql://ringd:s3cret@db/ringd", "postgres://ringd:s3cret@127.0.0.1:1/ringd?sslmode=disable"} {
+		if _, err := Open(ctx, url); err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("Open(%q): %v", url, err)
+		}
 	}
 }

@@ -3,9 +3,11 @@
 // sequential ring and its criteria), phone registrations (so contacts
 // survive a restart until they expire), and call and missed-call records.
 //
-// Store is an interface: SQLite (modernc.org/sqlite, pure Go) is the
-// embedded default, memory: serves quick runs and tests, and a PostgreSQL
-// implementation can follow without touching callers.
+// Store is an interface with three implementations that pass one
+// conformance suite: SQLite (modernc.org/sqlite, pure Go), the embedded
+// default; PostgreSQL (github.com/jackc/pgx/v5), which several ringd nodes
+// may share; and memory:, for quick runs and tests. Open picks one from
+// the store URL of the config.
 //
 // It may import config (object types) and engine/cdr (the call-record
 // type); it must not import sip, cmd or the API.
