@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -37,10 +38,17 @@ type op struct {
 // Go's scheduler moves the SIP work to another thread and back each time),
 // so a record may wait up to a second, and a thousand go in one write.
 // Close still writes everything queued.
+//
+// Records a write failed for (the store down, PostgreSQL restarting) are
+// kept and written again every retryWait, in their order, ahead of the
+// new ones; beyond keepMax kept records the oldest are dropped and
+// reported.
 const (
 	batchMax  = 1000
 	batchWait = time.Second
 	queueSize = 10000
+	retryWait = time.Second
+	keepMax   = 100000
 )
 
 // NewPersister starts the writer. onError hears of failed writes.
@@ -85,14 +93,26 @@ func (p *Persister) Close() {
 func (p *Persister) run() {
 	defer close(p.done)
 	var batch []cdr.Record
+	failing := false // the last write of records failed: only the timer tries again
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	flush := func() {
-		if len(batch) > 0 {
-			p.report(p.st.AddRecords(context.Background(), batch...))
-			batch = batch[:0]
-		}
 		timer.Stop()
+		if len(batch) == 0 {
+			return
+		}
+		if err := p.st.AddRecords(context.Background(), batch...); err != nil {
+			p.report(fmt.Errorf("%d call records not written yet, trying again: %w", len(batch), err))
+			if over := len(batch) - keepMax; over > 0 {
+				p.report(fmt.Errorf("%d call records dropped: the store has failed for too long", over))
+				batch = append(batch[:0], batch[over:]...)
+			}
+			failing = true
+			timer.Reset(retryWait)
+			return
+		}
+		failing = false
+		batch = batch[:0]
 	}
 	for {
 		select {
@@ -107,7 +127,7 @@ func (p *Persister) run() {
 				if len(batch) == 1 {
 					timer.Reset(batchWait)
 				}
-				if len(batch) >= batchMax {
+				if len(batch) >= batchMax && !failing {
 					flush()
 				}
 			case o.removed:
