@@ -74,4 +74,3 @@ func TestPersisterKeepsRecordsWhileTheStoreIsDown(t *testing.T) {
 		}
 	}
 }
-
