@@ -11,8 +11,13 @@ help: ## list the targets
 # throwaway server, installed when missing; Debian keeps initdb off PATH.
 PG_INSTALL = command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y postgresql; }
 
-test: ## vet, then every test with the race detector (the one test command; installs postgresql when missing)
+# redis-server (Debian package redis-server) for the cluster tests' throwaway
+# server, installed when missing.
+REDIS_INSTALL = command -v redis-server >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y redis-server; }
+
+test: ## vet, then every test with the race detector (the one test command; installs postgresql and redis-server when missing)
 	@$(PG_INSTALL)
+	@$(REDIS_INSTALL)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
