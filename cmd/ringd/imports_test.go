@@ -33,13 +33,13 @@ var rules = map[string]rule{
 	"engine/calendar":         {pure: true},
 	"engine":                  {ringd: []string{"strategy", "engine/cdr"}, pure: true},
 	"config":                  {ringd: []string{"engine", "engine/calendar", "strategy"}, outside: []string{"gopkg.in/yaml.v3"}},
-	"config/store":            {ringd: []string{"config", "engine/cdr"}, outside: []string{"modernc.org/sqlite"}},
+	"config/store":            {ringd: []string{"config", "engine/cdr"}, outside: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}},
 	"config/live":             {ringd: []string{"config", "config/store", "engine", "engine/cdr"}},
 	"config/api/compat":       {ringd: []string{"config", "engine", "strategy"}, avoid: []string{"net/http"}}, // maps data only
 	"config/api":              {ringd: []string{"config", "config/api/compat", "config/live", "config/store", "engine", "engine/cdr", "strategy"}},
 	"sip/clock":               {},
 	"sip/cluster":             {outside: []string{"github.com/redis/rueidis", "go.uber.org/zap"}}, // no other ringd package
-	"sip/cluster/clustertest": {},                                                                 // starts throwaway servers for tests
+	"sip/cluster/clustertest": {},                                                                 // starts throwaway servers for tests: the standard library only
 	"sip/dialogs":             {},
 	"sip/dialoginfo":          {pure: true}, // the standard library only, and no I/O
 	"sip/metrics":             {ringd: []string{"engine", "strategy"}, outside: []string{"github.com/prometheus/"}},

@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -229,7 +228,7 @@ func TestPostgresOddBytes(t *testing.T) {
 func TestPostgresByteOrderWhateverTheLocale(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	url, err := pgTestServer(t).newDatabaseWith(ctx, false, `TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`)
+	url, err := postgresURLWith(ctx, t, `TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,17 +280,6 @@ func TestRetry(t *testing.T) {
 		if calls != tc.calls || (err != nil) != tc.fails {
 			t.Errorf("%s: %d calls, %v; want %d calls, failing %v", tc.name, calls, err, tc.calls, tc.fails)
 		}
-	}
-}
-
-// Without the server binaries, the tests say which package to install.
-func TestPostgresBinariesMissing(t *testing.T) {
-	t.Setenv("PATH", t.TempDir())
-	saved := pgDebianBins
-	pgDebianBins = filepath.Join(t.TempDir(), "*", "bin")
-	defer func() { pgDebianBins = saved }()
-	if dir, err := pgBinDir(); err == nil || !strings.Contains(err.Error(), "Debian package postgresql") {
-		t.Errorf("pgBinDir = %q, %v; want an error naming the package", dir, err)
 	}
 }
 

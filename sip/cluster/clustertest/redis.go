@@ -1,6 +1,17 @@
-// Package clustertest starts throwaway servers the cluster's tests need:
-// a real redis-server (Debian package redis-server) on 127.0.0.1, a free
-// port, no persistence, stopped when the test ends.
+// Package clustertest starts throwaway servers the cluster's tests (and the
+// PostgreSQL store's) need, real ones, on 127.0.0.1 and free ports:
+//
+//   - StartRedis: a redis-server (Debian package redis-server), no
+//     persistence, stopped when the test ends; Stop and Start restart it
+//     (empty) as a crash would;
+//   - StartPostgres (or NewPostgres, for one server per test binary): a
+//     PostgreSQL server (Debian package postgresql) in a temporary
+//     directory, trusting local connections, with a database per test
+//     (NewDatabase). As root it runs the server as the user postgres (or
+//     nobody): PostgreSQL refuses to run as root.
+//
+// It imports the standard library only (it speaks the little of
+// PostgreSQL's protocol it needs itself), so any test may use it.
 package clustertest
 
 import (

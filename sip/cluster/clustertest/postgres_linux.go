@@ -1,4 +1,4 @@
-package store
+package clustertest
 
 import (
 	"os/user"
@@ -8,7 +8,7 @@ import (
 
 // pgProcAttr runs initdb and postgres as runAs (nil: as this process), and
 // has the kernel stop postgres (SIGQUIT: immediate shutdown) if the test
-// binary dies before TestMain stops it.
+// binary dies before it is stopped.
 func pgProcAttr(runAs *user.User) (*syscall.SysProcAttr, error) {
 	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGQUIT}
 	if runAs != nil {
