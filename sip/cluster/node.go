@@ -144,7 +144,5 @@ func (n *Node) Close() {
 	c.Close()
 }
 
-
 func nodeKey(name string) string { return "ringd:node:" + name }
 func busyKey(name string) string { return "ringd:busy:" + name }
-

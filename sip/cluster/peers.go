@@ -116,4 +116,3 @@ func (n *Node) Nodes(ctx context.Context) ([]NodeInfo, error) {
 	}
 	return out, nil
 }
-

@@ -70,4 +70,3 @@ func (n *Node) write(ctx context.Context) {
 		}
 	}
 }
-

@@ -68,4 +68,3 @@ func (n *Node) received(pm rueidis.PubSubMessage) {
 		h(m)
 	}
 }
-
