@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/config"
@@ -15,12 +16,23 @@ import (
 )
 
 // openCluster makes this process a node of the cluster its config names
-// (nil without a cluster section).
-func openCluster(ctx context.Context, cfg *config.Config, log *zap.Logger) (*cluster.Node, error) {
+// (nil without a cluster section), with its metrics: ringd_cluster_nodes
+// (the nodes seen at the last heartbeat) and
+// ringd_cluster_writes_dropped_total (changes the full write queue could
+// not take; they come back with the next resync).
+func openCluster(ctx context.Context, cfg *config.Config, log *zap.Logger, reg prometheus.Registerer) (*cluster.Node, error) {
 	if cfg.Cluster == nil {
 		return nil, nil
 	}
-	return cluster.Open(ctx, cluster.Options{Name: cfg.Cluster.Node, Redis: cfg.Cluster.Redis, Log: log.Named("cluster")})
+	dropped := prometheus.NewCounter(prometheus.CounterOpts{Namespace: "ringd", Name: "cluster_writes_dropped_total",
+		Help: "Changes to the cluster's shared state the full write queue could not take."})
+	n, err := cluster.Open(ctx, cluster.Options{Name: cfg.Cluster.Node, Redis: cfg.Cluster.Redis, Log: log.Named("cluster"), Dropped: dropped.Inc})
+	if err != nil {
+		return nil, err
+	}
+	reg.MustRegister(dropped, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "ringd", Name: "cluster_nodes",
+		Help: "Nodes of the cluster seen at the last heartbeat, this one included."}, func() float64 { return float64(n.PeerCount()) }))
+	return n, nil
 }
 
 // startCluster puts a node to work once the SIP side listens: the others

@@ -118,7 +118,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	persist := live.NewPersister(st, func(err error) { log.Error("store write failed", zap.Error(err)) })
 	defer persist.Close()
-	node, err := openCluster(ctx, file, log)
+	node, err := openCluster(ctx, file, log, reg)
 	if err != nil {
 		log.Error("cannot join the cluster", zap.String("cluster.node", file.Cluster.Node), zap.Error(err))
 		return 1

@@ -94,6 +94,13 @@ func (n *Node) Peer(name string) (NodeInfo, bool) {
 	return p, ok
 }
 
+// PeerCount is how many nodes the last heartbeat saw, this one included.
+func (n *Node) PeerCount() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.peers)
+}
+
 // Nodes lists the nodes seen in the last Seen.
 func (n *Node) Nodes(ctx context.Context) ([]NodeInfo, error) {
 	c := n.client
