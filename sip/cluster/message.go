@@ -11,8 +11,9 @@ const (
 	KindConfig  Kind = "config"  // the shared store changed: read it again
 	KindBan     Kind = "ban"     // a source address banned by one node
 	KindMemory  Kind = "memory"  // a group's memory of its members: a ring, an answer, a wrap-up, a cooldown
-	// KindLeft is not published: a node's own handlers get it when
-	// another node has not been seen for Seen (its busy marks are void).
+	// KindLeft: a node's busy marks are void - it has not been seen for
+	// Seen (its own handlers make this message up), or it has just
+	// started afresh (it publishes it itself).
 	KindLeft Kind = "left"
 )
 

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"time"
 
@@ -81,6 +82,19 @@ func Open(ctx context.Context, o Options) (*Node, error) {
 		n.dropped = func() {}
 	}
 	n.started = n.now()
+	// A node (re)starts with no call: the busy marks a previous run of it
+	// left go, and the others are told to forget theirs (a restart quicker
+	// than Seen is not seen as a departure).
+	fresh := rueidis.Commands{
+		client.B().Del().Key(busyKey(n.name)).Build(),
+		client.B().Publish().Channel(channel).Message(`{"node":` + strconv.Quote(n.name) + `,"kind":"left"}`).Build(),
+	}
+	for _, r := range client.DoMulti(ctx, fresh...) {
+		if err := r.Error(); err != nil {
+			client.Close()
+			return nil, err
+		}
+	}
 	if err := n.beat(ctx); err != nil {
 		client.Close()
 		return nil, err

@@ -141,3 +141,24 @@ func TestBansAreShared(t *testing.T) {
 		t.Errorf("bans %+v, %v", bans, err)
 	}
 }
+
+// A node that restarts (after a crash: no Close) under the same name
+// drops the busy marks of its previous run and tells the others.
+func TestARestartedNodeStartsWithoutBusyMarks(t *testing.T) {
+	r := clustertest.StartRedis(t)
+	a, _ := openNode(t, r.URL, "node1")
+	b, gotB := openNode(t, r.URL, "node2")
+	a.SetBusy("1001", true)
+	gotB.wait(t, 1)
+	again, err := Open(context.Background(), Options{Name: "node1", Redis: r.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if m := gotB.wait(t, 2)[1]; m.Kind != KindLeft || m.Node != "node1" {
+		t.Errorf("after the restart node2 got %+v, want node1 left", m)
+	}
+	if busy, err := b.BusyMarks(context.Background()); err != nil || len(busy["node1"]) != 0 {
+		t.Errorf("busy marks after the restart: %+v, %v", busy, err)
+	}
+}

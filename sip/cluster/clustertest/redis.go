@@ -70,6 +70,14 @@ func (r *Redis) Start() {
 	r.t.Fatalf("redis-server did not start on port %d:\n%s", r.Port, log)
 }
 
+// Pid is the running server's process id (0 when stopped).
+func (r *Redis) Pid() int {
+	if r.cmd == nil || r.cmd.Process == nil {
+		return 0
+	}
+	return r.cmd.Process.Pid
+}
+
 // Stop kills the server (as a crash would) and waits for it.
 func (r *Redis) Stop() {
 	if r.cmd == nil || r.cmd.Process == nil {
