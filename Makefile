@@ -63,6 +63,17 @@ soak: ## ~9 min of SIPp load with faults: black-holed and 503 members, API chang
 	@$(SIPP_INSTALL)
 	bench/sipp/run.sh soak
 
+# Kamailio (Debian package kamailio) for the dispatcher case of make cluster.
+KAMAILIO_INSTALL = command -v kamailio >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y kamailio; }
+
+.PHONY: cluster
+
+cluster: ## the cluster suite (bench/cluster): three ringd nodes on one PostgreSQL and one Redis, Kamailio's dispatcher in front (~2 min; installs postgresql, redis-server and kamailio when missing)
+	@$(PG_INSTALL)
+	@$(REDIS_INSTALL)
+	@$(KAMAILIO_INSTALL)
+	$(GO) test -race -tags cluster -count=1 -timeout 20m ./bench/cluster/
+
 .PHONY: compare
 
 compare: ## ringd vs Kamailio with SIPp, same scenarios; writes bench/RESULTS.md (~35 min; installs kamailio and sip-tester when missing)
