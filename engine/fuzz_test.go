@@ -248,10 +248,16 @@ func (fz *fuzzer) step(op, arg byte) {
 		out = fz.eng.Tick(fz.now, out)
 	case 9:
 		id, _ := fz.pick(arg)
-		if arg&1 == 0 {
+		switch arg % 3 {
+		case 0:
 			out = fz.eng.Start(fz.now, id, out) // a no-op but for the clock unless the call is held
-		} else {
+		case 1:
 			out = fz.eng.Pickup(fz.now, id, strategy.ExtID(int(arg>>1)%len(fz.members)), out)
+		default: // another node's memory change (a cluster)
+			sh := Shared{Kind: SharedKind(1 + arg/3%4), Group: GroupID(int(arg) % len(strategy.Kinds)),
+				Ext: strategy.ExtID(int(arg>>2) % len(fz.members)), Until: fz.now + int64(arg)*int64(100*time.Millisecond)}
+			_, out = fz.eng.Step(Event{Kind: EvShared, Share: sh}, out)
+			out = fz.eng.Tick(fz.now, out) // EvShared takes no time: catch up on the clock
 		}
 	case 10:
 		fz.which = 1 - fz.which
