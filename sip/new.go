@@ -45,6 +45,9 @@ func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 	s.listeners = transport.NewListeners(log, set.Domain, set.Aliases, s.certs)
 	s.filter = transport.NewFilter(set.policy(), s.clock, s.metrics, log, s.listeners)
 	s.auth = registrar.NewDigest(set.Domain)
+	if n := s.hooks.Cluster; n != nil {
+		s.auth = registrar.NewDigest(set.Domain, n.Secret()) // a nonce from one node is good on all
+	}
 	s.loc = registrar.NewLocation()
 	s.loc.SetStatic(staticContacts(&set))
 	parser := sip.NewParser()

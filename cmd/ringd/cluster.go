@@ -78,8 +78,10 @@ func clusterView(n *cluster.Node, srv *sip.Server) http.HandlerFunc {
 			}
 			nodes = []cluster.NodeInfo{self}
 		} else {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second) // Redis away: 503, not a wait
+			defer cancel()
 			var err error
-			if nodes, err = n.Nodes(r.Context()); err != nil {
+			if nodes, err = n.Nodes(ctx); err != nil {
 				w.Header().Set("Content-Type", "application/problem+json")
 				w.WriteHeader(http.StatusServiceUnavailable)
 				_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": "Service Unavailable", "status": 503,
@@ -115,4 +117,15 @@ func restoreOwnBindings(ctx context.Context, n *cluster.Node, srv *sip.Server, l
 	if restored > 0 {
 		log.Info("registrations restored from the cluster", zap.Int("contacts", restored))
 	}
+}
+
+// startOnly reports whether a reloaded config changes what is read only
+// when ringd starts (the store, the cluster section): such a reload is
+// refused rather than half applied.
+func startOnly(old, next *config.Config) bool {
+	if old.Store != next.Store {
+		return true
+	}
+	a, b := old.Cluster, next.Cluster
+	return (a == nil) != (b == nil) || a != nil && *a != *b
 }

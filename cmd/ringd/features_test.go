@@ -67,3 +67,23 @@ extensions: [{ number: "1001", password: a }]
 		t.Errorf("after a reload %+v, want still logged out", e)
 	}
 }
+
+// A reload may not change the store or the cluster section.
+func TestStartOnlyKeys(t *testing.T) {
+	base := &config.Config{Store: "postgres://a/b", Cluster: &config.ClusterConfig{Node: "n1", Redis: "redis://r:6379/0"}}
+	same := *base
+	c := *base.Cluster
+	same.Cluster = &c
+	if startOnly(base, &same) {
+		t.Error("an unchanged config counts as a change")
+	}
+	for _, next := range []*config.Config{
+		{Store: "postgres://a/c", Cluster: base.Cluster},
+		{Store: base.Store},
+		{Store: base.Store, Cluster: &config.ClusterConfig{Node: "n2", Redis: "redis://r:6379/0"}},
+	} {
+		if !startOnly(base, next) {
+			t.Errorf("%+v not refused", next)
+		}
+	}
+}

@@ -184,6 +184,9 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	for sig := range sigs {
 		if sig == syscall.SIGHUP {
 			next, err := src.read()
+			if err == nil && startOnly(file, next) {
+				err = errors.New("store and cluster are read when ringd starts: restart it to change them")
+			}
 			if err == nil {
 				err = lv.Reload(ctx, next)
 			}

@@ -39,7 +39,9 @@ type Node struct {
 	mu       sync.Mutex
 	handlers []func(Message)
 	resyncs  []func()
-	peers    map[string]NodeInfo // the nodes seen at the last heartbeat, this one included
+	peers    map[string]NodeInfo  // the nodes seen at the last heartbeat, this one included
+	lastSeen map[string]time.Time // when each peer was last in the node list, by this node's clock
+	secret   []byte               // the digest nonces' secret every node shares
 
 	cancel context.CancelFunc
 	done   sync.WaitGroup
@@ -82,6 +84,10 @@ func Open(ctx context.Context, o Options) (*Node, error) {
 		n.dropped = func() {}
 	}
 	n.started = n.now()
+	if n.secret, err = sharedSecret(ctx, client); err != nil {
+		client.Close()
+		return nil, err
+	}
 	// A node (re)starts with no call: the busy marks a previous run of it
 	// left go, and the others are told to forget theirs (a restart quicker
 	// than Seen is not seen as a departure).
@@ -113,6 +119,10 @@ func (n *Node) SetSIP(listeners []string) {
 	defer cancel()
 	_ = n.beat(ctx)
 }
+
+// Secret is the secret the nodes share for their digest nonces, so that a
+// challenge one node issued is answered on any node.
+func (n *Node) Secret() []byte { return n.secret }
 
 // Name is this node's name.
 func (n *Node) Name() string { return n.name }

@@ -162,3 +162,31 @@ func TestARestartedNodeStartsWithoutBusyMarks(t *testing.T) {
 		t.Errorf("busy marks after the restart: %+v, %v", busy, err)
 	}
 }
+
+// Every node reads the same nonce secret, and one that Redis lost comes
+// back with the next resync.
+func TestNodesShareTheNonceSecret(t *testing.T) {
+	r := clustertest.StartRedis(t)
+	a, _ := openNode(t, r.URL, "node1")
+	b, _ := openNode(t, r.URL, "node2")
+	if len(a.Secret()) != 32 || string(a.Secret()) != string(b.Secret()) {
+		t.Fatalf("secrets %x and %x", a.Secret(), b.Secret())
+	}
+	resynced := make(chan struct{}, 4)
+	a.OnResync(func() { resynced <- struct{}{} })
+	r.Stop()
+	r.Start()
+	select { // node1 is back on Redis: it has put the secret back
+	case <-resynced:
+	case <-time.After(5 * time.Second):
+		t.Fatal("node1 did not resync")
+	}
+	c, err := Open(context.Background(), Options{Name: "node3", Redis: r.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if string(c.Secret()) != string(a.Secret()) {
+		t.Error("a node started after the Redis restart does not share the secret")
+	}
+}

@@ -21,10 +21,12 @@ func (n *Node) heartbeat(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := n.beat(ctx); err != nil && ctx.Err() == nil {
+			bctx, cancel := context.WithTimeout(ctx, Beat)
+			if err := n.beat(bctx); err != nil && ctx.Err() == nil {
 				n.log.Warn("cluster heartbeat failed", zap.Error(err))
 			}
-			n.refreshPeers(ctx)
+			n.refreshPeers(bctx)
+			cancel()
 		}
 	}
 }
@@ -51,28 +53,44 @@ func (n *Node) beat(ctx context.Context) error {
 	return nil
 }
 
-// refreshPeers reads the node list again; a node that is no longer in it
-// has left (or was lost): the handlers get a KindLeft message for it.
+// refreshPeers reads the node list again. A node that has not been in it
+// for Seen - by this node's own clock, so that a Redis that restarted
+// empty does not make every node look gone until they beat again - has
+// left (or was lost): the handlers get a KindLeft message for it.
 func (n *Node) refreshPeers(ctx context.Context) {
 	nodes, err := n.Nodes(ctx)
 	if err != nil {
 		return // Redis is away: the last list stands
 	}
+	now := n.now()
+	n.mu.Lock()
+	if n.lastSeen == nil {
+		n.lastSeen = map[string]time.Time{}
+	}
 	peers := make(map[string]NodeInfo, len(nodes))
 	for _, nd := range nodes {
 		peers[nd.Name] = nd
+		n.lastSeen[nd.Name] = now
 	}
-	n.mu.Lock()
-	old := n.peers
+	for name, p := range n.peers {
+		if _, ok := peers[name]; !ok && now.Sub(n.lastSeen[name]) < Seen {
+			peers[name] = p // not gone yet
+		}
+	}
+	var gone []string
+	for name := range n.peers {
+		if _, ok := peers[name]; !ok && name != n.name {
+			gone = append(gone, name)
+			delete(n.lastSeen, name)
+		}
+	}
 	n.peers = peers
 	hs := n.handlers
 	n.mu.Unlock()
-	for name := range old {
-		if _, ok := peers[name]; !ok && name != n.name {
-			n.log.Warn("cluster node gone", zap.String("node", name))
-			for _, h := range hs {
-				h(Message{Node: name, Kind: KindLeft})
-			}
+	for _, name := range gone {
+		n.log.Warn("cluster node gone", zap.String("node", name))
+		for _, h := range hs {
+			h(Message{Node: name, Kind: KindLeft})
 		}
 	}
 }

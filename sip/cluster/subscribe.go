@@ -47,6 +47,9 @@ func (n *Node) subscribe(ctx context.Context) {
 }
 
 func (n *Node) resync() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	n.keepSecret(ctx)
+	cancel()
 	n.mu.Lock()
 	fs := append([]func(){}, n.resyncs...)
 	n.mu.Unlock()

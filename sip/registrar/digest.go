@@ -26,13 +26,18 @@ type Digest struct {
 	secret []byte
 }
 
-// NewDigest returns a Digest for realm (ringd's domain).
-func NewDigest(realm string) *Digest {
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
+// NewDigest returns a Digest for realm (ringd's domain) with a secret of
+// its own; with secret set (the nodes of a cluster share one), a nonce
+// one node issued is good on every node.
+func NewDigest(realm string, secret ...[]byte) *Digest {
+	if len(secret) > 0 && len(secret[0]) > 0 {
+		return &Digest{realm: realm, secret: secret[0]}
+	}
+	s := make([]byte, 32)
+	if _, err := rand.Read(s); err != nil {
 		panic("ringd: no randomness for digest nonces: " + err.Error())
 	}
-	return &Digest{realm: realm, secret: secret}
+	return &Digest{realm: realm, secret: s}
 }
 
 func (a *Digest) nonce(now time.Time) string {
