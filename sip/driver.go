@@ -48,17 +48,20 @@ type driver struct {
 
 	dialogs    *dialogs.Dialogs
 	calls      map[engine.CallID]*call
-	talking    map[string]*call            // connected calls by Call-ID, until the BYE
-	pages      map[string]*call            // answered pages by Call-ID, until the caller's BYE
-	pageLegs   map[string]*leg             // the members' dialogs of the pages by their Call-ID, until a BYE
-	greets     map[string]*greeting        // play_greeting failovers by Call-ID
-	pickups    map[string]*pickup          // calls picked up, by the Call-ID of either side, until a BYE
-	blf        blf                         // BLF subscriptions and what their watchers were told
-	remote     remoteBusy                  // cluster: the other nodes' busy marks
-	shared     map[string]bool             // cluster: the extensions this node has marked busy
-	remembered int                         // cluster: the other nodes' memory changes fed to the engine
-	branches   map[string]*proxy.Branch    // INVITE client transactions by Via branch
-	requests   map[string]*proxy.RequestTx // CANCEL and BYE client transactions by Via branch
+	talking    map[string]*call     // connected calls by Call-ID, until the BYE
+	pages      map[string]*call     // answered pages by Call-ID, until the caller's BYE
+	pageLegs   map[string]*leg      // the members' dialogs of the pages by their Call-ID, until a BYE
+	greets     map[string]*greeting // play_greeting failovers by Call-ID
+	pickups    map[string]*pickup   // calls picked up, by the Call-ID of either side, until a BYE
+	blf        blf                  // BLF subscriptions and what their watchers were told
+	remote     remoteBusy           // cluster: the other nodes' busy marks
+	shared     map[string]bool      // cluster: the extensions this node has marked busy
+	remembered int                  // cluster: the other nodes' memory changes fed to the engine
+	// bindingGone tells of a contact the driver dropped (its keep-alives
+	// went unanswered), as the registrar tells of its own changes.
+	bindingGone func(ext string, b registrar.Binding)
+	branches    map[string]*proxy.Branch    // INVITE client transactions by Via branch
+	requests    map[string]*proxy.RequestTx // CANCEL and BYE client transactions by Via branch
 
 	out     []engine.Action
 	fed     []fedEvent // engine events waiting to be stepped, in order

@@ -116,8 +116,8 @@ func (d *driver) dropContact(ext string, contact sip.Uri) {
 		return
 	}
 	d.log.Sugar().Infow("contact dropped: keep-alives unanswered", "extension", ext, "contact", contact.String(), "source", gone.Source)
-	if d.hooks.Binding != nil {
-		d.hooks.Binding(ext, gone, true)
+	if d.bindingGone != nil {
+		d.bindingGone(ext, gone) // the store and, in a cluster, the other nodes
 	}
 	if offline {
 		d.refreshMember(ext)

@@ -81,6 +81,7 @@ func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 	s.send = newSender(s.client, newInbox())
 	s.drv = newDriver(s.settings.Load(), s.clock, log, s.metrics, s.hooks, s.listeners, s.loc, s.send, s.local)
 	s.drv.sweep = s.filter.Sweep
+	s.drv.bindingGone = func(ext string, b registrar.Binding) { s.shareBinding(ext, b, true) }
 	s.reach = reach{loc: s.loc, clock: s.clock, open: s.flowOpen}
 	s.drv.reach, s.drv.consumed = s.reach, s.auth.Ours
 	if reg := s.hooks.Metrics; reg != nil {
