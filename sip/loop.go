@@ -14,6 +14,7 @@ func (d *driver) run(done <-chan struct{}) {
 	defer d.inbox.close()
 	d.refreshAll()
 	d.drain()
+	d.groupSeries()  // and every group's series, at 0
 	d.memberGauges() // scrapes before the first call see every member
 	d.timers.Set(&d.chores, d.now()+int64(time.Second))
 	for {

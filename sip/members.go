@@ -54,11 +54,17 @@ func (d *driver) memberGauges() {
 	d.metrics.MemberStates(d.eng.Snapshot(), func(ext int32) strategy.MemberState { return d.eng.Member(strategy.ExtID(ext)) })
 }
 
+// groupSeries creates the per-group metric series of the snapshot's
+// groups at 0 (at start and on every apply), so that a scrape sees every
+// family of every group before its first call.
+func (d *driver) groupSeries() { d.metrics.Groups(d.eng.Snapshot()) }
+
 // apply takes new settings: new calls route with the new snapshot, calls
 // in progress keep theirs.
 func (d *driver) apply(set *Settings) {
 	d.set = set
 	d.feed(engine.Event{Kind: engine.EvSnapshot, Snap: set.Snapshot})
+	d.groupSeries()
 	d.refreshAll()
 	d.gaugesDirty = true
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/emiago/sipgo/sip"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/ringd/ringd/engine"
@@ -109,12 +110,15 @@ func TestMetricsAfterScriptedCalls(t *testing.T) {
 			t.Errorf("%s%v = %v, want %v", e.name, e.labels, got, e.want)
 		}
 	}
-	// Label sets: the counters carry exactly these series. Only 6002
-	// connected a member of its own: 6000's call was answered by its
-	// failover extension, outside the group (outcome no_answer).
-	for name, want := range map[string]int{"ringd_calls_total": 4, "ringd_failovers_total": 2,
+	// Label sets: the series of every group are there from start (at 0),
+	// and no others appeared. Only 6002 connected a member of its own:
+	// 6000's call was answered by its failover extension, outside the
+	// group (outcome no_answer), so only 6002's histogram has a sample.
+	for name, want := range map[string]int{
+		"ringd_calls_total":         18, // 3 groups x 6 outcomes
+		"ringd_failovers_total":     9,  // 3 groups x 3 reasons, each with its group's destination type
 		"ringd_members":             12, // 3 groups x 4 states
-		"ringd_call_answer_seconds": 1} {
+		"ringd_call_answer_seconds": 3} {
 		if n := seriesCount(reg, name); n != want {
 			t.Errorf("%s has %d series, want %d", name, n, want)
 		}
@@ -139,6 +143,17 @@ func TestMetricsAfterScriptedCalls(t *testing.T) {
 		t.Errorf("lint: %v %v", problems, err)
 	}
 	for _, mf := range mfs {
+		if mf.GetName() == "ringd_call_answer_seconds" {
+			for _, m := range mf.GetMetric() {
+				want := uint64(0)
+				if m.GetLabel()[0].GetValue() == "6002" {
+					want = 1
+				}
+				if n := m.GetHistogram().GetSampleCount(); n != want {
+					t.Errorf("ringd_call_answer_seconds%v: %d samples, want %d", m.GetLabel(), n, want)
+				}
+			}
+		}
 		if mf.GetName() == "ringd_route_decision_seconds" && mf.GetMetric()[0].GetHistogram().GetSampleCount() != 4 {
 			t.Errorf("route decisions observed: %d, want 4", mf.GetMetric()[0].GetHistogram().GetSampleCount())
 		}
@@ -159,6 +174,119 @@ func TestMembersGaugeBeforeAnyRequest(t *testing.T) {
 	if n := seriesCount(reg, "ringd_members"); n != 4 {
 		t.Errorf("ringd_members has %d series before any request, want 4 (one group x 4 states)", n)
 	}
+}
+
+// Every metric family of SPEC §9 (and the other ringd_ families) is
+// exported by an idle ringd before any SIP request, with at least one
+// series: counters at 0 for their known label values and for every
+// group of the configuration, so a fresh dashboard has no empty panel.
+func TestEveryFamilyFromStart(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	fo := group("6000", strategy.RingAll, time.Second, "1001", "1002")
+	fo.OnNoAnswer = engine.DestinationSpec{Type: engine.DestExtension, Value: "1002"}
+	startRingdWith(t, engine.Spec{
+		Extensions: exts("1001", "1002"),
+		Groups:     []engine.GroupSpec{fo, group("6001", strategy.RingAll, time.Second, "1001")},
+	}, Hooks{Metrics: reg})
+	families := []string{"ringd_calls_total", "ringd_call_answer_seconds", "ringd_legs_total", "ringd_active_calls",
+		"ringd_ringing_legs", "ringd_members", "ringd_failovers_total", "ringd_registrations",
+		"ringd_sip_requests_total", "ringd_sip_responses_total", "ringd_sip_rejected_total",
+		"ringd_route_decision_seconds", "ringd_member_skips_total", "ringd_pickups_total", "ringd_bans_total",
+		"ringd_banned_sources", "ringd_sip_auth_failures_total", "go_goroutines", "process_cpu_seconds_total"}
+	eventually(t, func() bool { return seriesCount(reg, "ringd_members") == 8 })
+	for _, name := range families {
+		if seriesCount(reg, name) == 0 {
+			t.Errorf("%s has no series before the first request", name)
+		}
+	}
+	// Per group: every outcome, leg result and skip reason, the answer
+	// time, active calls, and each failover reason with its destination.
+	for _, g := range []string{"6000", "6001"} {
+		for _, o := range []string{"answered", "no_answer", "no_agent", "abandoned", "out_of_schedule", "failed"} {
+			if !hasSeries(reg, "ringd_calls_total", map[string]string{"group": g, "outcome": o}) {
+				t.Errorf("ringd_calls_total{group=%s,outcome=%s} missing", g, o)
+			}
+		}
+		for _, r := range []string{"answered", "cancelled", "busy", "no_answer", "failed"} {
+			if !hasSeries(reg, "ringd_legs_total", map[string]string{"group": g, "result": r}) {
+				t.Errorf("ringd_legs_total{group=%s,result=%s} missing", g, r)
+			}
+		}
+		for _, r := range []string{"wrap_up", "reject_cooldown"} {
+			if !hasSeries(reg, "ringd_member_skips_total", map[string]string{"group": g, "reason": r}) {
+				t.Errorf("ringd_member_skips_total{group=%s,reason=%s} missing", g, r)
+			}
+		}
+		for _, name := range []string{"ringd_active_calls", "ringd_call_answer_seconds"} {
+			if !hasSeries(reg, name, map[string]string{"group": g}) {
+				t.Errorf("%s{group=%s} missing", name, g)
+			}
+		}
+	}
+	for _, l := range []map[string]string{
+		{"group": "6000", "reason": "no_answer", "dest": "extension"},
+		{"group": "6000", "reason": "no_agent", "dest": "end_call"},
+		{"group": "6001", "reason": "no_answer", "dest": "end_call"},
+		{"group": "6001", "reason": "out_of_schedule", "dest": "end_call"},
+	} {
+		if !hasSeries(reg, "ringd_failovers_total", l) {
+			t.Errorf("ringd_failovers_total%v missing", l)
+		}
+	}
+	for name, values := range map[string][]string{
+		"ringd_sip_requests_total":  {"INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "OTHER"},
+		"ringd_sip_responses_total": {"100", "180", "200", "480", "486", "487"},
+		"ringd_sip_rejected_total":  {"malformed", "max_forwards", "banned", "flood", "scanner", "oversize", "overload"},
+		"ringd_pickups_total":       {"group", "directed", "replaces"},
+		"ringd_bans_total":          {"flood", "auth_failures"},
+	} {
+		for _, v := range values {
+			var label string
+			switch name {
+			case "ringd_sip_requests_total":
+				label = "method"
+			case "ringd_sip_responses_total":
+				label = "code"
+			case "ringd_pickups_total":
+				label = "kind"
+			default:
+				label = "reason"
+			}
+			if !hasSeries(reg, name, map[string]string{label: v}) {
+				t.Errorf("%s{%s=%q} missing", name, label, v)
+			}
+		}
+	}
+	if problems, err := testutil.GatherAndLint(reg); err != nil || len(problems) > 0 {
+		t.Errorf("lint: %v %v", problems, err)
+	}
+}
+
+// hasSeries reports whether the family name has a series with exactly
+// these labels.
+func hasSeries(reg *prometheus.Registry, name string, labels map[string]string) bool {
+	mfs, _ := reg.Gather()
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if len(m.GetLabel()) != len(labels) {
+				continue
+			}
+			ok := true
+			for _, lp := range m.GetLabel() {
+				if labels[lp.GetName()] != lp.GetValue() {
+					ok = false
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // seriesCount is how many series the metric family name has.

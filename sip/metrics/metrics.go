@@ -38,6 +38,8 @@ type Metrics struct {
 
 	mu    sync.Mutex
 	codes map[int]prometheus.Counter // responses by code, resolved once
+
+	groups map[string]bool // group numbers whose series Groups created (under mu)
 }
 
 // New creates the collectors and registers them with reg.
@@ -79,10 +81,87 @@ func New(reg prometheus.Registerer) *Metrics {
 			Buckets: decisionBuckets}),
 		protectionMetrics: newProtectionMetrics(),
 		codes:             map[int]prometheus.Counter{},
+		groups:            map[string]bool{},
 	}
 	reg.MustRegister(m.calls, m.answerSeconds, m.legs, m.activeCalls, m.ringingLegs, m.members,
 		m.failovers, m.skips, m.pickups, m.requests, m.responses, m.rejected, m.decision, m.bans, m.authFailures)
+	m.preset()
 	return m
+}
+
+// Label values known in advance, whose series exist from start at 0 so
+// that a fresh dashboard has no empty panel (per-group ones: Groups).
+var (
+	outcomes      = []string{"answered", "no_answer", "no_agent", "abandoned", "out_of_schedule", "failed"}
+	legResults    = []string{"answered", "cancelled", "busy", "no_answer", "failed"}
+	skipReasons   = []string{"wrap_up", "reject_cooldown"}
+	pickupKinds   = []string{"group", "directed", "replaces"}
+	rejectReasons = []string{"version", "malformed", "max_forwards", "uri_scheme", "extension", "relay",
+		"banned", "flood", "scanner", "oversize", "overload"}
+	banReasons = []string{"flood", "auth_failures"}
+	// presetCodes are the responses every call path sends.
+	presetCodes = []int{100, 180, 200, 480, 486, 487}
+)
+
+// preset creates the series of label values known in advance at 0.
+func (m *Metrics) preset() {
+	for method := range knownMethods {
+		m.requests.WithLabelValues(method).Add(0)
+	}
+	m.requests.WithLabelValues("OTHER").Add(0)
+	for _, code := range presetCodes {
+		c := m.responses.WithLabelValues(strconv.Itoa(code))
+		c.Add(0)
+		m.codes[code] = c
+	}
+	for _, r := range rejectReasons {
+		m.rejected.WithLabelValues(r).Add(0)
+	}
+	for _, k := range pickupKinds {
+		m.pickups.WithLabelValues(k).Add(0)
+	}
+	for _, r := range banReasons {
+		m.bans.WithLabelValues(r).Add(0)
+	}
+}
+
+// Groups creates, at 0, the per-group series of every group of snap not
+// seen before (calls by outcome, answer time, legs by result, active
+// calls, skips by reason), and of each failover reason with the
+// destination type the group has for it. Called when a snapshot is
+// applied; a group already seen costs a map lookup (and its three
+// failover series, whose destinations a reload may change).
+func (m *Metrics) Groups(snap *engine.Snapshot) {
+	if m == nil || snap == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for gi := range snap.Groups {
+		g := &snap.Groups[gi]
+		if g.Plan == nil {
+			continue
+		}
+		n := g.Number
+		m.failovers.WithLabelValues(n, engine.ReasonNoAnswer.String(), g.OnNoAnswer.Type.String()).Add(0)
+		m.failovers.WithLabelValues(n, engine.ReasonNoAgent.String(), g.OnNoAgent.Type.String()).Add(0)
+		m.failovers.WithLabelValues(n, engine.ReasonOutOfSchedule.String(), g.OutOfSchedule.Type.String()).Add(0)
+		if m.groups[n] {
+			continue
+		}
+		m.groups[n] = true
+		for _, o := range outcomes {
+			m.calls.WithLabelValues(n, o).Add(0)
+		}
+		m.answerSeconds.WithLabelValues(n)
+		for _, r := range legResults {
+			m.legs.WithLabelValues(n, r).Add(0)
+		}
+		m.activeCalls.WithLabelValues(n).Add(0)
+		for _, r := range skipReasons {
+			m.skips.WithLabelValues(n, r).Add(0)
+		}
+	}
 }
 
 // Registrations exposes the number of live registered contacts, read at
