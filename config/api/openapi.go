@@ -109,9 +109,12 @@ func responses(rt route) map[string]any {
 		ok = "204"
 	}
 	out := map[string]any{}
-	if rt.response == "" {
+	switch rt.response {
+	case "":
 		out[ok] = map[string]any{"description": "done"}
-	} else {
+	case "CSV": // text, not a schema (GET /api/v1/cdr.csv)
+		out[ok] = map[string]any{"description": "success", "content": map[string]any{"text/csv": map[string]any{"schema": map[string]any{"type": "string"}}}}
+	default:
 		out[ok] = map[string]any{"description": "success", "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.response)}}}
 	}
 	prob := map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}

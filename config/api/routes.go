@@ -32,6 +32,7 @@ func (s *Server) nativeRoutes() {
 	s.memberRoutes()
 	s.sequentialRingRoutes()
 	s.viewRoutes()
+	s.recordCSVRoutes()
 }
 
 // compatRoutes registers the façades of the PBX products ringd replaces

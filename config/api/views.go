@@ -54,13 +54,31 @@ func (s *Server) viewRoutes() {
 			w.WriteHeader(http.StatusNoContent)
 		}
 	})
-	s.handle("GET /api/v1/cdr", "Call records (group, outcome, since, until, skip, top)", "", "List", s.listRecords)
+	s.handle("GET /api/v1/cdr", "Call records (group, outcome, since, until, skip, top); CSV with Accept: text/csv", "", "List", s.listRecords)
 	s.handle("GET /api/v1/extensions/{number}/missed_calls", "An extension's missed calls (record_missed)", "", "List", s.listMissed)
 }
 
 var outcomes = []string{"answered", "no_answer", "no_agent", "abandoned", "out_of_schedule", "failed"}
 
+// listRecords answers GET /api/v1/cdr: JSON, or CSV when Accept prefers
+// text/csv (cdr_csv.go).
 func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Accept")
+	recs, n, p := s.recordPage(r)
+	switch {
+	case p != nil:
+		writeProblem(w, p)
+	case wantsCSV(r):
+		writeRecordsCSV(w, recs, n)
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{"count": n, "items": recs})
+	}
+}
+
+// recordPage reads the call records a request's filters and paging select
+// (group, outcome, since, until, skip, top), with the number of matches
+// before paging, or the problem with its query.
+func (s *Server) recordPage(r *http.Request) ([]cdr.Record, int, *Problem) {
 	q := r.URL.Query()
 	rq := store.RecordQuery{Group: q.Get("group"), Outcome: q.Get("outcome"), Top: defaultTop}
 	var errs []FieldError
@@ -93,27 +111,23 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(errs) > 0 {
-		writeProblem(w, problem(http.StatusBadRequest, "bad query parameters", errs...))
-		return
+		return nil, 0, problem(http.StatusBadRequest, "bad query parameters", errs...)
 	}
 	if rq.Top == 0 { // the store reads 0 as its default: ask for one and keep none
 		_, n, err := s.live.Store().Records(r.Context(), store.RecordQuery{Group: rq.Group, Outcome: rq.Outcome, Since: rq.Since, Until: rq.Until, Top: 1})
 		if err != nil {
-			writeProblem(w, simpleFailure(err))
-			return
+			return nil, 0, simpleFailure(err)
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"count": n, "items": []cdr.Record{}})
-		return
+		return []cdr.Record{}, n, nil
 	}
 	recs, n, err := s.live.Store().Records(r.Context(), rq)
 	if err != nil {
-		writeProblem(w, simpleFailure(err))
-		return
+		return nil, 0, simpleFailure(err)
 	}
 	if recs == nil {
 		recs = []cdr.Record{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"count": n, "items": recs})
+	return recs, n, nil
 }
 
 func (s *Server) listMissed(w http.ResponseWriter, r *http.Request) {
