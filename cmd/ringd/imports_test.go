@@ -37,6 +37,7 @@ var rules = map[string]rule{
 	"config/live":             {ringd: []string{"config", "config/store", "engine", "engine/cdr"}},
 	"config/api/compat":       {ringd: []string{"config", "engine", "strategy"}, avoid: []string{"net/http"}}, // maps data only
 	"config/api":              {ringd: []string{"config", "config/api/compat", "config/live", "config/store", "engine", "engine/cdr", "strategy"}},
+	"config/api/console":      {ringd: []string{"config", "engine/cdr"}}, // reaches the API in-process over http.Handler, never config/live
 	"sip/clock":               {},
 	"sip/cluster":             {outside: []string{"github.com/redis/rueidis", "go.uber.org/zap"}}, // no other ringd package
 	"sip/cluster/clustertest": {},                                                                 // starts throwaway servers for tests: the standard library only
@@ -169,7 +170,7 @@ func TestImportRulesCatch(t *testing.T) {
 	for _, c := range []struct{ pkg, imp string }{
 		{"sip", "config"}, {"sip", "cmd/ringd"}, {"engine", "sip"}, {"engine", "config"}, {"strategy", "engine"},
 		{"engine/cdr", "engine"}, {"config", "sip"}, {"sip/proxy", "sip"}, {"sip/transport", "sip/registrar"},
-		{"config/api/compat", "config/api"}, {"cmd/ringd", "bench"},
+		{"config/api/compat", "config/api"}, {"cmd/ringd", "bench"}, {"config/api/console", "config/live"},
 	} {
 		r, _ := ruleFor(c.pkg)
 		if r.allowsRingd(c.imp) {

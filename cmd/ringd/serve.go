@@ -20,6 +20,7 @@ import (
 
 	"github.com/ringd/ringd/config"
 	"github.com/ringd/ringd/config/api"
+	"github.com/ringd/ringd/config/api/console"
 	"github.com/ringd/ringd/config/live"
 	"github.com/ringd/ringd/config/store"
 	"github.com/ringd/ringd/engine"
@@ -163,6 +164,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		if file.HTTP.Pprof {
 			mountPprof(admin)
 		}
+		admin.MountUI("/ui/", console.New(admin, admin)) // the web console (SPEC §13)
 		ln, err := net.Listen("tcp", file.HTTP.Listen)
 		if err != nil {
 			log.Error("cannot listen for the admin API", zap.String("http.listen", file.HTTP.Listen), zap.Error(err))

@@ -76,6 +76,39 @@ func (s *Server) SetTokens(h config.HTTPConfig) {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
+// MountUI adds a handler for a whole subtree (the web console at /ui/,
+// package config/api/console) to the API's listener, outside the OpenAPI
+// document and without the token check: the handler signs users in itself
+// (ValidToken, IssueToken).
+func (s *Server) MountUI(prefix string, h http.Handler) { s.mux.Handle(prefix, h) }
+
+// ValidToken reports whether t is a token the API accepts now: one of
+// http.tokens or one issued to an http.users user and not expired.
+func (s *Server) ValidToken(t string) bool {
+	if t == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.static {
+		if subtle.ConstantTimeCompare([]byte(st), []byte(t)) == 1 {
+			return true
+		}
+	}
+	exp, ok := s.issued[t]
+	if ok && time.Now().After(exp) {
+		delete(s.issued, t)
+		return false
+	}
+	return ok
+}
+
+// IssueToken checks an http.users user's credentials and returns a new
+// token, valid like one from get_token.
+func (s *Server) IssueToken(user, password string) (string, time.Time, bool) {
+	return s.issue(user, password)
+}
+
 // route is one endpoint, for the OpenAPI document.
 type route struct {
 	method, path, summary string
@@ -122,25 +155,7 @@ func token(r *http.Request) string {
 	return r.URL.Query().Get("access_token")
 }
 
-func (s *Server) authorized(r *http.Request) bool {
-	t := token(r)
-	if t == "" {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, st := range s.static {
-		if subtle.ConstantTimeCompare([]byte(st), []byte(t)) == 1 {
-			return true
-		}
-	}
-	exp, ok := s.issued[t]
-	if ok && time.Now().After(exp) {
-		delete(s.issued, t)
-		return false
-	}
-	return ok
-}
+func (s *Server) authorized(r *http.Request) bool { return s.ValidToken(token(r)) }
 
 // issue checks an API user's credentials and returns a new token.
 func (s *Server) issue(user, password string) (string, time.Time, bool) {

@@ -1,0 +1,249 @@
+package console
+
+import (
+	"bytes"
+	"html/template"
+	"io/fs"
+	"log"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/engine/cdr"
+)
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+	"clock": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04:05Z")
+	},
+	"since": func(t time.Time) string { return time.Since(t).Round(time.Second).String() },
+}
+
+// parsePages parses each page with the layout.
+func parsePages() map[string]*template.Template {
+	pages := map[string]*template.Template{}
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		pages[base] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+	}
+	return pages
+}
+
+// view is what every page's template gets.
+type view struct {
+	Title string
+	Nav   string // the menu entry to mark current
+	CSRF  string
+	Who   string
+	Data  any
+}
+
+func (c *Console) render(w http.ResponseWriter, status int, name string, data any) {
+	c.page(w, status, name, view{Title: "Sign in", Data: data})
+}
+
+func (c *Console) page(w http.ResponseWriter, status int, name string, v view) {
+	var b bytes.Buffer
+	if err := c.pages[name].Execute(&b, v); err != nil {
+		log.Printf("console: page %s: %v", name, err)
+		http.Error(w, "the page could not be shown", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b.Bytes())
+}
+
+func (c *Console) signedPage(w http.ResponseWriter, status int, s *session, name, title string, data any) {
+	c.page(w, status, name, view{Title: title, Nav: name, CSRF: s.csrf, Who: s.who, Data: data})
+}
+
+// apiFailure shows an API error the page cannot place next to a field.
+func (c *Console) apiFailure(w http.ResponseWriter, s *session, err error) {
+	status := http.StatusBadGateway
+	if p, ok := err.(*apiError); ok {
+		status = p.Status
+	}
+	c.signedPage(w, status, s, "error", "Error", err.Error())
+}
+
+// list is the API's list answer.
+type list[T any] struct {
+	Count int `json:"count"`
+	Items []T `json:"items"`
+}
+
+// registration is one item of GET /api/v1/registrations.
+type registration struct {
+	Extension string    `json:"extension"`
+	Contact   string    `json:"contact"`
+	Expires   time.Time `json:"expires"`
+	Source    string    `json:"source"`
+	Transport string    `json:"transport"`
+	UserAgent string    `json:"user_agent"`
+}
+
+// groupNow is a ring group's line on the overview.
+type groupNow struct {
+	Number    string `json:"number"`
+	Name      string `json:"name"`
+	Ringing   int    `json:"ringing"`
+	Connected int    `json:"connected"`
+}
+
+// memberNow is an extension's state on the overview.
+type memberNow struct {
+	Number string `json:"number"`
+	Name   string `json:"name"`
+	State  string `json:"state"`
+}
+
+// snapshot is what the overview shows, and what /ui/events sends.
+type snapshot struct {
+	Groups        []groupNow     `json:"groups"`
+	Calls         []cdr.LiveCall `json:"calls"`
+	Registrations []registration `json:"registrations"`
+	Members       []memberNow    `json:"members"`
+}
+
+// snapshot reads the live views and the configuration through the API.
+func (c *Console) snapshot(r *http.Request, s *session) (*snapshot, error) {
+	var calls list[cdr.LiveCall]
+	var regs list[registration]
+	var groups list[config.RingGroup]
+	var exts list[config.Extension]
+	for _, q := range []struct {
+		path string
+		out  any
+	}{{"/api/v1/calls", &calls}, {"/api/v1/registrations", &regs},
+		{"/api/v1/ring_groups?orderby=number&top=100", &groups}, {"/api/v1/extensions?orderby=number&top=100", &exts}} {
+		if err := c.call(r.Context(), s, "GET", q.path, nil, q.out); err != nil {
+			return nil, err
+		}
+	}
+	snap := &snapshot{Calls: calls.Items, Registrations: regs.Items}
+	if snap.Calls == nil {
+		snap.Calls = []cdr.LiveCall{}
+	}
+	if snap.Registrations == nil {
+		snap.Registrations = []registration{}
+	}
+	ringing := map[string]bool{}
+	byGroup := map[string]*groupNow{}
+	for _, g := range groups.Items {
+		snap.Groups = append(snap.Groups, groupNow{Number: g.Number, Name: g.Name})
+	}
+	for i := range snap.Groups {
+		byGroup[snap.Groups[i].Number] = &snap.Groups[i]
+	}
+	for _, call := range snap.Calls {
+		for _, e := range call.Ringing {
+			ringing[e] = true
+		}
+		g := byGroup[call.Group]
+		if g == nil {
+			continue
+		}
+		if call.Connected {
+			g.Connected++
+		} else {
+			g.Ringing++
+		}
+	}
+	registered := map[string]bool{}
+	for _, reg := range snap.Registrations {
+		registered[reg.Extension] = true
+	}
+	for _, e := range exts.Items {
+		m := memberNow{Number: e.Number, Name: e.Name}
+		switch {
+		case e.DND:
+			m.State = "DND"
+		case e.LoggedOut:
+			m.State = "logged out"
+		case ringing[e.Number]:
+			m.State = "ringing"
+		case !registered[e.Number] && e.Contact == "":
+			m.State = "offline"
+		default:
+			m.State = "available"
+		}
+		snap.Members = append(snap.Members, m)
+	}
+	if snap.Groups == nil {
+		snap.Groups = []groupNow{}
+	}
+	if snap.Members == nil {
+		snap.Members = []memberNow{}
+	}
+	return snap, nil
+}
+
+func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
+	snap, err := c.snapshot(r, s)
+	if err != nil {
+		c.apiFailure(w, s, err)
+		return
+	}
+	c.signedPage(w, http.StatusOK, s, "overview", "Overview", snap)
+}
+
+func (c *Console) extensionList(w http.ResponseWriter, r *http.Request, s *session) {
+	var exts list[config.Extension]
+	if err := c.call(r.Context(), s, "GET", "/api/v1/extensions?orderby=number&top=100", nil, &exts); err != nil {
+		c.apiFailure(w, s, err)
+		return
+	}
+	c.signedPage(w, http.StatusOK, s, "extensions", "Extensions", exts)
+}
+
+// recordFilters are the query parameters of GET /api/v1/cdr.
+var recordFilters = []string{"group", "outcome", "since", "until", "skip", "top"}
+
+func (c *Console) recordList(w http.ResponseWriter, r *http.Request, s *session) {
+	q := url.Values{}
+	form := map[string]string{}
+	for _, f := range recordFilters {
+		if v := strings.TrimSpace(r.URL.Query().Get(f)); v != "" {
+			q.Set(f, v)
+			form[f] = v
+		}
+	}
+	data := map[string]any{"Form": form, "Outcomes": []string{"answered", "no_answer", "no_agent", "abandoned", "out_of_schedule", "failed"}}
+	var recs list[cdr.Record]
+	err := c.call(r.Context(), s, "GET", "/api/v1/cdr?"+q.Encode(), nil, &recs)
+	if p, ok := err.(*apiError); ok && p.Status == http.StatusBadRequest {
+		data["Errors"] = fieldErrors(p)
+		c.signedPage(w, http.StatusBadRequest, s, "cdr", "Call records", data)
+		return
+	}
+	if err != nil {
+		c.apiFailure(w, s, err)
+		return
+	}
+	data["Records"] = recs
+	c.signedPage(w, http.StatusOK, s, "cdr", "Call records", data)
+}
+
+// fieldErrors maps a problem's errors by field (several joined).
+func fieldErrors(p *apiError) map[string]string {
+	out := map[string]string{}
+	for _, e := range p.Errors {
+		if out[e.Field] != "" {
+			out[e.Field] += "; "
+		}
+		out[e.Field] += e.Message
+	}
+	return out
+}
+

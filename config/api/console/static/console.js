@@ -1,0 +1,52 @@
+// ringd console: live overview (server-sent events) and delete confirmations.
+// No framework; the tables are rebuilt with textContent only.
+"use strict";
+(function () {
+  function clock(s) {
+    if (!s) return "";
+    var d = new Date(s);
+    if (isNaN(d.getTime()) || d.getUTCFullYear() < 2) return "";
+    return d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  }
+  function fill(id, rows, cols, empty) {
+    var table = document.getElementById(id);
+    if (!table) return;
+    var body = document.createElement("tbody");
+    if (!rows || rows.length === 0) {
+      var tr = document.createElement("tr"), td = document.createElement("td");
+      td.colSpan = cols; td.textContent = empty; tr.appendChild(td); body.appendChild(tr);
+    } else {
+      rows.forEach(function (cells) {
+        var tr = document.createElement("tr");
+        cells.forEach(function (c) { var td = document.createElement("td"); td.textContent = c; tr.appendChild(td); });
+        body.appendChild(tr);
+      });
+    }
+    table.replaceChild(body, table.tBodies[0]);
+  }
+  function show(s) {
+    fill("groups", (s.groups || []).map(function (g) { return [g.number, g.name, String(g.ringing), String(g.connected)]; }), 4, "No ring groups.");
+    fill("calls", (s.calls || []).map(function (c) { return [c.group, c.caller, clock(c.start), c.connected ? "connected" : "ringing", (c.ringing || []).join(", ")]; }), 5, "No calls.");
+    fill("members", (s.members || []).map(function (m) { return [m.number, m.name, m.state]; }), 3, "No extensions.");
+    fill("registrations", (s.registrations || []).map(function (r) { return [r.extension, r.contact, r.source, r.transport, clock(r.expires)]; }), 5, "No registrations.");
+  }
+  function live() {
+    var status = document.getElementById("live");
+    if (!status || !window.EventSource) return;
+    var es = new EventSource("/ui/events");
+    es.addEventListener("snapshot", function (e) {
+      show(JSON.parse(e.data));
+      status.textContent = "Live updates: on (last " + new Date().toLocaleTimeString() + ")";
+    });
+    es.addEventListener("signed_out", function () { es.close(); window.location.href = "/ui/login?next=/ui/"; });
+    es.onerror = function () { status.textContent = "Live updates: reconnecting…"; };
+  }
+  function confirms() {
+    document.querySelectorAll("form.confirm").forEach(function (f) {
+      f.addEventListener("submit", function (e) {
+        if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault();
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { live(); confirms(); });
+})();
