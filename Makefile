@@ -46,7 +46,7 @@ SIPP_INSTALL = command -v sipp >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sud
 # SIPVicious (Debian package sipvicious) for the scanner cases of make e2e.
 SIPVICIOUS_INSTALL = command -v svmap >/dev/null || command -v sipvicious_svmap >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y sipvicious; }
 
-e2e: ## SIPp interop suite, real phones (baresip, linphonec; UDP, TCP, TLS; Kamailio edge), NAT and WebSocket phones; installs their Debian and npm packages when missing
+e2e: ## SIPp interop suite, real phones (baresip, linphonec; UDP, TCP, TLS; Kamailio edge), NAT and WebSocket phones, the Grafana dashboard's queries on a real Prometheus; installs their Debian and npm packages when missing
 	@$(SIPP_INSTALL)
 	@$(SIPVICIOUS_INSTALL)
 	bench/sipp/run.sh
@@ -54,6 +54,7 @@ e2e: ## SIPp interop suite, real phones (baresip, linphonec; UDP, TCP, TLS; Kama
 	bench/phones/run.sh
 	bench/nat/install.sh
 	bench/nat/run.sh
+	bench/prometheus/run.sh
 
 load: ## 1,000 calls at 50/s through ringd with SIPp
 	@$(SIPP_INSTALL)
