@@ -219,7 +219,7 @@ func (c *Console) recordList(w http.ResponseWriter, r *http.Request, s *session)
 			form[f] = v
 		}
 	}
-	data := map[string]any{"Form": form, "Outcomes": []string{"answered", "no_answer", "no_agent", "abandoned", "out_of_schedule", "failed"}}
+	data := map[string]any{"Form": form, "Errors": map[string]string{}, "Outcomes": []string{"answered", "no_answer", "no_agent", "abandoned", "out_of_schedule", "failed"}}
 	var recs list[cdr.Record]
 	err := c.call(r.Context(), s, "GET", "/api/v1/cdr?"+q.Encode(), nil, &recs)
 	if p, ok := err.(*apiError); ok && p.Status == http.StatusBadRequest {
@@ -246,4 +246,3 @@ func fieldErrors(p *apiError) map[string]string {
 	}
 	return out
 }
-

@@ -1,0 +1,422 @@
+package console_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ringd/ringd/config"
+	"github.com/ringd/ringd/config/api"
+	"github.com/ringd/ringd/config/api/console"
+	"github.com/ringd/ringd/config/live"
+	"github.com/ringd/ringd/config/store"
+	"github.com/ringd/ringd/engine"
+	"github.com/ringd/ringd/engine/cdr"
+)
+
+const baseConfig = `sip:
+  listen: ["udp://127.0.0.1:5060"]
+  domain: ringd.local
+http:
+  listen: 127.0.0.1:8080
+  tokens: ["test-token"]
+  users: [{ username: admin, password: secret }]
+services:
+  ext_vm: "sip:vm-{value}@127.0.0.1:5090"
+extensions:
+  - { number: "1001", name: Alice, password: p1 }
+  - { number: "1002", name: Bob, password: p2, dnd: true }
+  - { number: "1003", name: Carol, password: p3 }
+extension_groups:
+  - { name: support, extensions: ["1002", "1003"] }
+ring_groups:
+  - number: "6000"
+    name: Sales
+    strategy: ring_all
+    members: [{ extension: "1001" }, { ext_group: support }]
+`
+
+// fakeRuntime is the SIP side: calls and registrations a test sets.
+type fakeRuntime struct {
+	mu    sync.Mutex
+	calls []cdr.LiveCall
+	regs  []api.Registration
+}
+
+func (f *fakeRuntime) Calls() []cdr.LiveCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]cdr.LiveCall(nil), f.calls...)
+}
+func (f *fakeRuntime) Registrations() []api.Registration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]api.Registration(nil), f.regs...)
+}
+func (f *fakeRuntime) Bans() []api.Ban               { return nil }
+func (f *fakeRuntime) Unban(string) (bool, error)    { return false, nil }
+func (f *fakeRuntime) setCalls(calls []cdr.LiveCall) { f.mu.Lock(); f.calls = calls; f.mu.Unlock() }
+
+type fixture struct {
+	t      *testing.T
+	srv    *httptest.Server
+	rt     *fakeRuntime
+	client *http.Client // keeps cookies, does not follow redirects
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	file, err := config.Parse([]byte(baseConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := live.Open(context.Background(), store.NewMemory(), file, func(*config.Config, *engine.Snapshot) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := &fakeRuntime{regs: []api.Registration{{Extension: "1001", Contact: "sip:1001@192.0.2.1:5060", Expires: time.Now().Add(time.Hour).Truncate(time.Second), Source: "192.0.2.1:5060", Transport: "UDP"}}}
+	admin := api.New(l, rt, file.HTTP)
+	admin.MountUI("/ui/", console.New(admin, admin))
+	f := &fixture{t: t, srv: httptest.NewServer(admin), rt: rt}
+	t.Cleanup(f.srv.Close)
+	jar, _ := cookiejar.New(nil)
+	f.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return f
+}
+
+// get sends a GET and returns the status, the body and the response.
+func (f *fixture) get(path string) (int, string, *http.Response) {
+	f.t.Helper()
+	resp, err := f.client.Get(f.srv.URL + path)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp
+}
+
+func (f *fixture) post(path string, form url.Values) (int, string, *http.Response) {
+	f.t.Helper()
+	resp, err := f.client.PostForm(f.srv.URL+path, form)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func csrfOf(t *testing.T, page string) string {
+	t.Helper()
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no csrf field in the page:\n%s", page)
+	}
+	return m[1]
+}
+
+// signIn signs in with the form and returns the session's CSRF token.
+func (f *fixture) signIn(form url.Values) (int, *http.Response) {
+	f.t.Helper()
+	_, page, _ := f.get("/ui/login")
+	form.Set("csrf", csrfOf(f.t, page))
+	code, _, resp := f.post("/ui/login", form)
+	return code, resp
+}
+
+func (f *fixture) signedIn() string {
+	f.t.Helper()
+	if code, _ := f.signIn(url.Values{"token": {"test-token"}}); code != http.StatusSeeOther {
+		f.t.Fatalf("sign-in: %d", code)
+	}
+	_, page, _ := f.get("/ui/")
+	return csrfOf(f.t, page)
+}
+
+// api calls the native API with the static token.
+func (f *fixture) api(method, path string) (int, map[string]any) {
+	f.t.Helper()
+	req, _ := http.NewRequest(method, f.srv.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer test-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func TestSignIn(t *testing.T) {
+	f := newFixture(t)
+	code, _, resp := f.get("/ui/")
+	if code != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/ui/login") {
+		t.Fatalf("GET /ui/ signed out: %d to %q, want 303 to /ui/login", code, resp.Header.Get("Location"))
+	}
+	if code, _ := f.signIn(url.Values{"token": {"wrong"}}); code != http.StatusUnauthorized {
+		t.Errorf("wrong token: %d, want 401", code)
+	}
+	if code, _ := f.signIn(url.Values{"username": {"admin"}, "password": {"wrong"}}); code != http.StatusUnauthorized {
+		t.Errorf("wrong password: %d, want 401", code)
+	}
+	if code, _, _ := f.get("/ui/"); code != http.StatusSeeOther {
+		t.Errorf("after failed sign-ins GET /ui/: %d, want 303", code)
+	}
+	// The login form itself needs its CSRF token.
+	if code, _, _ := f.post("/ui/login", url.Values{"token": {"test-token"}}); code != http.StatusForbidden {
+		t.Errorf("sign-in without the login CSRF token: %d, want 403", code)
+	}
+
+	code, resp = f.signIn(url.Values{"token": {"test-token"}})
+	if code != http.StatusSeeOther || resp.Header.Get("Location") != "/ui/" {
+		t.Fatalf("token sign-in: %d to %q", code, resp.Header.Get("Location"))
+	}
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "ringd_ui" {
+			session = c
+		}
+	}
+	if session == nil {
+		t.Fatal("no session cookie")
+	}
+	if !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || session.Path != "/ui/" || len(session.Value) < 32 {
+		t.Errorf("session cookie %+v: want HttpOnly, SameSite=Strict, Path=/ui/, a long random value", session)
+	}
+	code, page, _ := f.get("/ui/")
+	if code != http.StatusOK || !strings.Contains(page, "<h1>Overview</h1>") || !strings.Contains(page, "Sales") {
+		t.Fatalf("overview: %d\n%s", code, page)
+	}
+	// Sign out: a POST with the CSRF token; the session is gone.
+	if code, _, _ := f.post("/ui/logout", url.Values{"csrf": {csrfOf(t, page)}}); code != http.StatusSeeOther {
+		t.Errorf("sign out: %d", code)
+	}
+	if code, _, _ := f.get("/ui/"); code != http.StatusSeeOther {
+		t.Errorf("after sign-out GET /ui/: %d, want 303", code)
+	}
+	// An http.users user.
+	if code, _ := f.signIn(url.Values{"username": {"admin"}, "password": {"secret"}}); code != http.StatusSeeOther {
+		t.Fatalf("user sign-in: %d", code)
+	}
+	if code, page, _ := f.get("/ui/ring_groups"); code != http.StatusOK || !strings.Contains(page, "Signed in: admin") {
+		t.Errorf("ring groups as admin: %d\n%s", code, page)
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	f := newFixture(t)
+	csrf := f.signedIn()
+	form := url.Values{"number": {"6100"}, "name": {"X"}, "strategy": {"ring_all"}, "ring_time": {"20"}, "members": {"1001"}}
+	if code, _, _ := f.post("/ui/ring_groups/new", form); code != http.StatusForbidden {
+		t.Errorf("POST without a CSRF token: %d, want 403", code)
+	}
+	form.Set("csrf", csrf+"x")
+	if code, _, _ := f.post("/ui/ring_groups/new", form); code != http.StatusForbidden {
+		t.Errorf("POST with a wrong CSRF token: %d, want 403", code)
+	}
+	if code, _, _ := f.post("/ui/logout", url.Values{}); code != http.StatusForbidden {
+		t.Errorf("sign-out without a CSRF token: %d, want 403", code)
+	}
+	if _, list := f.api("GET", "/api/v1/ring_groups?filter=number+eq+'6100'"); list["count"] != 1.0-1 {
+		t.Errorf("refused POSTs created a group: %v", list)
+	}
+	form.Set("csrf", csrf)
+	if code, body, _ := f.post("/ui/ring_groups/new", form); code != http.StatusSeeOther {
+		t.Errorf("POST with the CSRF token: %d\n%s", code, body)
+	}
+}
+
+func TestGroupForm(t *testing.T) {
+	f := newFixture(t)
+	csrf := f.signedIn()
+	form := url.Values{"csrf": {csrf}, "number": {"6100"}, "name": {"Support line"}, "strategy": {"prioritized_hunt"},
+		"ring_time": {"15"}, "members": {"1003\n@support\n1001\n"}, "on_no_answer.dest": {"extension"}, "on_no_answer.value": {"1001"}}
+	code, body, resp := f.post("/ui/ring_groups/new", form)
+	if code != http.StatusSeeOther || resp.Header.Get("Location") != "/ui/ring_groups?saved=6100" {
+		t.Fatalf("create: %d to %q\n%s", code, resp.Header.Get("Location"), body)
+	}
+	_, list := f.api("GET", "/api/v1/ring_groups?filter=number+eq+'6100'")
+	items, _ := list["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("the native API does not list the new group: %v", list)
+	}
+	g := items[0].(map[string]any)
+	members, _ := json.Marshal(g["members"])
+	if g["name"] != "Support line" || g["strategy"] != "prioritized_hunt" || g["ring_time"] != 15.0 ||
+		string(members) != `[{"extension":"1003"},{"ext_group":"support"},{"extension":"1001"}]` ||
+		g["on_no_answer"].(map[string]any)["dest"] != "extension" || g["skip_busy"] != true {
+		t.Errorf("created group %v (members %s)", g, members)
+	}
+	id := int64(g["id"].(float64))
+
+	// An unknown member: 422, the form again with the message at members, nothing saved.
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("number", "6101")
+	bad.Set("members", "1001\n1999")
+	code, page, _ := f.post("/ui/ring_groups/new", bad)
+	if code != http.StatusUnprocessableEntity || !regexp.MustCompile(`(?s)id="members".*class="field-error" id="members-err">members\[1\]`).MatchString(page) {
+		t.Errorf("unknown member: %d, want 422 with the error at members\n%s", code, page)
+	}
+	if !strings.Contains(page, `value="6101"`) || !strings.Contains(page, "1999</textarea>") {
+		t.Errorf("the form lost the values typed")
+	}
+	if _, l := f.api("GET", "/api/v1/ring_groups?filter=number+eq+'6101'"); l["count"] != 0.0 {
+		t.Errorf("a refused group was saved: %v", l)
+	}
+	// A ring time that is not a number: the API's message at ring_time.
+	bad.Set("members", "1001")
+	bad.Set("ring_time", "soon")
+	code, page, _ = f.post("/ui/ring_groups/new", bad)
+	if code != http.StatusBadRequest || !strings.Contains(page, `id="ring_time-err"`) {
+		t.Errorf("ring_time soon: %d, want 400 with the error at ring_time\n%s", code, page)
+	}
+	// A number already taken: 409 at number.
+	bad.Set("ring_time", "20")
+	bad.Set("number", "6000")
+	code, page, _ = f.post("/ui/ring_groups/new", bad)
+	if code != http.StatusConflict || !strings.Contains(page, `id="number-err"`) {
+		t.Errorf("number taken: %d, want 409 with the error at number\n%s", code, page)
+	}
+
+	// Edit keeps what the form does not show (skip_busy off set through the API).
+	edit := "/ui/ring_groups/" + itoa(id)
+	code, page, _ = f.get(edit)
+	if code != http.StatusOK || !strings.Contains(page, `value="Support line"`) || !strings.Contains(page, "@support") {
+		t.Fatalf("edit form: %d\n%s", code, page)
+	}
+	form.Set("name", "Support")
+	form.Set("members", "1001\n1003")
+	form.Del("on_no_answer.dest")
+	form.Del("on_no_answer.value")
+	if code, body, _ := f.post(edit, form); code != http.StatusSeeOther {
+		t.Fatalf("update: %d\n%s", code, body)
+	}
+	_, g = f.api("GET", "/api/v1/ring_groups/"+itoa(id))
+	members, _ = json.Marshal(g["members"])
+	if g["name"] != "Support" || string(members) != `[{"extension":"1001"},{"extension":"1003"}]` || len(g["on_no_answer"].(map[string]any)) != 0 {
+		t.Errorf("updated group %v", g)
+	}
+	// Delete: a group used by no one goes.
+	if code, _, _ := f.post(edit+"/delete", url.Values{"csrf": {csrf}, "number": {"6100"}}); code != http.StatusSeeOther {
+		t.Errorf("delete: %d", code)
+	}
+	if code, _ := f.api("GET", "/api/v1/ring_groups/"+itoa(id)); code != http.StatusNotFound {
+		t.Errorf("after delete GET: %d, want 404", code)
+	}
+}
+
+func itoa(n int64) string {
+	return strings.TrimSpace(strings.Replace(string(must(json.Marshal(n))), "\"", "", -1))
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func TestPages(t *testing.T) {
+	f := newFixture(t)
+	f.signedIn()
+	for path, want := range map[string]string{
+		"/ui/":                   "sip:1001@192.0.2.1:5060",
+		"/ui/extensions":         "Carol",
+		"/ui/cdr":                "0 records match",
+		"/ui/ring_groups":        "@support",
+		"/ui/ring_groups/new":    `<label for="ring_time">`,
+		"/ui/static/console.js":  "EventSource",
+		"/ui/static/console.css": "max-width",
+	} {
+		code, page, _ := f.get(path)
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("GET %s: %d, want 200 with %q\n%s", path, code, want, page)
+		}
+	}
+	code, page, _ := f.get("/ui/cdr?outcome=lost&since=yesterday")
+	if code != http.StatusBadRequest || !strings.Contains(page, "must be one of answered") || !strings.Contains(page, "must be an RFC 3339 time") {
+		t.Errorf("bad filters: %d\n%s", code, page)
+	}
+	// The members' states: Bob is on DND, Carol has no registration.
+	_, page, _ = f.get("/ui/")
+	for _, want := range []string{`<td>1001</td><td>Alice</td><td><span class="state">available</span>`,
+		`<td>1002</td><td>Bob</td><td><span class="state">DND</span>`, `<td>1003</td><td>Carol</td><td><span class="state">offline</span>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overview lacks %s", want)
+		}
+	}
+}
+
+func TestEvents(t *testing.T) {
+	f := newFixture(t)
+	f.signedIn()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+"/ui/events", nil)
+	resp, err := f.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("events: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	rd := bufio.NewReader(resp.Body)
+	next := func() map[string]any {
+		t.Helper()
+		for {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				t.Fatalf("reading the stream: %v", err)
+			}
+			if data, ok := strings.CutPrefix(line, "data: "); ok {
+				var snap map[string]any
+				if err := json.Unmarshal([]byte(data), &snap); err != nil {
+					t.Fatalf("event data %q: %v", data, err)
+				}
+				return snap
+			}
+		}
+	}
+	first := next()
+	if groups, _ := json.Marshal(first["groups"]); !strings.Contains(string(groups), `"number":"6000"`) {
+		t.Errorf("first snapshot: %v", first)
+	}
+	start := time.Now()
+	f.rt.setCalls([]cdr.LiveCall{{Group: "6000", Caller: "5551234", Start: time.Now(), Ringing: []string{"1001"}}})
+	second := next()
+	g := second["groups"].([]any)[0].(map[string]any)
+	m := second["members"].([]any)[0].(map[string]any)
+	if g["number"] != "6000" || g["ringing"] != 1.0 || g["connected"] != 0.0 || m["number"] != "1001" || m["state"] != "ringing" {
+		t.Errorf("snapshot after a call came: groups %v members %v", second["groups"], second["members"])
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the change took %v to arrive, want under 1 s", d)
+	}
+	// Signed out: no stream.
+	resp2, err := http.Get(f.srv.URL + "/ui/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if resp2.StatusCode != http.StatusUnauthorized {
+		t.Errorf("events without a session: %d, want 401", resp2.StatusCode)
+	}
+}
