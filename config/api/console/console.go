@@ -92,6 +92,7 @@ func New(api http.Handler, auth Auth) *Console {
 	c.mux.HandleFunc("POST /ui/ring_groups/{id}/delete", c.signedIn(c.groupDelete))
 	c.mux.HandleFunc("GET /ui/extensions", c.signedIn(c.extensionList))
 	c.mux.HandleFunc("GET /ui/cdr", c.signedIn(c.recordList))
+	c.mux.HandleFunc("GET /ui/cdr.csv", c.signedIn(c.recordCSV))
 	c.mux.HandleFunc("/ui/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such page: "+r.Method+" "+r.URL.Path, http.StatusNotFound)
 	})

@@ -350,6 +350,10 @@ func TestPages(t *testing.T) {
 			t.Errorf("GET %s: %d, want 200 with %q\n%s", path, code, want, page)
 		}
 	}
+	code, csv, resp := f.get("/ui/cdr.csv?outcome=answered")
+	if code != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || !strings.Contains(csv, "call_id") {
+		t.Errorf("CSV download: %d %q\n%s", code, resp.Header.Get("Content-Type"), csv)
+	}
 	code, page, _ := f.get("/ui/cdr?outcome=lost&since=yesterday")
 	if code != http.StatusBadRequest || !strings.Contains(page, "must be one of answered") || !strings.Contains(page, "must be an RFC 3339 time") {
 		t.Errorf("bad filters: %d\n%s", code, page)

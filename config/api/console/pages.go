@@ -232,7 +232,26 @@ func (c *Console) recordList(w http.ResponseWriter, r *http.Request, s *session)
 		return
 	}
 	data["Records"] = recs
+	data["CSV"] = "/ui/cdr.csv?" + q.Encode()
 	c.signedPage(w, http.StatusOK, s, "cdr", "Call records", data)
+}
+
+// recordCSV downloads the call records the filters select as CSV: the
+// API's GET /api/v1/cdr.csv, answered straight to the browser.
+func (c *Console) recordCSV(w http.ResponseWriter, r *http.Request, s *session) {
+	q := url.Values{}
+	for _, f := range recordFilters {
+		if v := strings.TrimSpace(r.URL.Query().Get(f)); v != "" {
+			q.Set(f, v)
+		}
+	}
+	req, err := http.NewRequestWithContext(r.Context(), "GET", "/api/v1/cdr.csv?"+q.Encode(), nil)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	c.api.ServeHTTP(w, req)
 }
 
 // fieldErrors maps a problem's errors by field (several joined).
