@@ -54,10 +54,11 @@ func (d *driver) memberGauges() {
 	d.metrics.MemberStates(d.eng.Snapshot(), func(ext int32) strategy.MemberState { return d.eng.Member(strategy.ExtID(ext)) })
 }
 
-// groupSeries creates the per-group metric series of the snapshot's
+// groupSeries creates the per-group metric series of the settings'
 // groups at 0 (at start and on every apply), so that a scrape sees every
-// family of every group before its first call.
-func (d *driver) groupSeries() { d.metrics.Groups(d.eng.Snapshot()) }
+// family of every group before its first call. (d.set, not the engine's
+// snapshot: apply's EvSnapshot is only queued.)
+func (d *driver) groupSeries() { d.metrics.Groups(d.set.Snapshot) }
 
 // apply takes new settings: new calls route with the new snapshot, calls
 // in progress keep theirs.

@@ -185,7 +185,7 @@ func TestEveryFamilyFromStart(t *testing.T) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	fo := group("6000", strategy.RingAll, time.Second, "1001", "1002")
 	fo.OnNoAnswer = engine.DestinationSpec{Type: engine.DestExtension, Value: "1002"}
-	startRingdWith(t, engine.Spec{
+	r := startRingdWith(t, engine.Spec{
 		Extensions: exts("1001", "1002"),
 		Groups:     []engine.GroupSpec{fo, group("6001", strategy.RingAll, time.Second, "1001")},
 	}, Hooks{Metrics: reg})
@@ -261,6 +261,24 @@ func TestEveryFamilyFromStart(t *testing.T) {
 	if problems, err := testutil.GatherAndLint(reg); err != nil || len(problems) > 0 {
 		t.Errorf("lint: %v %v", problems, err)
 	}
+
+	// A group a reload adds has its series as soon as the reload is
+	// applied, and a changed failover destination its new series.
+	added := group("6002", strategy.RingAll, time.Second, "1002")
+	fo.OnNoAnswer = engine.DestinationSpec{Type: engine.DestRingGroup, Value: "6002"}
+	st := *r.settings.Load()
+	snap, err := engine.Compile(engine.Spec{Domain: "ringd.local", Extensions: exts("1001", "1002"),
+		Groups: []engine.GroupSpec{fo, group("6001", strategy.RingAll, time.Second, "1001"), added}}, st.Snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Snapshot = snap
+	r.Apply(st)
+	eventually(t, func() bool {
+		return hasSeries(reg, "ringd_calls_total", map[string]string{"group": "6002", "outcome": "no_agent"}) &&
+			hasSeries(reg, "ringd_legs_total", map[string]string{"group": "6002", "result": "cancelled"}) &&
+			hasSeries(reg, "ringd_failovers_total", map[string]string{"group": "6000", "reason": "no_answer", "dest": "ring_group"})
+	})
 }
 
 // hasSeries reports whether the family name has a series with exactly
