@@ -16,17 +16,17 @@ type strategy struct{ Name, Help string }
 // strategies are the native strategy names (engine/README.md#strategies).
 var strategies = []strategy{
 	{"ring_all", "every member rings at once; the first to answer gets the call"},
-	{"prioritized_hunt", "members ring one after another, always from the first"},
-	{"cyclic_hunt", "one after another, starting after the member who rang first last time"},
-	{"least_worked_hunt", "one after another, the member who answered longest ago first"},
+	{"prioritized_hunt", "one at a time in the configured order, each for the ring time"},
+	{"cyclic_hunt", "one at a time, starting with the member this group has not rung for the longest, then round in order"},
+	{"least_worked_hunt", "one at a time, the member who last answered a call of this group longest ago first"},
 	{"memory_hunt", "one more member joins the ringing at each step; earlier ones keep ringing"},
 	{"custom", "each member rings from its own delay for its own timeout"},
 	{"paging_intercom", "every member at once, answered automatically (paging)"},
 	{"skill_prioritized_hunt", "by skill level, lowest first; prioritized within a level"},
 	{"skill_cyclic_hunt", "by skill level, lowest first; cyclic within a level"},
 	{"skill_least_worked_hunt", "by skill level, lowest first; least worked within a level"},
-	{"random_hunt", "one after another in a random order drawn for each call"},
-	{"weighted_hunt", "one after another in an order drawn by the members' weights"},
+	{"random_hunt", "one at a time, in a random order drawn for each call"},
+	{"weighted_hunt", "one at a time, in an order drawn by the members' weights (1-100)"},
 }
 
 // destTypes are the failover destination types (config/README.md).

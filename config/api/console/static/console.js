@@ -48,5 +48,13 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { live(); confirms(); });
+  function strategyHelp() {
+    var sel = document.getElementById("strategy"), now = document.getElementById("strategy-now");
+    if (!sel || !now) return;
+    sel.addEventListener("change", function () {
+      var o = sel.options[sel.selectedIndex];
+      now.textContent = (o && o.getAttribute("data-help")) || "";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { live(); confirms(); strategyHelp(); });
 })();
