@@ -424,3 +424,31 @@ func TestEvents(t *testing.T) {
 		t.Errorf("events without a session: %d, want 401", resp2.StatusCode)
 	}
 }
+
+// TestLongLists: the lists read every page of the API (100 a request).
+func TestLongLists(t *testing.T) {
+	f := newFixture(t)
+	for i := 0; i < 150; i++ {
+		body := strings.NewReader(`{"number":"2` + strings.Repeat("0", 3-len(itoa(int64(i)))) + itoa(int64(i)) + `","password":"pw-long-enough"}`)
+		req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/extensions", body)
+		req.Header.Set("Authorization", "Bearer test-token")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("creating extension %d: %d", i, resp.StatusCode)
+		}
+	}
+	f.signedIn()
+	_, page, _ := f.get("/ui/extensions")
+	if !strings.Contains(page, "153 extensions") || !strings.Contains(page, "<td>2149</td>") {
+		t.Errorf("extensions page lacks the last of 153")
+	}
+	_, page, _ = f.get("/ui/")
+	if !strings.Contains(page, "<td>2149</td>") {
+		t.Errorf("overview lacks the last of 153 extensions")
+	}
+}

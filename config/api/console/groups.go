@@ -54,8 +54,8 @@ func (c *Console) groupList(w http.ResponseWriter, r *http.Request, s *session) 
 }
 
 func (c *Console) showGroups(w http.ResponseWriter, r *http.Request, s *session, status int, msg string) {
-	var groups list[config.RingGroup]
-	if err := c.call(r.Context(), s, "GET", "/api/v1/ring_groups?orderby=number&top=100", nil, &groups); err != nil {
+	groups, err := all[config.RingGroup](c, r, s, "ring_groups")
+	if err != nil {
 		c.apiFailure(w, s, err)
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,6 +84,24 @@ type list[T any] struct {
 	Items []T `json:"items"`
 }
 
+// all reads every page of a native list (the API answers at most 100
+// items a request), in number order.
+func all[T any](c *Console, r *http.Request, s *session, collection string) (list[T], error) {
+	var out list[T]
+	for {
+		var page list[T]
+		path := "/api/v1/" + collection + "?orderby=number&top=100&skip=" + strconv.Itoa(len(out.Items))
+		if err := c.call(r.Context(), s, "GET", path, nil, &page); err != nil {
+			return out, err
+		}
+		out.Count = page.Count
+		out.Items = append(out.Items, page.Items...)
+		if len(page.Items) == 0 || len(out.Items) >= page.Count {
+			return out, nil
+		}
+	}
+}
+
 // registration is one item of GET /api/v1/registrations.
 type registration struct {
 	Extension string    `json:"extension"`
@@ -120,16 +139,21 @@ type snapshot struct {
 func (c *Console) snapshot(r *http.Request, s *session) (*snapshot, error) {
 	var calls list[cdr.LiveCall]
 	var regs list[registration]
-	var groups list[config.RingGroup]
-	var exts list[config.Extension]
 	for _, q := range []struct {
 		path string
 		out  any
-	}{{"/api/v1/calls", &calls}, {"/api/v1/registrations", &regs},
-		{"/api/v1/ring_groups?orderby=number&top=100", &groups}, {"/api/v1/extensions?orderby=number&top=100", &exts}} {
+	}{{"/api/v1/calls", &calls}, {"/api/v1/registrations", &regs}} {
 		if err := c.call(r.Context(), s, "GET", q.path, nil, q.out); err != nil {
 			return nil, err
 		}
+	}
+	groups, err := all[config.RingGroup](c, r, s, "ring_groups")
+	if err != nil {
+		return nil, err
+	}
+	exts, err := all[config.Extension](c, r, s, "extensions")
+	if err != nil {
+		return nil, err
 	}
 	snap := &snapshot{Calls: calls.Items, Registrations: regs.Items}
 	if snap.Calls == nil {
@@ -199,8 +223,8 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 func (c *Console) extensionList(w http.ResponseWriter, r *http.Request, s *session) {
-	var exts list[config.Extension]
-	if err := c.call(r.Context(), s, "GET", "/api/v1/extensions?orderby=number&top=100", nil, &exts); err != nil {
+	exts, err := all[config.Extension](c, r, s, "extensions")
+	if err != nil {
 		c.apiFailure(w, s, err)
 		return
 	}
