@@ -91,6 +91,8 @@ func New(api http.Handler, auth Auth) *Console {
 	c.mux.HandleFunc("POST /ui/ring_groups/{id}", c.signedIn(c.groupUpdate))
 	c.mux.HandleFunc("POST /ui/ring_groups/{id}/delete", c.signedIn(c.groupDelete))
 	c.mux.HandleFunc("GET /ui/extensions", c.signedIn(c.extensionList))
+	c.mux.HandleFunc("GET /ui/extension_groups", c.signedIn(c.extensionGroupList))
+	c.mux.HandleFunc("GET /ui/schedules", c.signedIn(c.scheduleList))
 	c.mux.HandleFunc("GET /ui/cdr", c.signedIn(c.recordList))
 	c.mux.HandleFunc("GET /ui/cdr.csv", c.signedIn(c.recordCSV))
 	c.mux.HandleFunc("/ui/", func(w http.ResponseWriter, r *http.Request) {

@@ -39,6 +39,8 @@ extensions:
   - { number: "1003", name: Carol, password: p3 }
 extension_groups:
   - { name: support, extensions: ["1002", "1003"] }
+schedules:
+  - { name: office, type: business_hours, timezone: Europe/Paris, weekly: ["mon-fri 09:00-17:00"] }
 ring_groups:
   - number: "6000"
     name: Sales

@@ -54,7 +54,7 @@ func (c *Console) groupList(w http.ResponseWriter, r *http.Request, s *session) 
 }
 
 func (c *Console) showGroups(w http.ResponseWriter, r *http.Request, s *session, status int, msg string) {
-	groups, err := all[config.RingGroup](c, r, s, "ring_groups")
+	groups, err := all[config.RingGroup](c, r, s, "ring_groups", "number")
 	if err != nil {
 		c.apiFailure(w, s, err)
 		return

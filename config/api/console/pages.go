@@ -85,12 +85,12 @@ type list[T any] struct {
 }
 
 // all reads every page of a native list (the API answers at most 100
-// items a request), in number order.
-func all[T any](c *Console, r *http.Request, s *session, collection string) (list[T], error) {
+// items a request), ordered by the field named.
+func all[T any](c *Console, r *http.Request, s *session, collection, orderby string) (list[T], error) {
 	var out list[T]
 	for {
 		var page list[T]
-		path := "/api/v1/" + collection + "?orderby=number&top=100&skip=" + strconv.Itoa(len(out.Items))
+		path := "/api/v1/" + collection + "?orderby=" + orderby + "&top=100&skip=" + strconv.Itoa(len(out.Items))
 		if err := c.call(r.Context(), s, "GET", path, nil, &page); err != nil {
 			return out, err
 		}
@@ -147,11 +147,11 @@ func (c *Console) snapshot(r *http.Request, s *session) (*snapshot, error) {
 			return nil, err
 		}
 	}
-	groups, err := all[config.RingGroup](c, r, s, "ring_groups")
+	groups, err := all[config.RingGroup](c, r, s, "ring_groups", "number")
 	if err != nil {
 		return nil, err
 	}
-	exts, err := all[config.Extension](c, r, s, "extensions")
+	exts, err := all[config.Extension](c, r, s, "extensions", "number")
 	if err != nil {
 		return nil, err
 	}
@@ -223,12 +223,30 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 func (c *Console) extensionList(w http.ResponseWriter, r *http.Request, s *session) {
-	exts, err := all[config.Extension](c, r, s, "extensions")
+	exts, err := all[config.Extension](c, r, s, "extensions", "number")
 	if err != nil {
 		c.apiFailure(w, s, err)
 		return
 	}
 	c.signedPage(w, http.StatusOK, s, "extensions", "Extensions", exts)
+}
+
+func (c *Console) extensionGroupList(w http.ResponseWriter, r *http.Request, s *session) {
+	groups, err := all[config.ExtensionGroup](c, r, s, "extension_groups", "name")
+	if err != nil {
+		c.apiFailure(w, s, err)
+		return
+	}
+	c.signedPage(w, http.StatusOK, s, "extension_groups", "Extension groups", groups)
+}
+
+func (c *Console) scheduleList(w http.ResponseWriter, r *http.Request, s *session) {
+	schedules, err := all[config.Schedule](c, r, s, "schedules", "name")
+	if err != nil {
+		c.apiFailure(w, s, err)
+		return
+	}
+	c.signedPage(w, http.StatusOK, s, "schedules", "Schedules", schedules)
 }
 
 // recordFilters are the query parameters of GET /api/v1/cdr.
