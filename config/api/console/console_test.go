@@ -341,6 +341,8 @@ func TestPages(t *testing.T) {
 	for path, want := range map[string]string{
 		"/ui/":                   "sip:1001@192.0.2.1:5060",
 		"/ui/extensions":         "Carol",
+		"/ui/extension_groups":   "<td>support</td><td>1002, 1003</td>",
+		"/ui/schedules":          "<td>office</td><td>business_hours</td><td>Europe/Paris</td><td>mon-fri 09:00-17:00</td>",
 		"/ui/cdr":                "0 records match",
 		"/ui/ring_groups":        "@support",
 		"/ui/ring_groups/new":    `<label for="ring_time">`,
