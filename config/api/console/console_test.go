@@ -456,3 +456,41 @@ func TestLongLists(t *testing.T) {
 		t.Errorf("overview lacks the last of 153 extensions")
 	}
 }
+
+func TestExtensionForm(t *testing.T) {
+	f := newFixture(t)
+	csrf := f.signedIn()
+	form := url.Values{"csrf": {csrf}, "number": {"1010"}, "name": {"Dave"}, "password": {"secret-1010"}, "dnd": {"1"}}
+	if code, body, _ := f.post("/ui/extensions/new", form); code != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", code, body)
+	}
+	code, e := f.api("GET", "/api/v1/extensions/1010")
+	if code != http.StatusOK || e["name"] != "Dave" || e["password"] != "secret-1010" || e["dnd"] != true {
+		t.Fatalf("created extension: %d %v", code, e)
+	}
+	id := itoa(int64(e["id"].(float64)))
+	// Blank password on edit keeps it; DND unticked clears it.
+	if code, body, _ := f.post("/ui/extensions/"+id, url.Values{"csrf": {csrf}, "number": {"1010"}, "name": {"David"}}); code != http.StatusSeeOther {
+		t.Fatalf("update: %d\n%s", code, body)
+	}
+	if _, e = f.api("GET", "/api/v1/extensions/1010"); e["name"] != "David" || e["password"] != "secret-1010" || e["dnd"] != nil {
+		t.Errorf("updated extension: %v", e)
+	}
+	// A number taken: 409 at number, nothing saved.
+	code, page, _ := f.post("/ui/extensions/new", url.Values{"csrf": {csrf}, "number": {"1001"}, "password": {"x-long-pass"}})
+	if code != http.StatusConflict || !strings.Contains(page, `id="number-err"`) {
+		t.Errorf("number taken: %d\n%s", code, page)
+	}
+	// Deleting one a ring group uses: 409 shown on the list.
+	_, alice := f.api("GET", "/api/v1/extensions/1001")
+	code, page, _ = f.post("/ui/extensions/"+itoa(int64(alice["id"].(float64)))+"/delete", url.Values{"csrf": {csrf}, "number": {"1001"}})
+	if code != http.StatusConflict || !strings.Contains(page, "Not deleted: 1001 is still used by") {
+		t.Errorf("delete a used extension: %d\n%s", code, page)
+	}
+	if code, _, _ := f.post("/ui/extensions/"+id+"/delete", url.Values{"csrf": {csrf}, "number": {"1010"}}); code != http.StatusSeeOther {
+		t.Errorf("delete: %d", code)
+	}
+	if code, _ := f.api("GET", "/api/v1/extensions/1010"); code != http.StatusNotFound {
+		t.Errorf("after delete: %d", code)
+	}
+}

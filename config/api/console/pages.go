@@ -223,12 +223,18 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 func (c *Console) extensionList(w http.ResponseWriter, r *http.Request, s *session) {
+	c.showExtensions(w, r, s, http.StatusOK, "")
+}
+
+func (c *Console) showExtensions(w http.ResponseWriter, r *http.Request, s *session, status int, msg string) {
 	exts, err := all[config.Extension](c, r, s, "extensions", "number")
 	if err != nil {
 		c.apiFailure(w, s, err)
 		return
 	}
-	c.signedPage(w, http.StatusOK, s, "extensions", "Extensions", exts)
+	q := r.URL.Query()
+	data := map[string]any{"Extensions": exts, "Error": msg, "Saved": q.Get("saved"), "Deleted": q.Get("deleted")}
+	c.signedPage(w, status, s, "extensions", "Extensions", data)
 }
 
 func (c *Console) extensionGroupList(w http.ResponseWriter, r *http.Request, s *session) {

@@ -1,0 +1,136 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ringd/ringd/config"
+)
+
+// extForm is the extension form: the values as typed, and the API's errors
+// by form field.
+type extForm struct {
+	ID                    string
+	Number, Name, Contact string
+	HasPassword           bool // editing one that has a password: blank keeps it
+	DND, LoggedOut        bool
+	Errors                map[string]string
+	Other                 []string
+}
+
+var extFields = []string{"number", "name", "password", "contact", "dnd", "logged_out"}
+
+func (c *Console) extensionNew(w http.ResponseWriter, r *http.Request, s *session) {
+	c.showExtForm(w, s, http.StatusOK, &extForm{})
+}
+
+func (c *Console) showExtForm(w http.ResponseWriter, s *session, status int, f *extForm) {
+	title := "New extension"
+	if f.ID != "" {
+		title = "Extension " + f.Number
+	}
+	c.page(w, status, "extension", view{Title: title, Nav: "extensions", CSRF: s.csrf, Who: s.who, Data: f})
+}
+
+func (c *Console) extensionEdit(w http.ResponseWriter, r *http.Request, s *session) {
+	var e config.Extension
+	if err := c.call(r.Context(), s, "GET", "/api/v1/extensions/"+url.PathEscape(r.PathValue("id")), nil, &e); err != nil {
+		c.apiFailure(w, s, err)
+		return
+	}
+	c.showExtForm(w, s, http.StatusOK, &extForm{ID: strconv.FormatInt(e.ID, 10), Number: e.Number, Name: e.Name,
+		Contact: e.Contact, HasPassword: e.Password != "", DND: e.DND, LoggedOut: e.LoggedOut})
+}
+
+func readExtForm(r *http.Request) (*extForm, string) {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	return &extForm{Number: v("number"), Name: v("name"), Contact: v("contact"),
+		DND: r.PostFormValue("dnd") != "", LoggedOut: r.PostFormValue("logged_out") != ""}, r.PostFormValue("password")
+}
+
+// apply puts the form on an extension document, keeping the password
+// when the field is left blank.
+func (f *extForm) apply(doc map[string]any, password string) {
+	doc["number"], doc["name"], doc["contact"], doc["dnd"], doc["logged_out"] = f.Number, f.Name, f.Contact, f.DND, f.LoggedOut
+	if password != "" {
+		doc["password"] = password
+	}
+}
+
+func (f *extForm) failed(p *apiError) {
+	f.Errors = map[string]string{}
+	if p.Status == http.StatusConflict {
+		f.Errors["number"] = p.Detail
+		return
+	}
+	for _, e := range p.Errors {
+		if !slices.Contains(extFields, e.Field) {
+			f.Other = append(f.Other, e.Field+": "+e.Message)
+			continue
+		}
+		if f.Errors[e.Field] != "" {
+			f.Errors[e.Field] += "; "
+		}
+		f.Errors[e.Field] += e.Message
+	}
+	if len(p.Errors) == 0 {
+		f.Other = append(f.Other, p.Error())
+	}
+}
+
+func (c *Console) extRefused(w http.ResponseWriter, s *session, f *extForm, err error) {
+	p, ok := err.(*apiError)
+	if !ok || (p.Status != http.StatusBadRequest && p.Status != http.StatusConflict && p.Status != http.StatusUnprocessableEntity) {
+		c.apiFailure(w, s, err)
+		return
+	}
+	f.failed(p)
+	c.showExtForm(w, s, p.Status, f)
+}
+
+func (c *Console) extensionCreate(w http.ResponseWriter, r *http.Request, s *session) {
+	f, password := readExtForm(r)
+	doc := map[string]any{}
+	f.apply(doc, password)
+	if err := c.call(r.Context(), s, "POST", "/api/v1/extensions", doc, nil); err != nil {
+		c.extRefused(w, s, f, err)
+		return
+	}
+	http.Redirect(w, r, "/ui/extensions?saved="+url.QueryEscape(f.Number), http.StatusSeeOther)
+}
+
+func (c *Console) extensionUpdate(w http.ResponseWriter, r *http.Request, s *session) {
+	f, password := readExtForm(r)
+	f.ID = r.PathValue("id")
+	path := "/api/v1/extensions/" + url.PathEscape(f.ID)
+	doc := map[string]any{}
+	if err := c.call(r.Context(), s, "GET", path, nil, &doc); err != nil {
+		c.apiFailure(w, s, err)
+		return
+	}
+	delete(doc, "id")
+	f.HasPassword = doc["password"] != nil && doc["password"] != ""
+	f.apply(doc, password)
+	if err := c.call(r.Context(), s, "PUT", path, doc, nil); err != nil {
+		c.extRefused(w, s, f, err)
+		return
+	}
+	http.Redirect(w, r, "/ui/extensions?saved="+url.QueryEscape(f.Number), http.StatusSeeOther)
+}
+
+func (c *Console) extensionDelete(w http.ResponseWriter, r *http.Request, s *session) {
+	number := r.PostFormValue("number")
+	err := c.call(r.Context(), s, "DELETE", "/api/v1/extensions/"+url.PathEscape(r.PathValue("id")), nil, nil)
+	if p, ok := err.(*apiError); ok && p.Status == http.StatusConflict {
+		c.showExtensions(w, r, s, http.StatusConflict, "Not deleted: "+p.Detail)
+		return
+	}
+	if err != nil {
+		c.apiFailure(w, s, err)
+		return
+	}
+	http.Redirect(w, r, "/ui/extensions?deleted="+url.QueryEscape(number), http.StatusSeeOther)
+}
