@@ -103,6 +103,14 @@ func (s *Server) ValidToken(t string) bool {
 	return ok
 }
 
+// RevokeToken ends a token IssueToken or get_token issued (the console's
+// sign-out); the static tokens stay.
+func (s *Server) RevokeToken(t string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.issued, t)
+}
+
 // IssueToken checks an http.users user's credentials and returns a new
 // token, valid like one from get_token.
 func (s *Server) IssueToken(user, password string) (string, time.Time, bool) {

@@ -40,6 +40,8 @@ type Auth interface {
 	ValidToken(token string) bool
 	// IssueToken checks an http.users user and returns a new API token.
 	IssueToken(user, password string) (string, time.Time, bool)
+	// RevokeToken ends an issued token (not one of http.tokens).
+	RevokeToken(token string)
 }
 
 const (
@@ -234,9 +236,12 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
-func (c *Console) logout(w http.ResponseWriter, r *http.Request, _ *session) {
+func (c *Console) logout(w http.ResponseWriter, r *http.Request, s *session) {
 	if ck, err := r.Cookie(cookieName); err == nil {
 		c.drop(ck.Value)
+	}
+	if s.who != "token" { // a user's token, issued at sign-in
+		c.auth.RevokeToken(s.token)
 	}
 	setCookie(w, cookieName, "", -1)
 	http.Redirect(w, r, "/ui/login", http.StatusSeeOther)

@@ -69,10 +69,28 @@ func (f *fakeRuntime) Bans() []api.Ban               { return nil }
 func (f *fakeRuntime) Unban(string) (bool, error)    { return false, nil }
 func (f *fakeRuntime) setCalls(calls []cdr.LiveCall) { f.mu.Lock(); f.calls = calls; f.mu.Unlock() }
 
+// recordingAuth is the API's own checks, noting the last token issued.
+type recordingAuth struct {
+	*api.Server
+	mu   sync.Mutex
+	last string
+}
+
+func (a *recordingAuth) IssueToken(user, password string) (string, time.Time, bool) {
+	t, exp, ok := a.Server.IssueToken(user, password)
+	if ok {
+		a.mu.Lock()
+		a.last = t
+		a.mu.Unlock()
+	}
+	return t, exp, ok
+}
+
 type fixture struct {
 	t      *testing.T
 	srv    *httptest.Server
 	rt     *fakeRuntime
+	auth   *recordingAuth
 	client *http.Client // keeps cookies, does not follow redirects
 }
 
@@ -88,8 +106,9 @@ func newFixture(t *testing.T) *fixture {
 	}
 	rt := &fakeRuntime{regs: []api.Registration{{Extension: "1001", Contact: "sip:1001@192.0.2.1:5060", Expires: time.Now().Add(time.Hour).Truncate(time.Second), Source: "192.0.2.1:5060", Transport: "UDP"}}}
 	admin := api.New(l, rt, file.HTTP)
-	admin.MountUI("/ui/", console.New(admin, admin))
-	f := &fixture{t: t, srv: httptest.NewServer(admin), rt: rt}
+	auth := &recordingAuth{Server: admin}
+	admin.MountUI("/ui/", console.New(admin, auth))
+	f := &fixture{t: t, srv: httptest.NewServer(admin), rt: rt, auth: auth}
 	t.Cleanup(f.srv.Close)
 	jar, _ := cookiejar.New(nil)
 	f.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -214,8 +233,16 @@ func TestSignIn(t *testing.T) {
 	if code, _ := f.signIn(url.Values{"username": {"admin"}, "password": {"secret"}}); code != http.StatusSeeOther {
 		t.Fatalf("user sign-in: %d", code)
 	}
-	if code, page, _ := f.get("/ui/ring_groups"); code != http.StatusOK || !strings.Contains(page, "Signed in: admin") {
+	code, page, _ = f.get("/ui/ring_groups")
+	if code != http.StatusOK || !strings.Contains(page, "Signed in: admin") {
 		t.Errorf("ring groups as admin: %d\n%s", code, page)
+	}
+	// Signing out ends the token issued at sign-in, not only the session.
+	if code, _, _ := f.post("/ui/logout", url.Values{"csrf": {csrfOf(t, page)}}); code != http.StatusSeeOther {
+		t.Errorf("sign out: %d", code)
+	}
+	if f.auth.last == "" || f.auth.ValidToken(f.auth.last) {
+		t.Errorf("the token issued at sign-in (%q) is still valid after sign-out", f.auth.last)
 	}
 }
 
