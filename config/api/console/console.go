@@ -98,8 +98,12 @@ func New(api http.Handler, auth Auth) *Console {
 	c.mux.HandleFunc("GET /ui/extensions/{id}", c.signedIn(c.extensionEdit))
 	c.mux.HandleFunc("POST /ui/extensions/{id}", c.signedIn(c.extensionUpdate))
 	c.mux.HandleFunc("POST /ui/extensions/{id}/delete", c.signedIn(c.extensionDelete))
-	c.mux.HandleFunc("GET /ui/extension_groups", c.signedIn(c.extensionGroupList))
-	c.mux.HandleFunc("GET /ui/schedules", c.signedIn(c.scheduleList))
+	for _, k := range []*namedKind{extensionGroupKind, scheduleKind} {
+		c.mux.HandleFunc("GET /ui/"+k.collection, c.signedIn(func(w http.ResponseWriter, r *http.Request, s *session) {
+			c.showNamedList(w, r, s, k, http.StatusOK, "")
+		}))
+		k.routes(c)
+	}
 	c.mux.HandleFunc("GET /ui/cdr", c.signedIn(c.recordList))
 	c.mux.HandleFunc("GET /ui/cdr.csv", c.signedIn(c.recordCSV))
 	c.mux.HandleFunc("/ui/", func(w http.ResponseWriter, r *http.Request) {

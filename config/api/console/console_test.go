@@ -521,3 +521,57 @@ func TestExtensionForm(t *testing.T) {
 		t.Errorf("after delete: %d", code)
 	}
 }
+
+func TestNamedForms(t *testing.T) {
+	f := newFixture(t)
+	csrf := f.signedIn()
+	// An extension group: created, listed by the API, refused with an unknown extension, deleted.
+	if code, body, _ := f.post("/ui/extension_groups/new", url.Values{"csrf": {csrf}, "name": {"sales"}, "extensions": {"1001\n1003\n"}}); code != http.StatusSeeOther {
+		t.Fatalf("create extension group: %d\n%s", code, body)
+	}
+	_, l := f.api("GET", "/api/v1/extension_groups?filter=name+eq+'sales'")
+	items, _ := l["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("the API does not list the new extension group: %v", l)
+	}
+	g := items[0].(map[string]any)
+	if exts, _ := json.Marshal(g["extensions"]); string(exts) != `["1001","1003"]` {
+		t.Errorf("extension group %v", g)
+	}
+	id := itoa(int64(g["id"].(float64)))
+	code, page, _ := f.get("/ui/extension_groups/" + id)
+	if code != http.StatusOK || !strings.Contains(page, "1001\n1003</textarea>") || !strings.Contains(page, `<label for="extensions">`) {
+		t.Errorf("edit form: %d\n%s", code, page)
+	}
+	code, page, _ = f.post("/ui/extension_groups/"+id, url.Values{"csrf": {csrf}, "name": {"sales"}, "extensions": {"1001\n1999"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `id="extensions-err">extensions[1]`) {
+		t.Errorf("unknown extension: %d, want 422 at extensions\n%s", code, page)
+	}
+	if _, g = f.api("GET", "/api/v1/extension_groups/"+id); len(g["extensions"].([]any)) != 2 || g["extensions"].([]any)[1] != "1003" {
+		t.Errorf("a refused change was saved: %v", g)
+	}
+	// support is used by ring group 6000: not deleted.
+	_, l = f.api("GET", "/api/v1/extension_groups?filter=name+eq+'support'")
+	sid := itoa(int64(l["items"].([]any)[0].(map[string]any)["id"].(float64)))
+	if code, page, _ := f.post("/ui/extension_groups/"+sid+"/delete", url.Values{"csrf": {csrf}, "name": {"support"}}); code != http.StatusConflict || !strings.Contains(page, "Not deleted") {
+		t.Errorf("delete a used group: %d\n%s", code, page)
+	}
+	if code, _, _ := f.post("/ui/extension_groups/"+id+"/delete", url.Values{"csrf": {csrf}, "name": {"sales"}}); code != http.StatusSeeOther {
+		t.Errorf("delete: %d", code)
+	}
+
+	// A schedule: created, a bad time zone refused at its field.
+	form := url.Values{"csrf": {csrf}, "name": {"xmas"}, "type": {"holidays"}, "timezone": {"Europe/Paris"}, "dates": {"2026-12-24..2026-12-26"}}
+	if code, body, _ := f.post("/ui/schedules/new", form); code != http.StatusSeeOther {
+		t.Fatalf("create schedule: %d\n%s", code, body)
+	}
+	if _, l = f.api("GET", "/api/v1/schedules?filter=name+eq+'xmas'"); l["count"] != 1.0 {
+		t.Errorf("the API does not list the new schedule: %v", l)
+	}
+	form.Set("name", "other")
+	form.Set("timezone", "Mars/Olympus")
+	code, page, _ = f.post("/ui/schedules/new", form)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `id="timezone-err"`) {
+		t.Errorf("bad time zone: %d, want 422 at timezone\n%s", code, page)
+	}
+}

@@ -17,6 +17,17 @@ import (
 
 var funcs = template.FuncMap{
 	"join": strings.Join,
+	// list joins a JSON list of strings (decoded as []any).
+	"list": func(v any, sep string) string {
+		xs, _ := v.([]any)
+		var out []string
+		for _, x := range xs {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return strings.Join(out, sep)
+	},
 	"clock": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -237,22 +248,15 @@ func (c *Console) showExtensions(w http.ResponseWriter, r *http.Request, s *sess
 	c.signedPage(w, status, s, "extensions", "Extensions", data)
 }
 
-func (c *Console) extensionGroupList(w http.ResponseWriter, r *http.Request, s *session) {
-	groups, err := all[config.ExtensionGroup](c, r, s, "extension_groups", "name")
+func (c *Console) showNamedList(w http.ResponseWriter, r *http.Request, s *session, k *namedKind, status int, msg string) {
+	items, err := all[map[string]any](c, r, s, k.collection, "name")
 	if err != nil {
 		c.apiFailure(w, s, err)
 		return
 	}
-	c.signedPage(w, http.StatusOK, s, "extension_groups", "Extension groups", groups)
-}
-
-func (c *Console) scheduleList(w http.ResponseWriter, r *http.Request, s *session) {
-	schedules, err := all[config.Schedule](c, r, s, "schedules", "name")
-	if err != nil {
-		c.apiFailure(w, s, err)
-		return
-	}
-	c.signedPage(w, http.StatusOK, s, "schedules", "Schedules", schedules)
+	q := r.URL.Query()
+	data := map[string]any{"Items": items, "Error": msg, "Saved": q.Get("saved"), "Deleted": q.Get("deleted"), "Kind": k}
+	c.signedPage(w, status, s, k.collection, k.title, data)
 }
 
 // recordFilters are the query parameters of GET /api/v1/cdr.
