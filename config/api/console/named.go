@@ -31,10 +31,10 @@ var extensionGroupKind = &namedKind{collection: "extension_groups", one: "extens
 
 var scheduleKind = &namedKind{collection: "schedules", one: "schedule", title: "Schedules", fields: []namedField{
 	{Key: "name", Label: "Name"},
-	{Key: "type", Label: "Type", Help: "business_hours: open in these times; holidays: closed on these dates.", Choices: []string{"business_hours", "holidays"}},
+	{Key: "type", Label: "Type", Help: "business_hours: open in the weekly times, closed on its dates and every holidays schedule's dates; holidays: open except on its dates.", Choices: []string{"business_hours", "holidays"}},
 	{Key: "timezone", Label: "Time zone (IANA)", Help: "For example Europe/Paris or America/New_York."},
 	{Key: "weekly", Label: "Weekly times", Help: "One per line, like: mon-fri 09:00-17:00", List: true},
-	{Key: "dates", Label: "Dates", Help: "One per line: 2026-12-31, or a range 2026-12-24..2026-12-26", List: true},
+	{Key: "dates", Label: "Dates", Help: "One per line: 2026-12-31, or a range 2026-12-24..2026-12-26; without the year (12-25) every year", List: true},
 }}
 
 // namedForm is the form of a named object as typed, with the API's errors.
