@@ -105,20 +105,10 @@ func (c *Console) extensionCreate(w http.ResponseWriter, r *http.Request, s *ses
 func (c *Console) extensionUpdate(w http.ResponseWriter, r *http.Request, s *session) {
 	f, password := readExtForm(r)
 	f.ID = r.PathValue("id")
-	path := "/api/v1/extensions/" + url.PathEscape(f.ID)
-	doc := map[string]any{}
-	if err := c.call(r.Context(), s, "GET", path, nil, &doc); err != nil {
-		c.apiFailure(w, s, err)
-		return
-	}
-	delete(doc, "id")
-	f.HasPassword = doc["password"] != nil && doc["password"] != ""
-	f.apply(doc, password)
-	if err := c.call(r.Context(), s, "PUT", path, doc, nil); err != nil {
-		c.extRefused(w, s, f, err)
-		return
-	}
-	http.Redirect(w, r, "/ui/extensions?saved="+url.QueryEscape(f.Number), http.StatusSeeOther)
+	c.updateThrough(w, r, s, "extensions", f.ID, func(doc map[string]any) {
+		f.HasPassword = doc["password"] != nil && doc["password"] != ""
+		f.apply(doc, password)
+	}, func(err error) { c.extRefused(w, s, f, err) }, "/ui/extensions?saved="+url.QueryEscape(f.Number))
 }
 
 func (c *Console) extensionDelete(w http.ResponseWriter, r *http.Request, s *session) {

@@ -209,19 +209,8 @@ func (c *Console) groupCreate(w http.ResponseWriter, r *http.Request, s *session
 func (c *Console) groupUpdate(w http.ResponseWriter, r *http.Request, s *session) {
 	f := readForm(r)
 	f.ID = r.PathValue("id")
-	path := "/api/v1/ring_groups/" + url.PathEscape(f.ID)
-	doc := map[string]any{}
-	if err := c.call(r.Context(), s, "GET", path, nil, &doc); err != nil {
-		c.apiFailure(w, s, err)
-		return
-	}
-	delete(doc, "id")
-	f.apply(doc)
-	if err := c.call(r.Context(), s, "PUT", path, doc, nil); err != nil {
-		c.refused(w, s, f, err)
-		return
-	}
-	http.Redirect(w, r, "/ui/ring_groups?saved="+url.QueryEscape(f.Number), http.StatusSeeOther)
+	c.updateThrough(w, r, s, "ring_groups", f.ID, f.apply, func(err error) { c.refused(w, s, f, err) },
+		"/ui/ring_groups?saved="+url.QueryEscape(f.Number))
 }
 
 // refused shows the form again with the API's errors, or an error page

@@ -106,19 +106,8 @@ func (k *namedKind) routes(c *Console) {
 	c.mux.HandleFunc("POST "+base+"/{id}", c.signedIn(func(w http.ResponseWriter, r *http.Request, s *session) {
 		f := k.read(r)
 		f.ID = r.PathValue("id")
-		path := "/api/v1/" + k.collection + "/" + url.PathEscape(f.ID)
-		doc := map[string]any{}
-		if err := c.call(r.Context(), s, "GET", path, nil, &doc); err != nil {
-			c.apiFailure(w, s, err)
-			return
-		}
-		delete(doc, "id")
-		f.apply(doc)
-		if err := c.call(r.Context(), s, "PUT", path, doc, nil); err != nil {
-			c.namedRefused(w, s, f, err)
-			return
-		}
-		http.Redirect(w, r, base+"?saved="+url.QueryEscape(f.Values["name"]), http.StatusSeeOther)
+		c.updateThrough(w, r, s, k.collection, f.ID, f.apply, func(err error) { c.namedRefused(w, s, f, err) },
+			base+"?saved="+url.QueryEscape(f.Values["name"]))
 	}))
 	c.mux.HandleFunc("POST "+base+"/{id}/delete", c.signedIn(func(w http.ResponseWriter, r *http.Request, s *session) {
 		name := r.PostFormValue("name")
