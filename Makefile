@@ -46,15 +46,21 @@ SIPP_INSTALL = command -v sipp >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sud
 # SIPVicious (Debian package sipvicious) for the scanner cases of make e2e.
 SIPVICIOUS_INSTALL = command -v svmap >/dev/null || command -v sipvicious_svmap >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y sipvicious; }
 
-e2e: ## SIPp interop suite, real phones (baresip, linphonec; UDP, TCP, TLS; Kamailio edge), NAT and WebSocket phones, the Grafana dashboard's queries on a real Prometheus; installs their Debian and npm packages when missing
+# Chromium (Debian package chromium) for the web console's browser test
+# (bench/console) in make e2e, installed when missing.
+CHROMIUM_INSTALL = command -v chromium >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y chromium; }
+
+e2e: ## SIPp interop suite, real phones (baresip, linphonec; UDP, TCP, TLS; Kamailio edge), NAT and WebSocket phones, the Grafana dashboard's queries on a real Prometheus, the web console in headless Chromium; installs their Debian and npm packages when missing
 	@$(SIPP_INSTALL)
 	@$(SIPVICIOUS_INSTALL)
+	@$(CHROMIUM_INSTALL)
 	bench/sipp/run.sh
 	bench/phones/install.sh
 	bench/phones/run.sh
 	bench/nat/install.sh
 	bench/nat/run.sh
 	bench/prometheus/run.sh
+	$(GO) test -tags browser -count=1 -timeout 5m ./bench/console/
 
 load: ## 1,000 calls at 50/s through ringd with SIPp
 	@$(SIPP_INSTALL)

@@ -1,0 +1,18 @@
+// Package console tests the web console (/ui/, config/api/console) in a
+// real browser: Debian's chromium, headless, driven from Go with
+// github.com/chromedp/chromedp, against a real ringd process built from
+// this tree (bench/internal/ringdtest) and real sipgo phones
+// (sip/siptest). It signs in, creates a ring group through the form,
+// checks a refused value shows its error at the field, watches a call
+// ring on the overview and leave, and fails on any console error,
+// uncaught exception or request leaving ringd.
+//
+// The test is behind the build tag "browser", so `make test` leaves it
+// out; `make e2e` runs it (and installs chromium when it is missing):
+//
+//	go test -tags browser -count=1 ./bench/console/
+//
+// With UPDATE_SCREENSHOTS=1 it also writes overview.png (a ringing call)
+// and group-form.png (the ring group form), 1280x800, shown in the
+// top-level README.
+package console
