@@ -56,13 +56,14 @@ const (
 // query is a question from outside the driver (the admin API, tests),
 // answered on the driver goroutine (evQuery); done is closed once it is.
 type query struct {
-	kind  queryKind
-	ext   string // qMember, qBusy
-	calls []cdr.LiveCall
-	n     int
-	state strategy.MemberState
-	busy  bool
-	done  chan struct{}
+	kind   queryKind
+	ext    string // qMember, qBusy
+	calls  []cdr.LiveCall
+	states map[string]strategy.MemberState // qMembers, by extension number
+	n      int
+	state  strategy.MemberState
+	busy   bool
+	done   chan struct{}
 }
 
 type queryKind uint8
@@ -75,4 +76,5 @@ const (
 	qConnected                   // how many calls are connected
 	qPending                     // how many of ringd's own non-INVITE requests wait for their answer
 	qRemembered                  // how many memory changes of other nodes the engine took
+	qMembers                     // every extension's state as the engine knows it
 )

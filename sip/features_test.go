@@ -108,3 +108,28 @@ func TestLoggedOutMemberRingsOnlyForDirectCalls(t *testing.T) {
 	}
 	ms[0].WaitInvite(time.Second)
 }
+
+// MemberStates: what routing knows of each extension (GET /api/v1/members).
+func TestMemberStates(t *testing.T) {
+	t.Parallel()
+	r := startRingd(t, engine.Spec{Extensions: exts("1001", "1002", "2000"),
+		Groups: []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001")}},
+		func(s *Settings) { s.Extensions["1002"] = Extension{Password: "pw1002", DND: true} })
+	registered(t, r, "1001")
+	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
+	if code := call.Wait(t, 3*time.Second); code != 200 {
+		t.Fatalf("call: %d", code)
+	}
+	call.Ack(t)
+	eventually(t, func() bool { return r.MemberStates()["1001"]&strategy.Busy != 0 })
+	st := r.MemberStates()
+	if st["1001"]&strategy.Online == 0 || st["1002"]&strategy.DND == 0 || st["2000"]&strategy.Online != 0 {
+		t.Errorf("states %v", st)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := call.Sess.Bye(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return r.MemberStates()["1001"]&strategy.Busy == 0 })
+}

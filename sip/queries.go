@@ -1,6 +1,9 @@
 package sip
 
-import "github.com/ringd/ringd/engine/cdr"
+import (
+	"github.com/ringd/ringd/engine/cdr"
+	"github.com/ringd/ringd/strategy"
+)
 
 // answer answers a question from outside the driver.
 func (d *driver) answer(q *query) {
@@ -21,6 +24,14 @@ func (d *driver) answer(q *query) {
 		q.n = len(d.requests)
 	case qRemembered:
 		q.n = d.remembered
+	case qMembers:
+		snap := d.eng.Snapshot()
+		q.states = make(map[string]strategy.MemberState, len(snap.Extensions))
+		for i, x := range snap.Extensions {
+			if x.Number != "" {
+				q.states[x.Number] = d.eng.Member(strategy.ExtID(i))
+			}
+		}
 	}
 	close(q.done)
 }

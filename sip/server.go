@@ -15,6 +15,7 @@ import (
 	"github.com/ringd/ringd/sip/metrics"
 	"github.com/ringd/ringd/sip/registrar"
 	"github.com/ringd/ringd/sip/transport"
+	"github.com/ringd/ringd/strategy"
 )
 
 // Server is ringd's SIP proxy and registrar: sipgo's user agent, the
@@ -145,6 +146,14 @@ func (s *Server) Calls() []cdr.LiveCall {
 	q := &query{kind: qCalls}
 	s.ask(q)
 	return q.calls
+}
+
+// MemberStates returns every extension's state as the engine knows it:
+// online, DND, logged out, on a call (in a cluster: on any node).
+func (s *Server) MemberStates() map[string]strategy.MemberState {
+	q := &query{kind: qMembers}
+	s.ask(q)
+	return q.states
 }
 
 // Registrations returns every live registered contact.

@@ -9,6 +9,7 @@ import (
 	"github.com/ringd/ringd/config/store"
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip"
+	"github.com/ringd/ringd/strategy"
 )
 
 // A feature code's state change goes through the running configuration:
@@ -84,6 +85,23 @@ func TestStartOnlyKeys(t *testing.T) {
 	} {
 		if !startOnly(base, next) {
 			t.Errorf("%+v not refused", next)
+		}
+	}
+}
+
+// How GET /api/v1/members names the states.
+func TestStateNames(t *testing.T) {
+	for st, want := range map[strategy.MemberState]string{
+		0:                                    "offline",
+		strategy.Online:                      "available",
+		strategy.Online | strategy.Busy:      "on_call",
+		strategy.Online | strategy.DND:       "dnd",
+		strategy.Online | strategy.LoggedOut: "logged_out",
+		strategy.DND:                         "offline",
+		strategy.Online | strategy.DND | strategy.Busy: "dnd",
+	} {
+		if got := stateName(st); got != want {
+			t.Errorf("%b: %q, want %q", st, got, want)
 		}
 	}
 }

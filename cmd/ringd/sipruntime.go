@@ -5,6 +5,7 @@ import (
 	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/sip"
 	"github.com/ringd/ringd/sip/registrar"
+	"github.com/ringd/ringd/strategy"
 )
 
 // sipRuntime gives the admin API its view of the SIP side (api.Runtime).
@@ -32,3 +33,26 @@ func (r sipRuntime) Bans() []api.Ban {
 }
 
 func (r sipRuntime) Unban(source string) (bool, error) { return r.srv.Unban(source) }
+
+func (r sipRuntime) Members() []api.MemberState {
+	var out []api.MemberState
+	for ext, st := range r.srv.MemberStates() {
+		out = append(out, api.MemberState{Extension: ext, State: stateName(st)})
+	}
+	return out
+}
+
+// stateName is how GET /api/v1/members names a member state.
+func stateName(st strategy.MemberState) string {
+	switch {
+	case st&strategy.Online == 0:
+		return "offline"
+	case st&strategy.DND != 0:
+		return "dnd"
+	case st&strategy.LoggedOut != 0:
+		return "logged_out"
+	case st&strategy.Busy != 0:
+		return "on_call"
+	}
+	return "available"
+}

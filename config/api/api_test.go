@@ -63,6 +63,7 @@ func (noRuntime) Calls() []cdr.LiveCall         { return nil }
 func (noRuntime) Registrations() []Registration { return nil }
 func (noRuntime) Bans() []Ban                   { return nil }
 func (noRuntime) Unban(string) (bool, error)    { return false, nil }
+func (noRuntime) Members() []MemberState        { return nil }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()

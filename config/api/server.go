@@ -23,6 +23,15 @@ type Runtime interface {
 	// an IP address).
 	Bans() []Ban
 	Unban(source string) (bool, error)
+	// Members lists every extension's state now (GET /api/v1/members).
+	Members() []MemberState
+}
+
+// MemberState is an extension's state now: available, on_call, dnd,
+// logged_out or offline (GET /api/v1/members).
+type MemberState struct {
+	Extension string `json:"extension"`
+	State     string `json:"state"`
 }
 
 // Ban is a banned source address (GET /bans).

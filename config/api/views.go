@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ringd/ringd/config/store"
@@ -35,6 +36,14 @@ func (s *Server) viewRoutes() {
 			return a.Expires.Compare(b.Expires)
 		})
 		writeJSON(w, http.StatusOK, map[string]any{"count": len(regs), "items": regs})
+	})
+	s.handle("GET /api/v1/members", "Every extension's state now: available, on_call, dnd, logged_out, offline", "", "List", func(w http.ResponseWriter, r *http.Request) {
+		ms := s.rt.Members()
+		if ms == nil {
+			ms = []MemberState{}
+		}
+		slices.SortFunc(ms, func(a, b MemberState) int { return strings.Compare(a.Extension, b.Extension) })
+		writeJSON(w, http.StatusOK, map[string]any{"count": len(ms), "items": ms})
 	})
 	s.handle("GET /api/v1/bans", "Source addresses banned by the flood and scanner protection", "", "List", func(w http.ResponseWriter, r *http.Request) {
 		bans := s.rt.Bans()

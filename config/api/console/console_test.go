@@ -50,9 +50,10 @@ ring_groups:
 
 // fakeRuntime is the SIP side: calls and registrations a test sets.
 type fakeRuntime struct {
-	mu    sync.Mutex
-	calls []cdr.LiveCall
-	regs  []api.Registration
+	mu      sync.Mutex
+	calls   []cdr.LiveCall
+	regs    []api.Registration
+	members []api.MemberState
 }
 
 func (f *fakeRuntime) Calls() []cdr.LiveCall {
@@ -65,8 +66,13 @@ func (f *fakeRuntime) Registrations() []api.Registration {
 	defer f.mu.Unlock()
 	return append([]api.Registration(nil), f.regs...)
 }
-func (f *fakeRuntime) Bans() []api.Ban               { return nil }
-func (f *fakeRuntime) Unban(string) (bool, error)    { return false, nil }
+func (f *fakeRuntime) Bans() []api.Ban            { return nil }
+func (f *fakeRuntime) Unban(string) (bool, error) { return false, nil }
+func (f *fakeRuntime) Members() []api.MemberState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]api.MemberState(nil), f.members...)
+}
 func (f *fakeRuntime) setCalls(calls []cdr.LiveCall) { f.mu.Lock(); f.calls = calls; f.mu.Unlock() }
 
 // recordingAuth is the API's own checks, noting the last token issued.
@@ -396,6 +402,13 @@ func TestPages(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("overview lacks %s", want)
 		}
+	}
+	// Alice on a call (GET /api/v1/members says so).
+	f.rt.mu.Lock()
+	f.rt.members = []api.MemberState{{Extension: "1001", State: "on_call"}}
+	f.rt.mu.Unlock()
+	if _, page, _ = f.get("/ui/"); !strings.Contains(page, `<td>1001</td><td>Alice</td><td><span class="state">on a call</span>`) {
+		t.Errorf("overview does not show Alice on a call")
 	}
 }
 

@@ -123,6 +123,12 @@ type registration struct {
 	UserAgent string    `json:"user_agent"`
 }
 
+// memberState is an extension's state as GET /api/v1/members gives it.
+type memberState struct {
+	Extension string `json:"extension"`
+	State     string `json:"state"`
+}
+
 // groupNow is a ring group's line on the overview.
 type groupNow struct {
 	Number    string `json:"number"`
@@ -150,10 +156,11 @@ type snapshot struct {
 func (c *Console) snapshot(r *http.Request, s *session) (*snapshot, error) {
 	var calls list[cdr.LiveCall]
 	var regs list[registration]
+	var states list[memberState]
 	for _, q := range []struct {
 		path string
 		out  any
-	}{{"/api/v1/calls", &calls}, {"/api/v1/registrations", &regs}} {
+	}{{"/api/v1/calls", &calls}, {"/api/v1/registrations", &regs}, {"/api/v1/members", &states}} {
 		if err := c.call(r.Context(), s, "GET", q.path, nil, q.out); err != nil {
 			return nil, err
 		}
@@ -199,6 +206,10 @@ func (c *Console) snapshot(r *http.Request, s *session) (*snapshot, error) {
 	for _, reg := range snap.Registrations {
 		registered[reg.Extension] = true
 	}
+	onCall := map[string]bool{}
+	for _, st := range states.Items {
+		onCall[st.Extension] = st.State == "on_call"
+	}
 	for _, e := range exts.Items {
 		m := memberNow{Number: e.Number, Name: e.Name}
 		switch {
@@ -206,6 +217,8 @@ func (c *Console) snapshot(r *http.Request, s *session) (*snapshot, error) {
 			m.State = "DND"
 		case e.LoggedOut:
 			m.State = "logged out"
+		case onCall[e.Number]:
+			m.State = "on a call"
 		case ringing[e.Number]:
 			m.State = "ringing"
 		case !registered[e.Number] && e.Contact == "":
