@@ -32,7 +32,7 @@ func (c *Console) showExtForm(w http.ResponseWriter, s *session, status int, f *
 	if f.ID != "" {
 		title = "Extension " + f.Number
 	}
-	c.page(w, status, "extension", view{Title: title, Nav: "extensions", CSRF: s.csrf, Who: s.who, Data: f})
+	c.formPage(w, status, s, "extension", "extensions", title, f)
 }
 
 func (c *Console) extensionEdit(w http.ResponseWriter, r *http.Request, s *session) {

@@ -75,7 +75,7 @@ func (c *Console) showForm(w http.ResponseWriter, s *session, status int, f *gro
 	if f.ID != "" {
 		title = "Ring group " + f.Number
 	}
-	c.page(w, status, "ring_group", view{Title: title, Nav: "ring_groups", CSRF: s.csrf, Who: s.who, Data: f})
+	c.formPage(w, status, s, "ring_group", "ring_groups", title, f)
 }
 
 func (c *Console) groupEdit(w http.ResponseWriter, r *http.Request, s *session) {

@@ -193,5 +193,5 @@ func (c *Console) showNamed(w http.ResponseWriter, s *session, status int, f *na
 	if f.ID != "" {
 		title = strings.ToUpper(f.Kind.one[:1]) + f.Kind.one[1:] + " " + f.Values["name"]
 	}
-	c.page(w, status, "named", view{Title: title, Nav: f.Kind.collection, CSRF: s.csrf, Who: s.who, Data: f})
+	c.formPage(w, status, s, "named", f.Kind.collection, title, f)
 }

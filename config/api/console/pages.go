@@ -77,7 +77,13 @@ func (c *Console) page(w http.ResponseWriter, status int, name string, v view) {
 }
 
 func (c *Console) signedPage(w http.ResponseWriter, status int, s *session, name, title string, data any) {
-	c.page(w, status, name, view{Title: title, Nav: name, CSRF: s.csrf, Who: s.who, Data: data})
+	c.formPage(w, status, s, name, name, title, data)
+}
+
+// formPage is signedPage for a page whose template is not its menu entry
+// (an object's form under its list's entry).
+func (c *Console) formPage(w http.ResponseWriter, status int, s *session, name, nav, title string, data any) {
+	c.page(w, status, name, view{Title: title, Nav: nav, CSRF: s.csrf, Who: s.who, Data: data})
 }
 
 // apiFailure shows an API error the page cannot place next to a field.
