@@ -74,7 +74,7 @@ func (d *driver) subscribe(req *sip.Request, tx sip.ServerTransaction, user stri
 		} else {
 			d.local.add(p.CallID)
 		}
-		d.notify(sub, now)
+		d.notify(sub, now, d.dialogsOf(sub.Watched()))
 	case 423:
 		d.replies.respond(tx, req, 423, "Interval Too Brief", sip.NewHeader("Min-Expires", strconv.Itoa(expires)))
 	default:
@@ -82,8 +82,9 @@ func (d *driver) subscribe(req *sip.Request, tx sip.ServerTransaction, user stri
 	}
 }
 
-// notify sends sub a NOTIFY with the full state of its extension.
-func (d *driver) notify(sub *dialoginfo.Sub, now int64) {
+// notify sends sub a NOTIFY with the full state of its extension, whose
+// dialogs are dialogs.
+func (d *driver) notify(sub *dialoginfo.Sub, now int64, dialogs []dialoginfo.Dialog) {
 	var contact sip.Uri
 	if sip.ParseUri(sub.Contact(), &contact) != nil {
 		return // the SUBSCRIBE had no usable Contact: nowhere to send it
@@ -111,7 +112,7 @@ func (d *driver) notify(sub *dialoginfo.Sub, now int64) {
 	req.AppendHeader(sip.NewHeader("Event", dialoginfo.Event))
 	req.AppendHeader(sip.NewHeader("Subscription-State", sub.SubscriptionState(now)))
 	req.AppendHeader(sip.NewHeader("Content-Type", dialoginfo.ContentType))
-	req.SetBody(dialoginfo.Body(d.entity(sub.Watched()), sub.NextVersion(), true, d.dialogsOf(sub.Watched())))
+	req.SetBody(dialoginfo.Body(d.entity(sub.Watched()), sub.NextVersion(), true, dialogs))
 	if via := req.Via(); via != nil {
 		if branch, ok := via.Params.Get("branch"); ok && !sub.Terminated() {
 			d.blf.notifies[branch] = sub
@@ -141,7 +142,7 @@ func (d *driver) expireBLF() {
 	now := d.clock.Now().UnixNano()
 	for _, sub := range d.blf.table.Expire(now) {
 		d.local.remove(sub.Key().CallID)
-		d.notify(sub, now)
+		d.notify(sub, now, d.dialogsOf(sub.Watched()))
 	}
 }
 
@@ -175,14 +176,15 @@ func (d *driver) flushBLF() {
 			delete(d.blf.told, ext)
 			continue
 		}
-		state := string(dialoginfo.Body(d.entity(ext), 0, true, d.dialogsOf(ext)))
+		dialogs := d.dialogsOf(ext)
+		state := string(dialoginfo.Body(d.entity(ext), 0, true, dialogs))
 		if d.blf.told[ext] == state {
 			continue
 		}
 		d.blf.told[ext] = state
 		for _, sub := range subs {
 			if sub.ExpiresAt() > now {
-				d.notify(sub, now)
+				d.notify(sub, now, dialogs)
 			}
 		}
 	}
