@@ -116,6 +116,7 @@ func (d *driver) arrivePickup(p *call) bool {
 // matches.
 func (d *driver) pickable(p *call, x strategy.ExtID) *call {
 	var best *call
+	target, known := d.eng.Snapshot().Extension(p.pick.ext) // pickDirected: whose call
 	for _, c := range d.calls {
 		if c.ended || c.final || !d.eng.Pickable(c.id) || c.callerExt != "" && c.callerExt == p.callerExt {
 			continue
@@ -125,8 +126,7 @@ func (d *driver) pickable(p *call, x strategy.ExtID) *call {
 		case pickGroup:
 			ok = c.group && x >= 0 && d.eng.InGroup(c.id, x)
 		case pickDirected:
-			t, known := d.eng.Snapshot().Extension(r.ext)
-			ok = known && d.eng.RingingAt(c.id, t)
+			ok = known && d.eng.RingingAt(c.id, target)
 		case pickReplaces:
 			from := proxy.FromTag(c.req)
 			ok = c.callID == r.callID && (r.fromTag == from || r.toTag == from || r.fromTag == "" && r.toTag == "")
