@@ -98,6 +98,13 @@ func New(api http.Handler, auth Auth) *Console {
 	c.mux.HandleFunc("GET /ui/extensions/{id}", c.signedIn(c.extensionEdit))
 	c.mux.HandleFunc("POST /ui/extensions/{id}", c.signedIn(c.extensionUpdate))
 	c.mux.HandleFunc("POST /ui/extensions/{id}/delete", c.signedIn(c.extensionDelete))
+	c.mux.HandleFunc("GET /ui/extensions/{id}/sequential_ring", c.signedIn(c.seqShow))
+	c.mux.HandleFunc("POST /ui/extensions/{id}/sequential_ring", c.signedIn(c.seqSave))
+	c.mux.HandleFunc("GET /ui/extensions/{id}/sequential_ring/criteria/new", c.signedIn(c.critNew))
+	c.mux.HandleFunc("POST /ui/extensions/{id}/sequential_ring/criteria/new", c.signedIn(c.critCreate))
+	c.mux.HandleFunc("GET /ui/extensions/{id}/sequential_ring/criteria/{cid}", c.signedIn(c.critEdit))
+	c.mux.HandleFunc("POST /ui/extensions/{id}/sequential_ring/criteria/{cid}", c.signedIn(c.critUpdate))
+	c.mux.HandleFunc("POST /ui/extensions/{id}/sequential_ring/criteria/{cid}/delete", c.signedIn(c.critDelete))
 	for _, k := range []*namedKind{extensionGroupKind, scheduleKind} {
 		c.mux.HandleFunc("GET /ui/"+k.collection, c.signedIn(func(w http.ResponseWriter, r *http.Request, s *session) {
 			c.showNamedList(w, r, s, k, http.StatusOK, "")

@@ -35,6 +35,16 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04:05Z")
 	},
 	"since": func(t time.Time) string { return time.Since(t).Round(time.Second).String() },
+	// yesNo shows an optional flag: yes, no, or nothing when unset.
+	"yesNo": func(b *bool) string {
+		if b == nil {
+			return ""
+		}
+		if *b {
+			return "yes"
+		}
+		return "no"
+	},
 }
 
 // parsePages parses each page with the layout.
