@@ -54,6 +54,15 @@ func (e *Engine) restingOrCooling(gid GroupID, ext strategy.ExtID, t int64) bool
 	return true
 }
 
+// WrapUpUntil reports whether ext is in its wrap-up at t, and until when
+// (GET /api/v1/members shows it).
+func (e *Engine) WrapUpUntil(ext strategy.ExtID, t int64) (int64, bool) {
+	if e.resting(ext, t) {
+		return e.rest[ext], true
+	}
+	return 0, false
+}
+
 // coolKey names a member of a group for its cooldown.
 type coolKey struct {
 	group GroupID

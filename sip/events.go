@@ -59,7 +59,7 @@ type query struct {
 	kind   queryKind
 	ext    string // qMember, qBusy
 	calls  []cdr.LiveCall
-	states map[string]strategy.MemberState // qMembers, by extension number
+	states map[string]MemberNow // qMembers, by extension number
 	n      int
 	state  strategy.MemberState
 	busy   bool

@@ -109,11 +109,13 @@ func TestLoggedOutMemberRingsOnlyForDirectCalls(t *testing.T) {
 	ms[0].WaitInvite(time.Second)
 }
 
-// MemberStates: what routing knows of each extension (GET /api/v1/members).
+// MemberStates: what routing knows of each extension (GET /api/v1/members),
+// the wrap-up with its end.
 func TestMemberStates(t *testing.T) {
 	t.Parallel()
-	r := startRingd(t, engine.Spec{Extensions: exts("1001", "1002", "2000"),
-		Groups: []engine.GroupSpec{group("6000", strategy.RingAll, 5*time.Second, "1001")}},
+	g := group("6000", strategy.RingAll, 5*time.Second, "1001")
+	g.WrapUp = 30 * time.Second
+	r := startRingd(t, engine.Spec{Extensions: exts("1001", "1002", "2000"), Groups: []engine.GroupSpec{g}},
 		func(s *Settings) { s.Extensions["1002"] = Extension{Password: "pw1002", DND: true} })
 	registered(t, r, "1001")
 	call := siptest.NewAgent(t, "2000").Dial(context.Background(), r.addr, "6000")
@@ -121,15 +123,24 @@ func TestMemberStates(t *testing.T) {
 		t.Fatalf("call: %d", code)
 	}
 	call.Ack(t)
-	eventually(t, func() bool { return r.MemberStates()["1001"]&strategy.Busy != 0 })
+	eventually(t, func() bool { return r.MemberStates()["1001"].State&strategy.Busy != 0 })
 	st := r.MemberStates()
-	if st["1001"]&strategy.Online == 0 || st["1002"]&strategy.DND == 0 || st["2000"]&strategy.Online != 0 {
+	if st["1001"].State&strategy.Online == 0 || st["1002"].State&strategy.DND == 0 || st["2000"].State&strategy.Online != 0 ||
+		!st["1001"].WrapUpUntil.IsZero() {
 		t.Errorf("states %v", st)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	r.clock.Advance(2 * time.Second)
 	if err := call.Sess.Bye(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() bool { return r.MemberStates()["1001"]&strategy.Busy == 0 })
+	eventually(t, func() bool { return r.MemberStates()["1001"].State&strategy.Busy == 0 })
+	if until, want := r.MemberStates()["1001"].WrapUpUntil, r.clock.Now().Add(30*time.Second); !until.Equal(want) {
+		t.Errorf("wrap-up until %v, want %v (the BYE + 30 s)", until, want)
+	}
+	r.clock.Advance(30 * time.Second)
+	if until := r.MemberStates()["1001"].WrapUpUntil; !until.IsZero() {
+		t.Errorf("wrap-up still until %v after it ended", until)
+	}
 }

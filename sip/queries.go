@@ -1,9 +1,18 @@
 package sip
 
 import (
+	"time"
+
 	"github.com/ringd/ringd/engine/cdr"
 	"github.com/ringd/ringd/strategy"
 )
+
+// MemberNow is an extension's state now, as routing sees it.
+type MemberNow struct {
+	State strategy.MemberState
+	// WrapUpUntil is when its wrap-up ends (zero: not in a wrap-up).
+	WrapUpUntil time.Time
+}
 
 // answer answers a question from outside the driver.
 func (d *driver) answer(q *query) {
@@ -26,11 +35,17 @@ func (d *driver) answer(q *query) {
 		q.n = d.remembered
 	case qMembers:
 		snap := d.eng.Snapshot()
-		q.states = make(map[string]strategy.MemberState, len(snap.Extensions))
+		q.states = make(map[string]MemberNow, len(snap.Extensions))
+		now := d.now()
 		for i, x := range snap.Extensions {
-			if x.Number != "" {
-				q.states[x.Number] = d.eng.Member(strategy.ExtID(i))
+			if x.Number == "" {
+				continue
 			}
+			m := MemberNow{State: d.eng.Member(strategy.ExtID(i))}
+			if until, ok := d.eng.WrapUpUntil(strategy.ExtID(i), now); ok {
+				m.WrapUpUntil = d.base.Add(time.Duration(until))
+			}
+			q.states[x.Number] = m
 		}
 	}
 	close(q.done)

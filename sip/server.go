@@ -15,7 +15,6 @@ import (
 	"github.com/ringd/ringd/sip/metrics"
 	"github.com/ringd/ringd/sip/registrar"
 	"github.com/ringd/ringd/sip/transport"
-	"github.com/ringd/ringd/strategy"
 )
 
 // Server is ringd's SIP proxy and registrar: sipgo's user agent, the
@@ -149,8 +148,9 @@ func (s *Server) Calls() []cdr.LiveCall {
 }
 
 // MemberStates returns every extension's state as the engine knows it:
-// online, DND, logged out, on a call (in a cluster: on any node).
-func (s *Server) MemberStates() map[string]strategy.MemberState {
+// online, DND, logged out, on a call (in a cluster: on any node), in a
+// wrap-up.
+func (s *Server) MemberStates() map[string]MemberNow {
 	q := &query{kind: qMembers}
 	s.ask(q)
 	return q.states

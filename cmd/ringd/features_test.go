@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/ringd/ringd/config"
 	"github.com/ringd/ringd/config/live"
@@ -102,6 +103,16 @@ func TestStateNames(t *testing.T) {
 	} {
 		if got := stateName(st); got != want {
 			t.Errorf("%b: %q, want %q", st, got, want)
+		}
+	}
+	until := time.Date(2026, 12, 7, 9, 0, 30, 0, time.UTC)
+	for _, c := range []struct {
+		st   strategy.MemberState
+		want string
+	}{{strategy.Online, "wrap_up"}, {strategy.Online | strategy.Busy, "on_call"}, {strategy.Online | strategy.DND, "dnd"}, {0, "offline"}} {
+		m := memberState("1001", sip.MemberNow{State: c.st, WrapUpUntil: until})
+		if m.State != c.want || (c.want == "wrap_up") != (m.WrapUpUntil != nil && m.WrapUpUntil.Equal(until)) {
+			t.Errorf("%b in a wrap-up: %+v, want %s", c.st, m, c.want)
 		}
 	}
 }

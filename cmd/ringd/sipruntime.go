@@ -37,9 +37,20 @@ func (r sipRuntime) Unban(source string) (bool, error) { return r.srv.Unban(sour
 func (r sipRuntime) Members() []api.MemberState {
 	var out []api.MemberState
 	for ext, st := range r.srv.MemberStates() {
-		out = append(out, api.MemberState{Extension: ext, State: stateName(st)})
+		out = append(out, memberState(ext, st))
 	}
 	return out
+}
+
+// memberState is an extension's line of GET /api/v1/members: a member free
+// but in its wrap-up is in wrap_up.
+func memberState(ext string, st sip.MemberNow) api.MemberState {
+	m := api.MemberState{Extension: ext, State: stateName(st.State)}
+	if m.State == "available" && !st.WrapUpUntil.IsZero() {
+		until := st.WrapUpUntil.UTC()
+		m.State, m.WrapUpUntil = "wrap_up", &until
+	}
+	return m
 }
 
 // stateName is how GET /api/v1/members names a member state.

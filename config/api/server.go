@@ -27,11 +27,13 @@ type Runtime interface {
 	Members() []MemberState
 }
 
-// MemberState is an extension's state now: available, on_call, dnd,
-// logged_out or offline (GET /api/v1/members).
+// MemberState is an extension's state now: available, on_call, wrap_up,
+// dnd, logged_out or offline (GET /api/v1/members).
 type MemberState struct {
 	Extension string `json:"extension"`
 	State     string `json:"state"`
+	// WrapUpUntil is when a wrap_up ends.
+	WrapUpUntil *time.Time `json:"wrap_up_until,omitempty"`
 }
 
 // Ban is a banned source address (GET /bans).

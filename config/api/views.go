@@ -37,7 +37,7 @@ func (s *Server) viewRoutes() {
 		})
 		writeJSON(w, http.StatusOK, map[string]any{"count": len(regs), "items": regs})
 	})
-	s.handle("GET /api/v1/members", "Every extension's state now: available, on_call, dnd, logged_out, offline", "", "List", func(w http.ResponseWriter, r *http.Request) {
+	s.handle("GET /api/v1/members", "Every extension's state now: available, on_call, wrap_up (with wrap_up_until), dnd, logged_out, offline", "", "List", func(w http.ResponseWriter, r *http.Request) {
 		ms := s.rt.Members()
 		if ms == nil {
 			ms = []MemberState{}

@@ -73,6 +73,8 @@ type Console struct {
 	mu       sync.Mutex
 	sessions map[string]*session
 	now      func() time.Time
+	counts   map[string]dayCount // today's, by group (todayCounts)
+	countsAt time.Time
 }
 
 // New builds the console over the admin API (its handler and its checks).

@@ -97,6 +97,7 @@ type fixture struct {
 	srv    *httptest.Server
 	rt     *fakeRuntime
 	auth   *recordingAuth
+	store  store.Store  // the configuration's and the records' store
 	client *http.Client // keeps cookies, does not follow redirects
 }
 
@@ -106,7 +107,8 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := live.Open(context.Background(), store.NewMemory(), file, func(*config.Config, *engine.Snapshot) {})
+	st := store.NewMemory()
+	l, err := live.Open(context.Background(), st, file, func(*config.Config, *engine.Snapshot) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +116,7 @@ func newFixture(t *testing.T) *fixture {
 	admin := api.New(l, rt, file.HTTP)
 	auth := &recordingAuth{Server: admin}
 	admin.MountUI("/ui/", console.New(admin, auth))
-	f := &fixture{t: t, srv: httptest.NewServer(admin), rt: rt, auth: auth}
+	f := &fixture{t: t, srv: httptest.NewServer(admin), rt: rt, auth: auth, store: st}
 	t.Cleanup(f.srv.Close)
 	jar, _ := cookiejar.New(nil)
 	f.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -255,7 +257,7 @@ func TestSignIn(t *testing.T) {
 func TestCSRF(t *testing.T) {
 	f := newFixture(t)
 	csrf := f.signedIn()
-	form := url.Values{"number": {"6100"}, "name": {"X"}, "strategy": {"ring_all"}, "ring_time": {"20"}, "members": {"1001"}}
+	form := url.Values{"number": {"6100"}, "name": {"X"}, "strategy": {"ring_all"}, "ring_time": {"20"}, "m.member": {"1001"}}
 	if code, _, _ := f.post("/ui/ring_groups/new", form); code != http.StatusForbidden {
 		t.Errorf("POST without a CSRF token: %d, want 403", code)
 	}
@@ -278,8 +280,16 @@ func TestCSRF(t *testing.T) {
 func TestGroupForm(t *testing.T) {
 	f := newFixture(t)
 	csrf := f.signedIn()
-	form := url.Values{"csrf": {csrf}, "number": {"6100"}, "name": {"Support line"}, "strategy": {"prioritized_hunt"},
-		"ring_time": {"15"}, "members": {"1003\n@support\n1001\n"}, "on_no_answer.dest": {"extension"}, "on_no_answer.value": {"1001"}}
+	// Every field of a ring group, typed in the form; skip_busy unchecked.
+	form := url.Values{"csrf": {csrf}, "number": {"6100"}, "name": {"Support line"}, "strategy": {"custom"},
+		"ring_time": {"15"}, "repeats": {"2"}, "answered_elsewhere": {"1"}, "wrap_up": {"5"}, "reject_cooldown": {"30"},
+		"cid_name_prefix": {"Sales: "}, "pai": {"1"}, "rpid": {"1"}, "to_extension": {"1"}, "alert_info": {"Ring 2"},
+		"client_ringtone": {"ring2"}, "welcome_prompt": {"welcome.wav"}, "moh": {"moh.wav"}, "join_prompt": {"join.wav"},
+		"play_full_join_prompt": {"1"}, "schedule": {"office"}, "out_of_schedule.dest": {"extension"}, "out_of_schedule.value": {"1003"},
+		"on_no_answer.dest": {"extension"}, "on_no_answer.value": {"1001"}, "on_no_agent.dest": {"play_greeting"},
+		"on_no_agent.value": {"closed.wav"}, "on_no_agent.prefix": {"2"}, "record_missed": {"1"},
+		"m.member": {"1003", "@support", "1001", ""}, "m.skill_level": {"2", "", "", ""}, "m.delay": {"", "", "5", ""},
+		"m.timeout": {"", "", "10", ""}, "m.weight": {"", "7", "", ""}}
 	code, body, resp := f.post("/ui/ring_groups/new", form)
 	if code != http.StatusSeeOther || resp.Header.Get("Location") != "/ui/ring_groups?saved=6100" {
 		t.Fatalf("create: %d to %q\n%s", code, resp.Header.Get("Location"), body)
@@ -290,63 +300,93 @@ func TestGroupForm(t *testing.T) {
 		t.Fatalf("the native API does not list the new group: %v", list)
 	}
 	g := items[0].(map[string]any)
-	members, _ := json.Marshal(g["members"])
-	if g["name"] != "Support line" || g["strategy"] != "prioritized_hunt" || g["ring_time"] != 15.0 ||
-		string(members) != `[{"extension":"1003"},{"ext_group":"support"},{"extension":"1001"}]` ||
-		g["on_no_answer"].(map[string]any)["dest"] != "extension" || g["skip_busy"] != true {
-		t.Errorf("created group %v (members %s)", g, members)
-	}
 	id := int64(g["id"].(float64))
+	delete(g, "id")
+	want := `{"alert_info":"Ring 2","answered_elsewhere":true,"cid_name_prefix":"Sales: ","client_ringtone":"ring2",` +
+		`"join_prompt":"join.wav","members":[{"extension":"1003","skill_level":2},{"ext_group":"support","weight":7},` +
+		`{"delay":5,"extension":"1001","timeout":10}],"moh":"moh.wav","name":"Support line","number":"6100",` +
+		`"on_no_agent":{"dest":"play_greeting","prefix":"2","value":"closed.wav"},"on_no_answer":{"dest":"extension","value":"1001"},` +
+		`"out_of_schedule":{"dest":"extension","value":"1003"},"pai":true,"play_full_join_prompt":true,"record_missed":true,` +
+		`"reject_cooldown":30,"repeats":2,"ring_time":15,"rpid":true,"schedule":"office","skip_busy":false,"strategy":"custom",` +
+		`"to_extension":true,"welcome_prompt":"welcome.wav","wrap_up":5}`
+	if got := string(must(json.Marshal(g))); got != want {
+		t.Errorf("created group\n got %s\nwant %s", got, want)
+	}
 
-	// An unknown member: 422, the form again with the message at members, nothing saved.
+	// The edit form shows every value back, members in order with their settings.
+	edit := "/ui/ring_groups/" + itoa(id)
+	code, page, _ := f.get(edit)
+	for _, frag := range []string{`id="name" name="name" value="Support line"`, `id="cid_name_prefix" name="cid_name_prefix" value="Sales: "`,
+		`id="m-member-0" name="m.member" value="1003"`, `id="m-skill-0" name="m.skill_level" value="2"`,
+		`id="m-member-1" name="m.member" value="@support"`, `id="m-weight-1" name="m.weight" value="7"`,
+		`id="m-delay-2" name="m.delay" value="5"`, `id="m-member-5" name="m.member" value=""`,
+		`id="pai" name="pai" type="checkbox" value="1" checked`, `id="skip_busy" name="skip_busy" type="checkbox" value="1">`,
+		`<option selected>office</option>`, `id="on_no_agent-prefix" name="on_no_agent.prefix" value="2"`} {
+		if !strings.Contains(page, frag) {
+			t.Errorf("edit form (%d) lacks %s", code, frag)
+		}
+	}
+
+	// An unknown member: 422, the message at its row, the values kept, nothing saved.
 	bad := url.Values{}
 	for k, v := range form {
 		bad[k] = v
 	}
 	bad.Set("number", "6101")
-	bad.Set("members", "1001\n1999")
-	code, page, _ := f.post("/ui/ring_groups/new", bad)
-	if code != http.StatusUnprocessableEntity || !regexp.MustCompile(`(?s)id="members".*class="field-error" id="members-err">members\[1\]`).MatchString(page) {
-		t.Errorf("unknown member: %d, want 422 with the error at members\n%s", code, page)
+	bad["m.member"] = []string{"1001", "1999"}
+	code, page, _ = f.post("/ui/ring_groups/new", bad)
+	if code != http.StatusUnprocessableEntity || !regexp.MustCompile(`(?s)id="m-member-1" name="m.member" value="1999" size="8" aria-invalid="true".*class="field-error" id="m-err-1">extension: [^<]*1999`).MatchString(page) {
+		t.Errorf("unknown member: %d, want 422 with the error at row 1\n%s", code, page)
 	}
-	if !strings.Contains(page, `value="6101"`) || !strings.Contains(page, "1999</textarea>") {
+	if !strings.Contains(page, `value="6101"`) || !strings.Contains(page, `value="Sales: "`) {
 		t.Errorf("the form lost the values typed")
 	}
 	if _, l := f.api("GET", "/api/v1/ring_groups?filter=number+eq+'6101'"); l["count"] != 0.0 {
 		t.Errorf("a refused group was saved: %v", l)
 	}
-	// A ring time that is not a number: the API's message at ring_time.
-	bad.Set("members", "1001")
-	bad.Set("ring_time", "soon")
+	// A member's delay that is not a number: at that member's row.
+	bad["m.member"] = []string{"1001", "1003"}
+	bad["m.delay"] = []string{"", "soon"}
 	code, page, _ = f.post("/ui/ring_groups/new", bad)
-	if code != http.StatusBadRequest || !strings.Contains(page, `id="ring_time-err"`) {
-		t.Errorf("ring_time soon: %d, want 400 with the error at ring_time\n%s", code, page)
+	if code != http.StatusBadRequest || !regexp.MustCompile(`class="field-error" id="m-err-1">delay: must be int`).MatchString(page) {
+		t.Errorf("delay soon: %d, want 400 with the error at row 1\n%s", code, page)
+	}
+	bad["m.delay"] = []string{"", ""}
+	// A ring time that is not a number, a wrap-up out of range: at their fields.
+	for field, value := range map[string]string{"ring_time": "soon", "wrap_up": "99999", "repeats": "11"} {
+		b := url.Values{}
+		for k, v := range bad {
+			b[k] = v
+		}
+		b.Set(field, value)
+		code, page, _ = f.post("/ui/ring_groups/new", b)
+		if (code != http.StatusBadRequest && code != http.StatusUnprocessableEntity) || !strings.Contains(page, `id="`+field+`-err"`) ||
+			!strings.Contains(page, `id="`+field+`" name="`+field+`" value="`+value+`"`) {
+			t.Errorf("%s %s: %d, want the error at %s\n%s", field, value, code, field, page)
+		}
 	}
 	// A number already taken: 409 at number.
-	bad.Set("ring_time", "20")
 	bad.Set("number", "6000")
 	code, page, _ = f.post("/ui/ring_groups/new", bad)
 	if code != http.StatusConflict || !strings.Contains(page, `id="number-err"`) {
 		t.Errorf("number taken: %d, want 409 with the error at number\n%s", code, page)
 	}
 
-	// Edit keeps what the form does not show (skip_busy off set through the API).
-	edit := "/ui/ring_groups/" + itoa(id)
-	code, page, _ = f.get(edit)
-	if code != http.StatusOK || !strings.Contains(page, `value="Support line"`) || !strings.Contains(page, "@support") {
-		t.Fatalf("edit form: %d\n%s", code, page)
-	}
+	// Update: members reordered, a destination cleared, a box unchecked.
 	form.Set("name", "Support")
-	form.Set("members", "1001\n1003")
+	form["m.member"] = []string{"1001", "", "1003"}
+	form["m.delay"] = []string{"5", "", ""}
 	form.Del("on_no_answer.dest")
 	form.Del("on_no_answer.value")
+	form.Del("pai")
 	if code, body, _ := f.post(edit, form); code != http.StatusSeeOther {
 		t.Fatalf("update: %d\n%s", code, body)
 	}
 	_, g = f.api("GET", "/api/v1/ring_groups/"+itoa(id))
-	members, _ = json.Marshal(g["members"])
-	if g["name"] != "Support" || string(members) != `[{"extension":"1001"},{"extension":"1003"}]` || len(g["on_no_answer"].(map[string]any)) != 0 {
-		t.Errorf("updated group %v", g)
+	members, _ := json.Marshal(g["members"])
+	if g["name"] != "Support" || string(members) != `[{"delay":5,"extension":"1001","skill_level":2},{"extension":"1003","timeout":10}]` ||
+		len(g["on_no_answer"].(map[string]any)) != 0 || g["pai"] != nil || g["rpid"] != true {
+		t.Errorf("updated group %v (members %s)", g, members)
 	}
 	// Delete: a group used by no one goes.
 	if code, _, _ := f.post(edit+"/delete", url.Values{"csrf": {csrf}, "number": {"6100"}}); code != http.StatusSeeOther {
@@ -415,6 +455,22 @@ func TestPages(t *testing.T) {
 func TestEvents(t *testing.T) {
 	f := newFixture(t)
 	f.signedIn()
+	// Today's answered and missed calls of the group (records of yesterday
+	// and of another group not counted), members in the group's order with
+	// their states, Carol in her wrap-up.
+	now := time.Now()
+	if err := f.store.AddRecords(context.Background(),
+		cdr.Record{CallID: "a", Group: "6000", Start: now, End: now, Outcome: "answered"},
+		cdr.Record{CallID: "b", Group: "6000", Start: now, End: now, Outcome: "no_answer"},
+		cdr.Record{CallID: "c", Group: "6000", Start: now, End: now, Outcome: "abandoned"},
+		cdr.Record{CallID: "d", Group: "6001", Start: now, End: now, Outcome: "no_answer"},
+		cdr.Record{CallID: "e", Group: "6000", Start: now.Add(-48 * time.Hour), End: now.Add(-48 * time.Hour), Outcome: "no_answer"}); err != nil {
+		t.Fatal(err)
+	}
+	f.rt.mu.Lock()
+	f.rt.members = []api.MemberState{{Extension: "1003", State: "wrap_up"}}
+	f.rt.regs = append(f.rt.regs, api.Registration{Extension: "1003", Contact: "sip:1003@192.0.2.3", Expires: now.Add(time.Hour), Source: "192.0.2.3:5060", Transport: "UDP"})
+	f.rt.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+"/ui/events", nil)
@@ -452,7 +508,8 @@ func TestEvents(t *testing.T) {
 	second := next()
 	g := second["groups"].([]any)[0].(map[string]any)
 	m := second["members"].([]any)[0].(map[string]any)
-	if g["number"] != "6000" || g["ringing"] != 1.0 || g["connected"] != 0.0 || m["number"] != "1001" || m["state"] != "ringing" {
+	if g["number"] != "6000" || g["ringing"] != 1.0 || g["connected"] != 0.0 || m["number"] != "1001" || m["state"] != "ringing" ||
+		g["answered"] != 1.0 || g["missed"] != 2.0 || g["members"] != "1001 Alice: ringing; 1002 Bob: DND; 1003 Carol: wrap-up" {
 		t.Errorf("snapshot after a call came: groups %v members %v", second["groups"], second["members"])
 	}
 	if d := time.Since(start); d > time.Second {

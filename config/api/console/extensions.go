@@ -19,18 +19,20 @@ type extForm struct {
 	DND, LoggedOut        bool
 	Errors                map[string]string
 	Other                 []string
+	Live                  *extLive // an existing one's registrations and state
 }
 
 var extFields = []string{"number", "name", "password", "contact", "dnd", "logged_out"}
 
 func (c *Console) extensionNew(w http.ResponseWriter, r *http.Request, s *session) {
-	c.showExtForm(w, s, http.StatusOK, &extForm{})
+	c.showExtForm(w, r, s, http.StatusOK, &extForm{})
 }
 
-func (c *Console) showExtForm(w http.ResponseWriter, s *session, status int, f *extForm) {
+func (c *Console) showExtForm(w http.ResponseWriter, r *http.Request, s *session, status int, f *extForm) {
 	title := "New extension"
 	if f.ID != "" {
 		title = "Extension " + f.Number
+		f.Live = c.extLiveOf(r, s)
 	}
 	c.formPage(w, status, s, "extension", "extensions", title, f)
 }
@@ -41,7 +43,7 @@ func (c *Console) extensionEdit(w http.ResponseWriter, r *http.Request, s *sessi
 		c.apiFailure(w, s, err)
 		return
 	}
-	c.showExtForm(w, s, http.StatusOK, &extForm{ID: strconv.FormatInt(e.ID, 10), Number: e.Number, Name: e.Name,
+	c.showExtForm(w, r, s, http.StatusOK, &extForm{ID: strconv.FormatInt(e.ID, 10), Number: e.Number, Name: e.Name,
 		Contact: e.Contact, HasPassword: e.Password != "", DND: e.DND, LoggedOut: e.LoggedOut})
 }
 
@@ -81,14 +83,14 @@ func (f *extForm) failed(p *apiError) {
 	}
 }
 
-func (c *Console) extRefused(w http.ResponseWriter, s *session, f *extForm, err error) {
+func (c *Console) extRefused(w http.ResponseWriter, r *http.Request, s *session, f *extForm, err error) {
 	p, ok := err.(*apiError)
 	if !ok || (p.Status != http.StatusBadRequest && p.Status != http.StatusConflict && p.Status != http.StatusUnprocessableEntity) {
 		c.apiFailure(w, s, err)
 		return
 	}
 	f.failed(p)
-	c.showExtForm(w, s, p.Status, f)
+	c.showExtForm(w, r, s, p.Status, f)
 }
 
 func (c *Console) extensionCreate(w http.ResponseWriter, r *http.Request, s *session) {
@@ -96,7 +98,7 @@ func (c *Console) extensionCreate(w http.ResponseWriter, r *http.Request, s *ses
 	doc := map[string]any{}
 	f.apply(doc, password)
 	if err := c.call(r.Context(), s, "POST", "/api/v1/extensions", doc, nil); err != nil {
-		c.extRefused(w, s, f, err)
+		c.extRefused(w, r, s, f, err)
 		return
 	}
 	http.Redirect(w, r, "/ui/extensions?saved="+url.QueryEscape(f.Number), http.StatusSeeOther)
@@ -108,7 +110,7 @@ func (c *Console) extensionUpdate(w http.ResponseWriter, r *http.Request, s *ses
 	c.updateThrough(w, r, s, "extensions", f.ID, func(doc map[string]any) {
 		f.HasPassword = doc["password"] != nil && doc["password"] != ""
 		f.apply(doc, password)
-	}, func(err error) { c.extRefused(w, s, f, err) }, "/ui/extensions?saved="+url.QueryEscape(f.Number))
+	}, func(err error) { c.extRefused(w, r, s, f, err) }, "/ui/extensions?saved="+url.QueryEscape(f.Number))
 }
 
 func (c *Console) extensionDelete(w http.ResponseWriter, r *http.Request, s *session) {

@@ -45,6 +45,16 @@ var funcs = template.FuncMap{
 		}
 		return "no"
 	},
+	// fieldView gives a ring group form field the form's choices.
+	"fieldView": func(f *groupField, form *groupForm) fieldView {
+		return fieldView{Field: f, DestTypes: form.DestTypes, Schedules: form.Schedules}
+	},
+}
+
+// fieldView is what the template of one ring group form field gets.
+type fieldView struct {
+	Field                *groupField
+	DestTypes, Schedules []string
 }
 
 // parsePages parses each page with the layout.
@@ -137,129 +147,6 @@ type registration struct {
 	Source    string    `json:"source"`
 	Transport string    `json:"transport"`
 	UserAgent string    `json:"user_agent"`
-}
-
-// memberState is an extension's state as GET /api/v1/members gives it.
-type memberState struct {
-	Extension string `json:"extension"`
-	State     string `json:"state"`
-}
-
-// groupNow is a ring group's line on the overview.
-type groupNow struct {
-	Number    string `json:"number"`
-	Name      string `json:"name"`
-	Ringing   int    `json:"ringing"`
-	Connected int    `json:"connected"`
-}
-
-// memberNow is an extension's state on the overview.
-type memberNow struct {
-	Number string `json:"number"`
-	Name   string `json:"name"`
-	State  string `json:"state"`
-}
-
-// snapshot is what the overview shows, and what /ui/events sends.
-type snapshot struct {
-	Groups        []groupNow     `json:"groups"`
-	Calls         []cdr.LiveCall `json:"calls"`
-	Registrations []registration `json:"registrations"`
-	Members       []memberNow    `json:"members"`
-}
-
-// snapshot reads the live views and the configuration through the API.
-func (c *Console) snapshot(r *http.Request, s *session) (*snapshot, error) {
-	var calls list[cdr.LiveCall]
-	var regs list[registration]
-	var states list[memberState]
-	for _, q := range []struct {
-		path string
-		out  any
-	}{{"/api/v1/calls", &calls}, {"/api/v1/registrations", &regs}, {"/api/v1/members", &states}} {
-		if err := c.call(r.Context(), s, "GET", q.path, nil, q.out); err != nil {
-			return nil, err
-		}
-	}
-	groups, err := all[config.RingGroup](c, r, s, "ring_groups", "number")
-	if err != nil {
-		return nil, err
-	}
-	exts, err := all[config.Extension](c, r, s, "extensions", "number")
-	if err != nil {
-		return nil, err
-	}
-	snap := &snapshot{Calls: calls.Items, Registrations: regs.Items}
-	if snap.Calls == nil {
-		snap.Calls = []cdr.LiveCall{}
-	}
-	if snap.Registrations == nil {
-		snap.Registrations = []registration{}
-	}
-	ringing := map[string]bool{}
-	byGroup := map[string]*groupNow{}
-	for _, g := range groups.Items {
-		snap.Groups = append(snap.Groups, groupNow{Number: g.Number, Name: g.Name})
-	}
-	for i := range snap.Groups {
-		byGroup[snap.Groups[i].Number] = &snap.Groups[i]
-	}
-	for _, call := range snap.Calls {
-		for _, e := range call.Ringing {
-			ringing[e] = true
-		}
-		g := byGroup[call.Group]
-		if g == nil {
-			continue
-		}
-		if call.Connected {
-			g.Connected++
-		} else {
-			g.Ringing++
-		}
-	}
-	registered := map[string]bool{}
-	for _, reg := range snap.Registrations {
-		registered[reg.Extension] = true
-	}
-	onCall := map[string]bool{}
-	for _, st := range states.Items {
-		onCall[st.Extension] = st.State == "on_call"
-	}
-	for _, e := range exts.Items {
-		m := memberNow{Number: e.Number, Name: e.Name}
-		switch {
-		case e.DND:
-			m.State = "DND"
-		case e.LoggedOut:
-			m.State = "logged out"
-		case onCall[e.Number]:
-			m.State = "on a call"
-		case ringing[e.Number]:
-			m.State = "ringing"
-		case !registered[e.Number] && e.Contact == "":
-			m.State = "offline"
-		default:
-			m.State = "available"
-		}
-		snap.Members = append(snap.Members, m)
-	}
-	if snap.Groups == nil {
-		snap.Groups = []groupNow{}
-	}
-	if snap.Members == nil {
-		snap.Members = []memberNow{}
-	}
-	return snap, nil
-}
-
-func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
-	snap, err := c.snapshot(r, s)
-	if err != nil {
-		c.apiFailure(w, s, err)
-		return
-	}
-	c.signedPage(w, http.StatusOK, s, "overview", "Overview", snap)
 }
 
 func (c *Console) extensionList(w http.ResponseWriter, r *http.Request, s *session) {

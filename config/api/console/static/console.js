@@ -25,7 +25,7 @@
     table.replaceChild(body, table.tBodies[0]);
   }
   function show(s) {
-    fill("groups", (s.groups || []).map(function (g) { return [g.number, g.name, String(g.ringing), String(g.connected)]; }), 4, "No ring groups.");
+    fill("groups", (s.groups || []).map(function (g) { return [g.number, g.name, String(g.ringing), String(g.connected), String(g.answered), String(g.missed), g.members]; }), 7, "No ring groups.");
     fill("calls", (s.calls || []).map(function (c) { return [c.group, c.caller, clock(c.start), c.connected ? "connected" : "ringing", (c.ringing || []).join(", ")]; }), 5, "No calls.");
     fill("members", (s.members || []).map(function (m) { return [m.number, m.name, m.state]; }), 3, "No extensions.");
     fill("registrations", (s.registrations || []).map(function (r) { return [r.extension, r.contact, r.source, r.transport, clock(r.expires)]; }), 5, "No registrations.");
@@ -56,5 +56,42 @@
       now.textContent = (o && o.getAttribute("data-help")) || "";
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { live(); confirms(); strategyHelp(); });
+  // memberRows moves ring group member rows up and down and adds rows;
+  // the rows' numbers, ids and labels follow their new places.
+  function memberRows() {
+    var table = document.getElementById("member-rows"), add = document.getElementById("add-member");
+    if (!table) return;
+    var body = table.tBodies[0];
+    function renumber() {
+      Array.prototype.forEach.call(body.rows, function (tr, i) {
+        tr.querySelector(".pos").textContent = String(i + 1);
+        tr.querySelectorAll("input").forEach(function (input) {
+          var id = input.id.replace(/-\d+$/, "-" + i), label = tr.querySelector('label[for="' + input.id + '"]');
+          if (label) { label.htmlFor = id; label.textContent = label.textContent.replace(/\d+$/, String(i + 1)); }
+          input.id = id;
+        });
+        tr.querySelectorAll(".move .sr").forEach(function (sr) { sr.textContent = " member " + (i + 1); });
+      });
+    }
+    body.addEventListener("click", function (e) {
+      var btn = e.target.closest("button.move");
+      if (!btn) return;
+      var tr = btn.closest("tr"), step = Number(btn.getAttribute("data-move"));
+      var other = step < 0 ? tr.previousElementSibling : tr.nextElementSibling;
+      if (!other) return;
+      if (step < 0) body.insertBefore(tr, other); else body.insertBefore(other, tr);
+      renumber();
+      btn.focus();
+    });
+    if (add) add.addEventListener("click", function () {
+      var last = body.rows[body.rows.length - 1], tr = last.cloneNode(true);
+      tr.className = "";
+      tr.querySelectorAll("input").forEach(function (input) { input.value = ""; input.removeAttribute("aria-invalid"); input.removeAttribute("aria-describedby"); });
+      tr.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+      body.appendChild(tr);
+      renumber();
+      tr.querySelector("input").focus();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { live(); confirms(); strategyHelp(); memberRows(); });
 })();
