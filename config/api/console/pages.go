@@ -199,8 +199,8 @@ func (c *Console) recordList(w http.ResponseWriter, r *http.Request, s *session)
 		c.apiFailure(w, s, err)
 		return
 	}
-	data["Records"] = recs
-	data["CSV"] = "/ui/cdr.csv?" + q.Encode()
+	data["Records"] = pageOf(recs, q)
+	data["CSV"] = "/ui/cdr.csv?" + q.Encode() // the same filters and paging: the records shown
 	c.signedPage(w, http.StatusOK, s, "cdr", "Call records", data)
 }
 
