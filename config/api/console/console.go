@@ -115,6 +115,8 @@ func New(api http.Handler, auth Auth) *Console {
 	}
 	c.mux.HandleFunc("GET /ui/cdr", c.signedIn(c.recordList))
 	c.mux.HandleFunc("GET /ui/cdr.csv", c.signedIn(c.recordCSV))
+	c.mux.HandleFunc("GET /ui/bans", c.signedIn(c.banList))
+	c.mux.HandleFunc("POST /ui/bans/lift", c.signedIn(c.banLift))
 	c.mux.HandleFunc("/ui/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such page: "+r.Method+" "+r.URL.Path, http.StatusNotFound)
 	})

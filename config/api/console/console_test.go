@@ -48,12 +48,14 @@ ring_groups:
     members: [{ extension: "1001" }, { ext_group: support }]
 `
 
-// fakeRuntime is the SIP side: calls and registrations a test sets.
+// fakeRuntime is the SIP side: calls, registrations, member states and
+// bans a test sets (Bans and Unban: bans_test.go).
 type fakeRuntime struct {
 	mu      sync.Mutex
 	calls   []cdr.LiveCall
 	regs    []api.Registration
 	members []api.MemberState
+	bans    []api.Ban
 }
 
 func (f *fakeRuntime) Calls() []cdr.LiveCall {
@@ -66,8 +68,6 @@ func (f *fakeRuntime) Registrations() []api.Registration {
 	defer f.mu.Unlock()
 	return append([]api.Registration(nil), f.regs...)
 }
-func (f *fakeRuntime) Bans() []api.Ban            { return nil }
-func (f *fakeRuntime) Unban(string) (bool, error) { return false, nil }
 func (f *fakeRuntime) Members() []api.MemberState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
