@@ -39,8 +39,13 @@ func (c *Console) showGroups(w http.ResponseWriter, r *http.Request, s *session,
 		c.apiFailure(w, s, err)
 		return
 	}
+	groups, search, err := c.searchGroups(r, s, groups)
+	if err != nil {
+		c.apiFailure(w, s, err)
+		return
+	}
 	q := r.URL.Query()
-	data := map[string]any{"Groups": groups, "Error": msg, "Saved": q.Get("saved"), "Deleted": q.Get("deleted")}
+	data := map[string]any{"Groups": groups, "Search": search, "Error": msg, "Saved": q.Get("saved"), "Deleted": q.Get("deleted")}
 	c.signedPage(w, status, s, "ring_groups", "Ring groups", data)
 }
 
