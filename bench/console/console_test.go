@@ -3,9 +3,12 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -185,8 +188,20 @@ extensions:
 		chromedp.SendKeys(chromedp.CSS("#name"), "Support line"),
 		chromedp.SetValue(chromedp.CSS("#strategy"), "cyclic_hunt"),
 		chromedp.SetValue(chromedp.CSS("#ring_time"), "30"),
-		chromedp.SendKeys(chromedp.CSS("#members"), "1001\n1002"),
+		chromedp.SendKeys(chromedp.CSS("#m-member-0"), "1002"),
+		chromedp.SendKeys(chromedp.CSS("#m-member-1"), "1001"),
+		chromedp.SendKeys(chromedp.CSS("#m-skill-1"), "2"),
+		// The second row moves up by keyboard: 1001 rings first.
+		chromedp.Focus(chromedp.CSS("#member-rows tbody tr:nth-child(2) button.move[data-move='-1']")),
+		chromedp.KeyEvent("\r"),
+		chromedp.Click(chromedp.CSS("#add-member")),
 	)
+	if rows := eval("member rows", `Array.from(document.querySelectorAll("#member-rows tbody tr")).map(r =>
+		r.cells[0].textContent + "=" + r.querySelector("input[name='m.member']").id + ":" + r.querySelector("input[name='m.member']").value +
+		"/" + r.querySelector("input[name='m.skill_level']").value).join(" ")`); rows != "1=m-member-0:1001/2 2=m-member-1:1002/ 3=m-member-2:/ 4=m-member-3:/" {
+		t.Fatalf("member rows after moving the second up and adding a row: %q", rows)
+	}
+	do("scroll to the form's top", chromedp.ScrollIntoView(chromedp.CSS("main h1")))
 	shot("group-form.png")
 	do("save the group",
 		chromedp.Click(chromedp.CSS("main form.card button[type=submit]")),
@@ -199,35 +214,39 @@ extensions:
 	if row != "6200|Support line|cyclic_hunt|30 s|1001, 1002" {
 		t.Fatalf("6200 in the list: %q", row)
 	}
+	if members := groupMembers(t, base, "6200"); members != `[{"extension":"1001","skill_level":2},{"extension":"1002"}]` {
+		t.Fatalf("6200's members through the API: %s", members)
+	}
 
 	// 3. Refused values: each error next to its field, nothing saved.
-	fieldError := func(field, value, want string) {
+	fieldError := func(field, errID, value, want string) {
 		t.Helper()
 		do("refused "+field,
 			chromedp.Navigate(base+"/ui/ring_groups/new"),
 			chromedp.WaitVisible(chromedp.CSS("#number")),
 			chromedp.SendKeys(chromedp.CSS("#number"), "6201"),
 			chromedp.SendKeys(chromedp.CSS("#name"), "Bad"),
-			chromedp.SetValue(chromedp.CSS("#members"), "1001"),
+			chromedp.SetValue(chromedp.CSS("#m-member-0"), "1001"),
 			chromedp.SetValue(chromedp.CSS("#"+field), value),
 			chromedp.Click(chromedp.CSS("main form.card button[type=submit]")),
-			chromedp.WaitVisible(chromedp.CSS("#"+field+"-err")),
+			chromedp.WaitVisible(chromedp.CSS("#"+errID)),
 		)
 		got := eval("field error", fmt.Sprintf(`(() => {
-			const f = document.getElementById(%[1]q), e = document.getElementById(%[1]q + "-err");
+			const f = document.getElementById(%[1]q), e = document.getElementById(%[3]q);
 			if (!e.closest(".field").contains(f)) return "error not in the field's box";
 			if (f.getAttribute("aria-invalid") !== "true") return "field not aria-invalid";
 			if (!(f.getAttribute("aria-describedby") || "").split(" ").includes(e.id)) return "field not described by its error";
 			if (f.value !== %[2]q) return "value not kept: " + f.value;
 			return e.textContent;
-		})()`, field, value))
+		})()`, field, value, errID))
 		if !strings.Contains(got, want) {
 			t.Fatalf("%s=%q: error %q, want one containing %q", field, value, got, want)
 		}
 		t.Logf("%s=%q: %s", field, value, got)
 	}
-	fieldError("ring_time", "abc", "must be int")
-	fieldError("members", "1001\n1999", "1999")
+	fieldError("ring_time", "ring_time-err", "abc", "must be int")
+	fieldError("m-member-1", "m-err-1", "1999", "1999")
+	fieldError("m-delay-0", "m-err-0", "soon", "delay: must be int")
 	do("list", chromedp.Navigate(base+"/ui/ring_groups"), chromedp.WaitVisible(chromedp.CSS("main table")))
 	if n := eval("not saved", `String(Array.from(document.querySelectorAll("main table tbody tr")).filter(r => r.cells[0].textContent === "6201").length)`); n != "0" {
 		t.Fatal("6201 was saved")
@@ -277,6 +296,18 @@ extensions:
 		}
 	}
 
+	// Phone width: no page is wider than the screen (wide tables scroll in
+	// their own box).
+	for _, page := range []string{"/ui/", "/ui/ring_groups", "/ui/ring_groups/new", "/ui/extensions", "/ui/cdr", "/ui/bans"} {
+		do("phone width "+page, chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if wide := eval("page width", `String(document.documentElement.scrollWidth <= window.innerWidth || document.documentElement.scrollWidth)`); wide != "true" {
+			t.Errorf("%s on a 390 px wide screen is %s px wide", page, wide)
+		}
+		if page == "/ui/" {
+			shot("overview-phone.png")
+		}
+	}
+
 	// 5 and 6. No console error, no request outside ringd.
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -290,4 +321,27 @@ extensions:
 		t.Error("no request seen: the network listener does not work")
 	}
 	t.Logf("%d requests, all to %s; %v in all", w.reqs, base, time.Since(started).Round(time.Millisecond))
+}
+
+// groupMembers reads a ring group's members through the admin API.
+func groupMembers(t *testing.T, base, number string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/api/v1/ring_groups?filter=number+eq+'"+number+"'", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Items []struct {
+			Members json.RawMessage `json:"members"`
+		} `json:"items"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || len(list.Items) != 1 {
+		t.Fatalf("GET ring group %s: %d items, %v", number, len(list.Items), err)
+	}
+	var b bytes.Buffer
+	_ = json.Compact(&b, list.Items[0].Members)
+	return b.String()
 }

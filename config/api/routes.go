@@ -10,7 +10,7 @@ import (
 
 // New builds the API over the live configuration.
 func New(l *live.Live, rt Runtime, h config.HTTPConfig) *Server {
-	s := &Server{live: l, rt: rt, mux: http.NewServeMux(), static: h.Tokens, users: h.Users, issued: map[string]time.Time{}}
+	s := &Server{live: l, rt: rt, mux: http.NewServeMux(), static: h.Tokens, users: h.Users, issued: map[string]time.Time{}, attempts: newAttempts(time.Now)}
 	s.nativeRoutes()
 	s.compatRoutes()
 	s.public("GET /openapi.json", "The OpenAPI 3 document of this API", "", "object", s.openAPI)

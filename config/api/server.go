@@ -69,6 +69,8 @@ type Server struct {
 	users  []config.HTTPUser
 	mu     sync.Mutex
 	issued map[string]time.Time // tokens from get_token, by expiry
+
+	attempts *attempts // failed sign-ins by client address
 }
 
 // Mount adds an endpoint the program provides (metrics, readiness, log
@@ -154,7 +156,12 @@ func (s *Server) register(pattern, summary, request, response string, public boo
 		return
 	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		if !s.authorized(r) {
+		ok, wait := s.authorized(r)
+		if wait > 0 {
+			writeProblem(w, tooManyFailures(w, wait))
+			return
+		}
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ringd"`)
 			writeProblem(w, problem(http.StatusUnauthorized, "a valid token is required: Authorization: Bearer TOKEN or ?access_token=TOKEN"))
 			return
@@ -174,7 +181,21 @@ func token(r *http.Request) string {
 	return r.URL.Query().Get("access_token")
 }
 
-func (s *Server) authorized(r *http.Request) bool { return s.ValidToken(token(r)) }
+// authorized checks the request's token, unless its address must wait
+// after too many failures (wait > 0). A wrong token counts as a failure; a
+// request without one does not.
+func (s *Server) authorized(r *http.Request) (ok bool, wait time.Duration) {
+	addr := clientAddr(r)
+	if wait := s.attempts.wait(addr); wait > 0 {
+		return false, wait
+	}
+	t := token(r)
+	ok = s.ValidToken(t)
+	if t != "" {
+		s.attempts.note(addr, ok)
+	}
+	return ok, 0
+}
 
 // issue checks an API user's credentials and returns a new token.
 func (s *Server) issue(user, password string) (string, time.Time, bool) {

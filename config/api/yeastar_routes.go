@@ -43,7 +43,12 @@ func (s *Server) yeastarRoutes() {
 // as access_token or a Bearer header) and answers in Yeastar's terms.
 func (s *Server) yeastar(pattern, summary, request string, h http.HandlerFunc) {
 	s.public(pattern, summary+"; needs access_token"+yeastarNote, request, "object", func(w http.ResponseWriter, r *http.Request) {
-		if !s.authorized(r) {
+		ok, wait := s.authorized(r)
+		if wait > 0 {
+			yeastarTooManyFailures(w, wait)
+			return
+		}
+		if !ok {
 			msg := ""
 			if token(r) == "" {
 				msg = compat.YeastarMessage(compat.YeastarCodeInvalidToken) + ": access_token is required"
@@ -70,10 +75,23 @@ func (s *Server) yeastarGetToken(w http.ResponseWriter, r *http.Request) {
 		writeYeastar(w, compat.YeastarFieldErrors(errs))
 		return
 	}
+	addr := clientAddr(r)
+	if wait := s.attempts.wait(addr); wait > 0 {
+		yeastarTooManyFailures(w, wait)
+		return
+	}
 	tok, _, ok := s.issue(req.Username, req.Password)
+	s.attempts.note(addr, ok)
 	if !ok {
 		writeYeastar(w, compat.YeastarError(compat.YeastarCodeAuthFailed, ""))
 		return
 	}
 	writeYeastar(w, compat.YeastarToken(tok, int(tokenLifetime/time.Second), "", 0))
+}
+
+// yeastarTooManyFailures answers, in Yeastar's terms with HTTP 429, a
+// request from an address that must wait after too many failed sign-ins.
+func yeastarTooManyFailures(w http.ResponseWriter, wait time.Duration) {
+	p := tooManyFailures(w, wait)
+	writeJSON(w, http.StatusTooManyRequests, compat.YeastarError(compat.YeastarCodeAuthFailed, p.Detail))
 }

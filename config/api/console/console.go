@@ -22,6 +22,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +43,11 @@ type Auth interface {
 	IssueToken(user, password string) (string, time.Time, bool)
 	// RevokeToken ends an issued token (not one of http.tokens).
 	RevokeToken(token string)
+	// SignInWait is how long the request's address must wait after too
+	// many failed sign-ins (0: go ahead); NoteSignIn counts an attempt.
+	// The API counts its own failures with the same budget.
+	SignInWait(r *http.Request) time.Duration
+	NoteSignIn(r *http.Request, ok bool)
 }
 
 const (
@@ -226,6 +232,11 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "missing or wrong CSRF token: reload the sign-in page and try again", http.StatusForbidden)
 		return
 	}
+	if wait := c.auth.SignInWait(r); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		c.renderLogin(w, r, http.StatusTooManyRequests, "Too many failed sign-ins from your address: try again in "+wait.Round(time.Second).String()+".")
+		return
+	}
 	var s *session
 	if tok := strings.TrimSpace(r.PostFormValue("token")); tok != "" {
 		if c.auth.ValidToken(tok) {
@@ -236,6 +247,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 			s = &session{token: tok, who: user}
 		}
 	}
+	c.auth.NoteSignIn(r, s != nil)
 	if s == nil {
 		c.renderLogin(w, r, http.StatusUnauthorized, "Wrong token, or wrong user name or password.")
 		return

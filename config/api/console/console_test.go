@@ -254,6 +254,36 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
+// TestSignInThrottled: after ten failed sign-ins from an address (the
+// console's and the API's together), even the right token waits: 429 with
+// Retry-After and the reason on the sign-in page.
+func TestSignInThrottled(t *testing.T) {
+	f := newFixture(t)
+	for i := 0; i < 5; i++ {
+		if code, _ := f.signIn(url.Values{"token": {"guess"}}); code != http.StatusUnauthorized {
+			t.Fatalf("wrong token %d: %d", i, code)
+		}
+	}
+	for i := 0; i < 5; i++ {
+		resp, err := http.Get(f.srv.URL + "/api/v1/ring_groups?access_token=guess")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong API token %d: %d", i, resp.StatusCode)
+		}
+	}
+	_, page, _ := f.get("/ui/login")
+	code, body, resp := f.post("/ui/login", url.Values{"csrf": {csrfOf(t, page)}, "token": {"test-token"}})
+	if code != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("right token after 10 failures: %d (Retry-After %q), want 429", code, resp.Header.Get("Retry-After"))
+	}
+	if !strings.Contains(body, "Too many failed sign-ins from your address") {
+		t.Errorf("the sign-in page does not say why:\n%s", body)
+	}
+}
+
 func TestCSRF(t *testing.T) {
 	f := newFixture(t)
 	csrf := f.signedIn()

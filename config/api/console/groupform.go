@@ -95,7 +95,11 @@ type memberRow struct {
 	Index                                 int
 	Member, Skill, Delay, Timeout, Weight string
 	Error                                 string
+	Bad                                   string // the cell at fault: member, skill_level, delay, timeout, weight
 }
+
+// Invalid reports whether the row's error is about this cell.
+func (m *memberRow) Invalid(cell string) bool { return m.Error != "" && m.Bad == cell }
 
 // Pos is the row's place counted from 1, as the page shows it.
 func (m *memberRow) Pos() int { return m.Index + 1 }
@@ -314,7 +318,14 @@ func (f *groupForm) place(field, msg string) bool {
 		return true
 	case top == "members":
 		if row := f.memberRow(rest); row != nil {
-			add(&row.Error, strings.TrimPrefix(strings.TrimPrefix(rest, "["+strconv.Itoa(row.Index)+"]"), ".")+": "+msg)
+			cell := strings.TrimPrefix(strings.TrimPrefix(rest, "["+strconv.Itoa(row.Index)+"]"), ".")
+			add(&row.Error, cell+": "+msg)
+			row.Bad = "member"
+			for _, c := range memberCells {
+				if c.key == cell {
+					row.Bad = cell
+				}
+			}
 			return true
 		}
 		m := f.Errors["members"]
