@@ -3,6 +3,7 @@ package api
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -13,6 +14,9 @@ import (
 // After maxFailures within failureWindow, that address's attempts are
 // refused with 429 and Retry-After until the window of its first failure
 // ends - a correct token too: the check itself is what is being guessed.
+// Loopback addresses are not counted: whoever is on the machine can read
+// the configuration anyway, and local tools and tests must not lock the
+// administrator out.
 const (
 	maxFailures   = 10
 	failureWindow = 10 * time.Minute
@@ -37,6 +41,12 @@ func newAttempts(now func() time.Time) *attempts {
 	return &attempts{now: now, by: map[string]*failures{}}
 }
 
+// counted reports whether failures from addr count (not loopback).
+func counted(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	return err != nil || !ip.Unmap().IsLoopback()
+}
+
 // wait is how long addr must wait before its next attempt (0: go ahead).
 func (a *attempts) wait(addr string) time.Duration {
 	a.mu.Lock()
@@ -59,6 +69,9 @@ func (a *attempts) wait(addr string) time.Duration {
 // note records the outcome of an attempt: a success forgets the address's
 // failures.
 func (a *attempts) note(addr string, ok bool) {
+	if !counted(addr) {
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if ok {

@@ -39,6 +39,14 @@ func TestAttemptsCountFailuresPerAddress(t *testing.T) {
 	if w := a.wait("192.0.2.3"); w != 0 {
 		t.Errorf("a success did not forget the failures: wait %v", w)
 	}
+	for _, local := range []string{"127.0.0.1", "127.9.9.9", "::1", "::ffff:127.0.0.1"} {
+		for i := 0; i < 2*maxFailures; i++ {
+			a.note(local, false)
+		}
+		if w := a.wait(local); w != 0 {
+			t.Errorf("loopback %s waits %v", local, w)
+		}
+	}
 }
 
 // Over HTTP: wrong tokens on the native API and wrong credentials at the

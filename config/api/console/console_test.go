@@ -259,6 +259,12 @@ func TestSignIn(t *testing.T) {
 // Retry-After and the reason on the sign-in page.
 func TestSignInThrottled(t *testing.T) {
 	f := newFixture(t)
+	// Loopback is never throttled: the requests come from a remote address.
+	handler := f.srv.Config.Handler
+	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.RemoteAddr = "192.0.2.50:40000"
+		handler.ServeHTTP(w, r)
+	})
 	for i := 0; i < 5; i++ {
 		if code, _ := f.signIn(url.Values{"token": {"guess"}}); code != http.StatusUnauthorized {
 			t.Fatalf("wrong token %d: %d", i, code)
