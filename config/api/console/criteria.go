@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -77,24 +76,8 @@ func (f *critForm) apply(doc map[string]any) {
 // failed puts an API refusal on the form: each error at its field, one
 // of a list (phone_numbers[1]) at the list with its path.
 func (f *critForm) failed(p *apiError) {
-	f.Errors = map[string]string{}
-	for _, e := range p.Errors {
-		top, msg := e.Field, e.Message
-		if i := strings.IndexAny(top, "[."); i >= 0 {
-			top, msg = top[:i], e.Field+": "+e.Message
-		}
-		if !slices.Contains(critFields, top) {
-			f.Other = append(f.Other, e.Field+": "+e.Message)
-			continue
-		}
-		if f.Errors[top] != "" {
-			f.Errors[top] += "; "
-		}
-		f.Errors[top] += msg
-	}
-	if len(p.Errors) == 0 {
-		f.Other = append(f.Other, p.Error())
-	}
+	e := sortErrors(p, critFields, nil)
+	f.Errors, f.Other = e.Errors, append(f.Other, e.Other...)
 }
 
 // showCrit shows the form of a criterion of the request's extension e,

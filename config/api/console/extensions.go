@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -63,24 +62,12 @@ func (f *extForm) apply(doc map[string]any, password string) {
 }
 
 func (f *extForm) failed(p *apiError) {
-	f.Errors = map[string]string{}
 	if p.Status == http.StatusConflict {
-		f.Errors["number"] = p.Detail
+		f.Errors = map[string]string{"number": p.Detail}
 		return
 	}
-	for _, e := range p.Errors {
-		if !slices.Contains(extFields, e.Field) {
-			f.Other = append(f.Other, e.Field+": "+e.Message)
-			continue
-		}
-		if f.Errors[e.Field] != "" {
-			f.Errors[e.Field] += "; "
-		}
-		f.Errors[e.Field] += e.Message
-	}
-	if len(p.Errors) == 0 {
-		f.Other = append(f.Other, p.Error())
-	}
+	e := sortErrors(p, extFields, nil)
+	f.Errors, f.Other = e.Errors, append(f.Other, e.Other...)
 }
 
 func (c *Console) extRefused(w http.ResponseWriter, r *http.Request, s *session, f *extForm, err error) {

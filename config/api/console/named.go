@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -160,30 +159,14 @@ func (c *Console) namedRefused(w http.ResponseWriter, s *session, f *namedForm, 
 		c.apiFailure(w, s, err)
 		return
 	}
-	f.Errors = map[string]string{}
-	if p.Status == http.StatusConflict {
-		f.Errors["name"] = p.Detail
-	}
 	var keys []string
 	for _, fd := range f.Kind.fields {
 		keys = append(keys, fd.Key)
 	}
-	for _, e := range p.Errors {
-		top, msg := e.Field, e.Message
-		if i := strings.IndexAny(top, "[."); i >= 0 {
-			top, msg = top[:i], e.Field+": "+e.Message
-		}
-		if !slices.Contains(keys, top) {
-			f.Other = append(f.Other, e.Field+": "+e.Message)
-			continue
-		}
-		if f.Errors[top] != "" {
-			f.Errors[top] += "; "
-		}
-		f.Errors[top] += msg
-	}
-	if len(p.Errors) == 0 && p.Status != http.StatusConflict {
-		f.Other = append(f.Other, p.Error())
+	e := sortErrors(p, keys, nil)
+	f.Errors, f.Other = e.Errors, append(f.Other, e.Other...)
+	if p.Status == http.StatusConflict {
+		f.Errors["name"], f.Other = p.Detail, nil
 	}
 	c.showNamed(w, s, p.Status, f)
 }

@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -115,28 +114,14 @@ func (f *seqForm) apply(doc map[string]any) {
 // (numbers[1].ring_time) goes to the numbers block with its path and row,
 // and marks that row.
 func (f *seqForm) failed(p *apiError) {
-	f.Errors = map[string]string{}
-	for _, e := range p.Errors {
-		top, msg := e.Field, e.Message
-		if i := strings.IndexAny(top, "[."); i >= 0 {
-			top, msg = top[:i], e.Field+": "+e.Message
-			if n, ok := rowOf(e.Field); ok && n < len(f.Rows) {
-				f.Rows[n].Bad = true
-				msg = e.Field + " (row " + strconv.Itoa(n+1) + "): " + e.Message
-			}
+	e := sortErrors(p, seqFields, func(field, msg string) (string, bool) {
+		if n, ok := rowOf(field); ok && n < len(f.Rows) {
+			f.Rows[n].Bad = true
+			return field + " (row " + strconv.Itoa(n+1) + "): " + msg, false
 		}
-		if !slices.Contains(seqFields, top) {
-			f.Other = append(f.Other, e.Field+": "+e.Message)
-			continue
-		}
-		if f.Errors[top] != "" {
-			f.Errors[top] += "; "
-		}
-		f.Errors[top] += msg
-	}
-	if len(p.Errors) == 0 {
-		f.Other = append(f.Other, p.Error())
-	}
+		return "", false
+	})
+	f.Errors, f.Other = e.Errors, append(f.Other, e.Other...)
 }
 
 // rowOf reads the index of an error field like numbers[1].ring_time.
