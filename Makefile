@@ -50,10 +50,15 @@ SIPVICIOUS_INSTALL = command -v svmap >/dev/null || command -v sipvicious_svmap 
 # (bench/console) in make e2e, installed when missing.
 CHROMIUM_INSTALL = command -v chromium >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y chromium; }
 
-e2e: ## SIPp interop suite, real phones (baresip, linphonec; UDP, TCP, TLS; Kamailio edge), NAT and WebSocket phones, the Grafana dashboard's queries on a real Prometheus, the web console in headless Chromium; installs their Debian and npm packages when missing
+# Firefox ESR (Debian package firefox-esr) for the web console's Firefox
+# test (bench/console, WebDriver BiDi) in make e2e, installed when missing.
+FIREFOX_INSTALL = command -v firefox-esr >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y firefox-esr; }
+
+e2e: ## SIPp interop suite, real phones (baresip, linphonec; UDP, TCP, TLS; Kamailio edge), NAT and WebSocket phones, the Grafana dashboard's queries on a real Prometheus, the web console in headless Chromium and Firefox; installs their Debian and npm packages when missing
 	@$(SIPP_INSTALL)
 	@$(SIPVICIOUS_INSTALL)
 	@$(CHROMIUM_INSTALL)
+	@$(FIREFOX_INSTALL)
 	bench/sipp/run.sh
 	bench/phones/install.sh
 	bench/phones/run.sh

@@ -45,6 +45,23 @@ func freeTCP(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// startRingd runs ringd for a browser test: SIP on UDP, the console on an
+// http listener with the token, two extensions (1001 Alice, 1002 Bob),
+// callers from 127.0.0.1 trusted. It returns ringd's SIP address and the
+// console's base URL (http://127.0.0.1:PORT); ringd stops with the test.
+func startRingd(t *testing.T) (sipAddr, base string) {
+	t.Helper()
+	httpAddr := fmt.Sprintf("127.0.0.1:%d", freeTCP(t))
+	sipAddr, _ = ringdtest.Start(t, "  trusted: [\"127.0.0.1\"]\n", fmt.Sprintf(`http:
+  listen: %s
+  tokens: [%q]
+extensions:
+  - { number: "1001", name: Alice, password: pw1001 }
+  - { number: "1002", name: Bob, password: pw1002 }
+`, httpAddr, token))
+	return sipAddr, "http://" + httpAddr
+}
+
 // watch keeps what the page did that the test forbids: console errors,
 // uncaught exceptions, error log entries (CSP refusals, failed loads) and
 // requests outside ringd.
@@ -99,17 +116,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	started := time.Now()
 
-	// ringd: SIP on UDP, the console on an http listener with a token,
-	// two extensions, callers from 127.0.0.1 trusted.
-	httpAddr := fmt.Sprintf("127.0.0.1:%d", freeTCP(t))
-	base := "http://" + httpAddr
-	ringd, _ := ringdtest.Start(t, "  trusted: [\"127.0.0.1\"]\n", fmt.Sprintf(`http:
-  listen: %s
-  tokens: [%q]
-extensions:
-  - { number: "1001", name: Alice, password: pw1001 }
-  - { number: "1002", name: Bob, password: pw1002 }
-`, httpAddr, token))
+	ringd, base := startRingd(t)
 
 	// The member that rings without answering.
 	alice := siptest.NewAgent(t, "1001")
