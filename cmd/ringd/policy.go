@@ -20,6 +20,8 @@ import (
 //     default MTU of 1,500 less 200: it would refuse to forward an INVITE
 //     with a large SDP offer, which UDP-only phones and trunks send. IP
 //     fragments it; a larger message cannot be sent as a datagram anyway.
+//   - half as many Go scheduler threads as CPUs, at least one
+//     (schedulerThreads), unless GOMAXPROCS is set;
 //   - the garbage collector is paced by the live heap (gcTune), and memory
 //     goes back to the OS once a load has passed (memTrim: the SIP server
 //     shrinks its tables, then debug.FreeOSMemory); tendMemory runs both
@@ -31,6 +33,7 @@ const (
 
 // setProcessPolicy sets what must be set before the SIP server starts.
 func setProcessPolicy() {
+	setSchedulerThreads()
 	transport.SetTransactionLinger(linger)
 	transport.SetMaxUDPMessage(maxUDPMessage)
 }

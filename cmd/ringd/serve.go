@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -176,7 +177,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := file
 	log.Info("ringd started", zap.String("version", version()), zap.Stringer("config", src), zap.String("store", url),
-		zap.Int("extensions", len(cfg.Extensions)), zap.Int("ring_groups", len(cfg.RingGroups)))
+		zap.Int("extensions", len(cfg.Extensions)), zap.Int("ring_groups", len(cfg.RingGroups)),
+		zap.Int("threads", runtime.GOMAXPROCS(0)))
 	if path == "" {
 		demoBanner(stdout, cfg, srv.Bound())
 	}
