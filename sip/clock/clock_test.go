@@ -106,3 +106,24 @@ func TestDeadlinesComeOutInOrder(t *testing.T) {
 		t.Error("deadlines left")
 	}
 }
+
+// BenchmarkDeadlines: the driver's pattern - about 3,000 armed items (calls
+// ringing, transactions lingering), each moved once and then taken due.
+func BenchmarkDeadlines(b *testing.B) {
+	var q Deadlines
+	items := make([]item, 3000)
+	for i := range items {
+		q.Set(&items[i], int64(i*1000))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	now := int64(0)
+	for i := 0; i < b.N; i++ {
+		it := &items[i%len(items)]
+		now += 1000
+		q.Set(it, now+3_000_000)
+		if x := q.Due(now); x != nil {
+			q.Set(x, now+int64(len(items))*1000)
+		}
+	}
+}
