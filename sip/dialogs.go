@@ -27,8 +27,9 @@ func (s *Server) inDialog(req *sip.Request, tx sip.ServerTransaction) {
 		}
 		return
 	}
-	out := proxy.Forward(s.listeners, req, s.reach.uri(req.Recipient), proxy.Forwarding{Consumed: s.auth.Ours})
-	if out.Route() == nil && out.MessageData.Destination() == "" && s.listeners.IsLocal(req.Recipient.Host, req.Recipient.Port) {
+	target := s.reach.uri(req.Recipient)
+	out := proxy.Forward(s.listeners, req, target, proxy.Forwarding{Consumed: s.auth.Ours})
+	if out.Route() == nil && target.Dest == "" && len(target.Route) == 0 && s.listeners.IsLocal(req.Recipient.Host, req.Recipient.Port) {
 		// Addressed to ringd itself past its own Route entries, in no dialog
 		// ringd is an end of: never sent back to itself, never looked up
 		// in DNS.

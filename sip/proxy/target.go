@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/emiago/sipgo/sip"
@@ -42,7 +43,10 @@ func credentials(name string) bool {
 
 // apply sets out's destination as the target says and returns the
 // transport out travels over: the Route set's first entry decides, else
-// Dest over Transport, else tp (the URI's).
+// Dest over Transport, else tp and out's Request-URI. The last is set as
+// sipgo would work it out (host:port, the transport's default port), once:
+// sipgo otherwise works it out for each write, looking for a Route header
+// each time (an allocation when there is none).
 func (t Target) apply(out *sip.Request, tp string) string {
 	if len(t.Route) > 0 {
 		return URITransport(t.Route[0])
@@ -52,6 +56,12 @@ func (t Target) apply(out *sip.Request, tp string) string {
 		if t.Transport != "" {
 			return strings.ToUpper(t.Transport)
 		}
+		return tp
 	}
+	port := out.Recipient.Port
+	if port <= 0 {
+		port = sip.DefaultPort(tp)
+	}
+	out.SetDestination(out.Recipient.Host + ":" + strconv.Itoa(port))
 	return tp
 }
