@@ -73,6 +73,7 @@ type driver struct {
 	drainers    []chan struct{} // closed once no call rings
 	stopping    *stopping       // set by evStop: what the driver waits for before it returns
 	gaugesDirty bool            // member states changed: refresh ringd_members after this batch
+	logFields   []zap.Field     // record's fields of a call's log line, reused
 	exited      chan struct{}   // closed when run returns
 }
 

@@ -16,7 +16,9 @@ func (d *driver) record(c *call, r *engine.CallRecord) {
 		h(r.Flatten(c.callID))
 	}
 	snap := r.Snapshot
-	fields := []zap.Field{
+	// The fields go in the driver's own slice, reused call after call:
+	// zap encodes them before Info returns.
+	fields := append(d.logFields[:0],
 		zap.String("call_id", c.callID),
 		zap.String("group", snap.Groups[r.Group].Number),
 		zap.String("strategy", c.strategy),
@@ -25,7 +27,7 @@ func (d *driver) record(c *call, r *engine.CallRecord) {
 		zap.String("caller", r.Caller),
 		zap.Int("legs", len(r.Legs)),
 		zap.Duration("duration", time.Duration(r.End-r.Start)),
-	}
+	)
 	if r.AnsweredBy >= 0 {
 		fields = append(fields, zap.String("answered_by", snap.Extensions[r.AnsweredBy].Number),
 			zap.Duration("answer_time", time.Duration(r.Answer-r.Start)))
@@ -37,6 +39,8 @@ func (d *driver) record(c *call, r *engine.CallRecord) {
 		fields = append(fields, zap.String("last_group", snap.Groups[r.LastGroup].Number))
 	}
 	d.log.Info("call", fields...)
+	clear(fields)
+	d.logFields = fields[:0]
 	if ce := d.log.Check(zap.DebugLevel, "leg"); ce != nil {
 		for i, l := range r.Flatten(c.callID).Legs {
 			d.log.Debug("leg", zap.String("call_id", c.callID), zap.Int("leg", i),
