@@ -1,43 +1,74 @@
 #!/usr/bin/env bash
 # bench/compare: ringd and Kamailio side by side, same SIPp scenarios, same
-# machine, one run; writes bench/RESULTS.md (make compare).
+# machine, one run; writes bench/RESULTS.md and appends its summary to
+# bench/HISTORY.md (make compare; about 80 minutes with the defaults).
 #
-#   bench/compare/run.sh            ramps + in-flight test for both proxies
-#   SCENARIOS="single" PROXIES=ringd RATES="100 500" bench/compare/run.sh
+#   bench/compare/run.sh            ramps, CPU runs and in-flight test
+#   SCENARIOS="single" PROXIES="ringd kamailio-2" RATES="100 500" bench/compare/run.sh
+#   RATES="250 500" STEP_S=2 CPU_RATES=250 CPU_STEP_S=3 CPU_REPEAT=1 INFLIGHT=0 \
+#     OUT=/tmp/r.md HISTORY=/tmp/h.md bench/compare/run.sh   # a quick try
 #
 # Addresses (all UDP port 5060, loopback only): caller 127.0.0.1, proxy
 # 127.0.0.2, members 127.0.0.3 (m1) and 127.0.0.4 (m2).
 #
+# Proxy variants (PROXIES, "ringd ringd-tuned kamailio-1 kamailio-2
+# kamailio-4" by default), each on a freshly started process per step:
+#   ringd        as a user runs it: no GOMAXPROCS, no GOGC (both are taken
+#                out of the environment; ringd picks its own scheduler
+#                threads). RINGD_GOMAXPROCS=N sets GOMAXPROCS for it, for
+#                experiments only (the report says so).
+#   ringd-tuned  ringd with RINGD_TUNED_ENV ("GOMAXPROCS=1 GOGC=400").
+#   kamailio-N   Kamailio with children=N (kamailio.cfg), shm
+#                KAMAILIO_SHM_MB, receive buffers KAMAILIO_BUF.
+#
 # Scenarios (number dialled; the same routing in both proxies, see
 # kamailio.cfg and ringd_config below):
-#   single     7001: one member, answers after RING_MS
-#   ring_all_2 7002: two members ring at once; m1 answers after RING_MS, the
-#                    proxy cancels m2 (which would ring for 5 s)
+#   single     7001: one member, answers after the ring time
+#   ring_all_2 7002: two members ring at once; m1 answers after the ring
+#                    time, the proxy cancels m2 (which would ring for 5 s)
 #   hunt_busy  7003: prioritized hunt; m1 answers 486 Busy at once, the proxy
-#                    moves on to m2, which answers after RING_MS
-# Every call: the caller talks TALK_MS after the 200, then hangs up (BYE).
+#                    moves on to m2, which answers after the ring time
+# Call shapes (the members' ring time and the caller's talk time):
+#   talk       members ring RING_MS (100) before answering, the caller talks
+#              TALK_MS (1000) after the 200, then hangs up (BYE)
+#   instant    members answer at once (ring_all_2's m1 after SIPp's shortest
+#              receive timeout, 1 ms), the caller hangs up at once; SIPp
+#              lets messages that arrive out of order pass (members_of)
 #
-# Per scenario and proxy a bounded ramp: each rate of RATES for STEP_S
-# seconds on a freshly started proxy, until a step is not clean (a failed or
-# unfinished call, a member counting a failed call, or the caller reaching
-# less than 95% of the rate) twice in a row (RETRIES=1: one more attempt on
-# a fresh proxy; RETRIES=0 stops at the first). Per
-# step: calls successful/failed/unfinished (the caller's view; members'
-# failed calls too), achieved
-# calls/s, proxy CPU microseconds per call (utime+stime of every proxy
-# process from /proc/PID/stat), proxy peak memory (sum of Pss of its
-# processes: Kamailio's shared memory is counted once; for ringd Pss = RSS),
-# UDP receive-buffer errors (/proc/net/snmp, whole machine) and, for ringd,
-# the p99 of ringd_route_decision_seconds.
+# 1. Ramps, every variant and scenario, shape talk: each rate of RATES for
+# STEP_S seconds on a freshly started proxy, until a step is not clean (a
+# failed or unfinished call, a member counting a failed call, or the caller
+# reaching less than 95% of the rate) twice in a row (RETRIES=1: one more
+# attempt on a fresh proxy; RETRIES=0 stops at the first). Per step: calls
+# successful/failed/unfinished (the caller's view; members' failed calls
+# too), achieved calls/s, proxy CPU microseconds per call (utime+stime of
+# every proxy process from /proc/PID/stat), proxy peak memory (sum of Pss of
+# its processes: Kamailio's shared memory is counted once; for ringd Pss =
+# RSS), UDP receive-buffer errors (/proc/net/snmp, whole machine) and, for
+# ringd variants, the p99 of ringd_route_decision_seconds and the Go
+# runtime's allocations, bytes allocated and GC cycles per successful call
+# (go_memstats_mallocs_total, go_memstats_alloc_bytes_total,
+# go_gc_duration_seconds_count from /metrics, before and after the load).
 #
-# Then CPU per call at CPU_RATE: CPU_REPEAT runs of CPU_STEP_S seconds per
-# scenario and proxy (the report takes the median). Then the in-flight test: INFLIGHT_CALLS calls at INFLIGHT_RATE calls/s to
-# 7001 that ring for INFLIGHT_HOLD_MS and are then cancelled by the caller;
-# memory per call in flight at the peak, and memory 60 s after the load.
+# 2. The tuned Kamailio of each scenario: the kamailio-N with the highest
+# clean rate; on a tie the one with less CPU per call at that rate, then
+# the one with fewer children (report.sh choose).
 #
+# 3. CPU runs: CPU_REPEAT runs of CPU_STEP_S seconds per scenario, shape
+# (CPU_SHAPES) and rate of CPU_RATES, for ringd, ringd-tuned and that
+# scenario's tuned Kamailio, the proxies taking turns (the report takes the
+# medians).
+#
+# 4. The in-flight test (INFLIGHT=1), for ringd and the tuned Kamailio of
+# single: INFLIGHT_CALLS calls at INFLIGHT_RATE calls/s to 7001 that ring
+# for INFLIGHT_HOLD_MS and are then cancelled by the caller; memory per call
+# in flight at the peak, and memory SETTLE_S seconds after the load.
+#
+# OUT: the report (bench/RESULTS.md); HISTORY: where its summary is
+# appended (bench/HISTORY.md; created when missing, never overwritten).
 # RINGD_BIN: run this ringd binary instead of building the tree's.
 # RINGD_LOG_LEVEL: ringd's log level (info, the default, logs a line per
-# call; Kamailio's config logs none).
+# call; Kamailio's config logs none). RINGD_FLAGS: extra serve flags.
 #
 # Installs sip-tester (SIPp) and kamailio with apt-get when missing.
 set -euo pipefail
@@ -46,33 +77,32 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SIPP_DIR=$ROOT/bench/sipp
 
-RATES=${RATES:-"250 500 750 1000 1500 2000 2500 3000 4000"}
+RATES=${RATES-"250 500 750 1000 1500 2000 2500 3000 4000"} # empty: no ramps
 STEP_S=${STEP_S:-6}
-CPU_RATE=${CPU_RATE:-500}
-CPU_STEP_S=${CPU_STEP_S:-20}
-CPU_REPEAT=${CPU_REPEAT:-3}
-RING_MS=${RING_MS:-100}
+CPU_RATES=${CPU_RATES:-"500 1500"}
+CPU_SHAPES=${CPU_SHAPES:-"talk instant"}
+CPU_STEP_S=${CPU_STEP_S:-15}
+CPU_REPEAT=${CPU_REPEAT:-2}
+RING_MS=${RING_MS:-100} # shape talk
 TALK_MS=${TALK_MS:-1000}
 SCENARIOS=${SCENARIOS-"single ring_all_2 hunt_busy"}
-PROXIES=${PROXIES:-"ringd kamailio"}
+PROXIES=${PROXIES:-"ringd ringd-tuned kamailio-1 kamailio-2 kamailio-4"}
 INFLIGHT=${INFLIGHT:-1}
 RETRIES=${RETRIES:-1} # 1: a step that is not clean is run once more before the ramp stops
 INFLIGHT_CALLS=${INFLIGHT_CALLS:-12000}
 INFLIGHT_RATE=${INFLIGHT_RATE:-500}
 INFLIGHT_HOLD_MS=${INFLIGHT_HOLD_MS:-22000}
 SETTLE_S=${SETTLE_S:-60}
-KAMAILIO_CHILDREN=${KAMAILIO_CHILDREN:-4}
-# ringd's Go scheduler threads (GOMAXPROCS). 1 by default here: the SIPp
-# caller and members share the machine's CPUs with the proxy, and a second
-# Go thread mostly spins waiting for work they hold (measured on the 2-CPU
-# VM, ring_all_2 at 500 calls/s: 1263 vs 1657 us of CPU per call, clean up
-# to 1500 vs 1000 calls/s). Empty: Go's default (every CPU).
-RINGD_GOMAXPROCS=${RINGD_GOMAXPROCS-1}
+# GOMAXPROCS for the ringd variant: empty (ringd's own choice) unless set
+# for an experiment.
+RINGD_GOMAXPROCS=${RINGD_GOMAXPROCS:-}
+RINGD_TUNED_ENV=${RINGD_TUNED_ENV:-"GOMAXPROCS=1 GOGC=400"}
 RINGD_STORE=${RINGD_STORE:-sqlite} # or memory; see ringd_config
 KAMAILIO_SHM_MB=${KAMAILIO_SHM_MB:-1024}
 # Kamailio's receive buffers may grow to this (-b), as ringd asks for 8 MB.
 KAMAILIO_BUF=${KAMAILIO_BUF:-8388608}
 OUT=${OUT:-$ROOT/bench/RESULTS.md}
+HISTORY=${HISTORY:-$ROOT/bench/HISTORY.md}
 
 CALLER=127.0.0.1
 PROXY=127.0.0.2
@@ -80,6 +110,19 @@ M1=127.0.0.3
 M2=127.0.0.4
 PORT=5060
 HTTP_PORT=18080
+
+for p in $PROXIES; do
+	case $p in
+	ringd | ringd-tuned | kamailio-[1-9] | kamailio-[1-9][0-9]) ;;
+	*)
+		echo "compare: unknown proxy variant $p (ringd, ringd-tuned, kamailio-N)" >&2
+		exit 2
+		;;
+	esac
+done
+for s in $CPU_SHAPES; do
+	[[ $s == talk || $s == instant ]] || { echo "compare: unknown shape $s (talk, instant)" >&2 && exit 2; }
+done
 
 # --- tools -------------------------------------------------------------------
 need_pkg() { # COMMAND PACKAGE
@@ -91,6 +134,11 @@ need_pkg() { # COMMAND PACKAGE
 need_pkg sipp sip-tester
 need_pkg kamailio kamailio
 need_pkg ss iproute2
+need_pkg curl curl
+
+# No core files: Kamailio's main process now and then crashes on its way
+# out after SIGTERM, and its core (its 1 GB of shared memory) lands in /.
+ulimit -c 0
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ringd-compare.XXXXXX")
 echo "compare: logs in $WORK"
@@ -150,26 +198,36 @@ ringd_config() {
 	EOF
 }
 
+# ringd_env VARIANT: the environment settings a ringd variant runs with
+# (on top of an environment without any Go runtime setting).
+ringd_env() {
+	case $1 in
+	ringd) [[ -z $RINGD_GOMAXPROCS ]] || echo "GOMAXPROCS=$RINGD_GOMAXPROCS" ;;
+	ringd-tuned) echo "$RINGD_TUNED_ENV" ;;
+	esac
+}
+
 PROXY_PID=""
-# start_proxy NAME DIR: in its own process group (setsid), so that every
+# start_proxy VARIANT DIR: in its own process group (setsid), so that every
 # process of it can be found with pgrep -g.
 start_proxy() {
 	local name=$1 dir=$2 i
+	local -a flags goenv
 	case $name in
-	ringd)
+	ringd*)
 		ringd_config "$dir" >"$dir/ringd.yaml"
 		"$RINGD" check -config "$dir/ringd.yaml" >/dev/null
-		# RINGD_FLAGS: extra serve flags, e.g. "-cpuprofile FILE".
-		if [[ -n $RINGD_GOMAXPROCS ]]; then
-			GOMAXPROCS=$RINGD_GOMAXPROCS setsid "$RINGD" serve -config "$dir/ringd.yaml" ${RINGD_FLAGS:-} 2>"$dir/proxy.log" &
-		else
-			setsid "$RINGD" serve -config "$dir/ringd.yaml" ${RINGD_FLAGS:-} 2>"$dir/proxy.log" &
-		fi
+		read -ra flags <<<"${RINGD_FLAGS:-}" # e.g. "-cpuprofile FILE"
+		read -ra goenv <<<"$(ringd_env "$name")"
+		# No Go runtime setting of the caller's environment reaches ringd:
+		# only the variant's own.
+		env -u GOMAXPROCS -u GOGC -u GOMEMLIMIT -u GODEBUG "${goenv[@]}" \
+			setsid "$RINGD" serve -config "$dir/ringd.yaml" "${flags[@]}" 2>"$dir/proxy.log" &
 		;;
-	kamailio)
+	kamailio-*)
 		setsid kamailio -f "$HERE/kamailio.cfg" -DD -E -m "$KAMAILIO_SHM_MB" -M 16 \
 			-A "LISTEN=udp:$PROXY:$PORT" -A "M1=\"sip:1001@$M1:$PORT\"" -A "M2=\"sip:1002@$M2:$PORT\"" \
-			-A "CHILDREN=$KAMAILIO_CHILDREN" -b "$KAMAILIO_BUF" -Y "$dir" -P "$dir/kamailio.pid" >"$dir/proxy.log" 2>&1 &
+			-A "CHILDREN=${name#kamailio-}" -b "$KAMAILIO_BUF" -Y "$dir" -P "$dir/kamailio.pid" >"$dir/proxy.log" 2>&1 &
 		;;
 	esac
 	PROXY_PID=$!
@@ -241,7 +299,7 @@ stop_sampler() { kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/nul
 # column of /proc/net/udp, summed over the sockets bound there.
 proxy_drops() {
 	local hex
-	hex=$(printf '%02X%02X%02X%02X:%04X' $(echo "$PROXY" | awk -F. '{print $4, $3, $2, $1}') "$PORT")
+	hex=$(echo "$PROXY $PORT" | awk '{ split($1, a, "."); printf "%02X%02X%02X%02X:%04X", a[4], a[3], a[2], a[1], $2 }')
 	awk -v a="$hex" '$2 == a { d += $NF } END { print d + 0 }' /proc/net/udp
 }
 
@@ -252,6 +310,22 @@ rcvbuf_errors() { awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; 
 decision_buckets() {
 	curl -fsS "http://$PROXY:$HTTP_PORT/metrics" 2>/dev/null |
 		awk '/^ringd_route_decision_seconds_(bucket|count)/ { print $1, $NF }'
+}
+
+# go_counters: the Go runtime's allocations (objects), bytes allocated and
+# GC cycles so far, from ringd's /metrics (public), "MALLOCS BYTES GCS"; "-"
+# for each when the scrape failed.
+go_counters() {
+	curl -fsS --max-time 5 "http://$PROXY:$HTTP_PORT/metrics" 2>/dev/null |
+		awk '$1 == "go_memstats_mallocs_total" { m = $2 } $1 == "go_memstats_alloc_bytes_total" { b = $2 }
+			$1 == "go_gc_duration_seconds_count" { g = $2 }
+			END { if (m == "" || b == "" || g == "") print "- - -"; else print m, b, g }' || echo "- - -"
+}
+
+# per_call BEFORE AFTER CALLS FORMAT: (AFTER - BEFORE) / CALLS; "-" when
+# either is missing or there were no calls.
+per_call() {
+	awk -v a="$1" -v b="$2" -v n="$3" -v f="$4" 'BEGIN { if (a == "-" || b == "-" || !(n > 0)) print "-"; else printf f "\n", (b - a) / n }'
 }
 
 # decision_p99 [SINCE]: upper bound (us) of the bucket of
@@ -286,18 +360,21 @@ wait_members() {
 	for p in "${MEMBER_PIDS[@]}"; do
 		while kill -0 "$p" 2>/dev/null && (($(date +%s) < deadline)); do sleep 0.1; done
 		# SIGTERM: SIPp still writes its final screen (with its counts).
-		kill -TERM "$p" 2>/dev/null && sleep 1 && kill -KILL "$p" 2>/dev/null || true
+		if kill -TERM "$p" 2>/dev/null; then
+			sleep 1
+			kill -KILL "$p" 2>/dev/null || true
+		fi
 		wait "$p" 2>/dev/null || true
 	done
 	MEMBER_PIDS=()
 }
 
-# member_failed: calls the members counted as failed (their final screens;
-# "?" when a member left none).
+# member_failed: calls the members counted as failed (their final screens,
+# else the last screen of their output; "?" when a member left none).
 member_failed() {
 	local f n sum=0
 	for f in "$DIR"/m*.screen; do
-		n=$(grep -E '^  Failed call' "$f" 2>/dev/null | tail -1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 }')
+		n=$(grep -aE '^  Failed call' "$f" "${f%.screen}.out" 2>/dev/null | tail -1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 }')
 		[[ -n $n ]] || { echo "?"; return; }
 		sum=$((sum + n))
 	done
@@ -311,83 +388,145 @@ caller_stat() {
 			for (j = 1; j <= k; j++) printf "%s%s", v[col[w[j]]], (j < k ? " " : "\n") }' "$DIR/caller.csv"
 }
 
-# members_of SCENARIO CALLS: start the scenario's members.
+# shape_ms SHAPE: "RING_MS TALK_MS" of a call shape.
+shape_ms() {
+	case $1 in
+	talk) echo "$RING_MS $TALK_MS" ;;
+	instant) echo "0 0" ;;
+	esac
+}
+
+# members_of SCENARIO CALLS SHAPE: start the scenario's members, ringing
+# the shape's ring time before they answer (uas_answer.xml: its pause, -d;
+# 0 answers at once). uas_load_member.xml rings for its receive timeout,
+# and SIPp reads a receive timeout of 0 as none: there 1 ms is the shortest
+# ring.
+#
+# In the instant shape messages a proxy forwards microseconds apart may
+# arrive in another order (UDP keeps none, and neither must a proxy, least
+# of all one of several processes): a caller's BYE before its ACK at the
+# member, a member's 180 after its 200 at the caller. A phone takes either
+# in its stride; SIPp fails the call. So in that shape the caller and the
+# members let an unexpected message pass (-default_behaviors without
+# abortunexp: the message is dropped, the call goes on; a dropped BYE is
+# retransmitted by the caller 500 ms later), and let_pass counts them.
+instant_opts() { [[ $1 != instant ]] || echo "-default_behaviors all,-abortunexp"; }
 members_of() {
-	local calls=$2
+	local calls=$2 ring talk
+	local -a opt
+	read -r ring talk < <(shape_ms "$3")
+	read -ra opt <<<"$(instant_opts "$3")"
 	case $1 in
 	single)
-		member m1 "$M1" "$SIPP_DIR/uas_answer.xml" "$calls" -d "$RING_MS"
+		member m1 "$M1" "$SIPP_DIR/uas_answer.xml" "$calls" -d "$ring" "${opt[@]}"
 		;;
 	ring_all_2)
-		member m1 "$M1" "$SIPP_DIR/uas_load_member.xml" "$calls" -recv_timeout "$RING_MS"
-		member m2 "$M2" "$SIPP_DIR/uas_load_member.xml" "$calls" -recv_timeout 5000
+		member m1 "$M1" "$SIPP_DIR/uas_load_member.xml" "$calls" -recv_timeout $((ring > 0 ? ring : 1)) "${opt[@]}"
+		member m2 "$M2" "$SIPP_DIR/uas_load_member.xml" "$calls" -recv_timeout 5000 "${opt[@]}"
 		;;
 	hunt_busy)
-		member m1 "$M1" "$SIPP_DIR/uas_busy.xml" "$calls"
-		member m2 "$M2" "$SIPP_DIR/uas_answer.xml" "$calls" -d "$RING_MS"
+		member m1 "$M1" "$SIPP_DIR/uas_busy.xml" "$calls" "${opt[@]}"
+		member m2 "$M2" "$SIPP_DIR/uas_answer.xml" "$calls" -d "$ring" "${opt[@]}"
 		;;
 	esac
 }
 
+# let_pass FILE...: unexpected messages SIPp let pass (instant shape) in
+# these error files.
+let_pass() {
+	local f n=0 c
+	for f in "$@"; do
+		[[ -f $f ]] || continue
+		c=$(grep -aEo 'Continuing call on (an )?unexpected' "$f" | wc -l || true)
+		n=$((n + c))
+	done
+	echo "$n"
+}
+
 number_of() { case $1 in single) echo 7001 ;; ring_all_2) echo 7002 ;; hunt_busy) echo 7003 ;; esac; }
 
-ROWS=$WORK/rows.tsv # proxy scenario rate calls ok failed unfinished cps cpu_us peak_kb rcvbuf p99 member_failed proxy_drops p99_after_1s
+# Row columns (tab-separated; report.sh reads them by position, new ones go
+# at the end): 1 proxy variant, 2 scenario, 3 rate, 4 calls, 5 ok, 6 failed,
+# 7 unfinished, 8 achieved calls/s, 9 CPU us/call, 10 peak kB, 11 rcvbuf
+# errors, 12 decision p99, 13 member-side failed, 14 drops at the proxy, 15
+# decision p99 after the first second, 16 allocations/call, 17 bytes
+# allocated/call, 18 GC cycles/call, 19 shape, 20 unexpected messages the
+# members let pass, 21 the same at the caller (see members_of).
+ROWS=$WORK/rows.tsv # the ramps
 : >"$ROWS"
-CPU_ROWS=$WORK/cpu.tsv # the same columns, for the CPU runs at CPU_RATE
+CPU_ROWS=$WORK/cpu.tsv # the CPU runs
 : >"$CPU_ROWS"
 
-# step PROXY SCENARIO RATE: one step of a ramp; appends a row, returns 0 when clean.
+# step PROXY SCENARIO RATE [SHAPE]: one step of a ramp (or one CPU run);
+# appends a row, returns 0 when clean.
 step() {
-	local proxy=$1 scen=$2 rate=$3 calls=$(($3 * STEP_S))
-	DIR=$WORK/$proxy-$scen-$rate${STEP_TAG:+-$STEP_TAG}
+	local proxy=$1 scen=$2 rate=$3 shape=${4:-talk} calls=$(($3 * STEP_S)) ring talk
+	read -r ring talk < <(shape_ms "$shape")
+	DIR=$WORK/$proxy-$scen-$shape-$rate${STEP_TAG:+-$STEP_TAG}
 	mkdir -p "$DIR"
 	start_proxy "$proxy" "$DIR"
-	members_of "$scen" "$calls"
+	members_of "$scen" "$calls" "$shape"
 	sleep 0.3
-	local c0 e0 t0 t1 c1 e1 rc=0
+	local c0 e0 t0 t1 c1 e1 g0="- - -" g1="- - -" rc=0
+	[[ $proxy == ringd* ]] && g0=$(go_counters)
 	c0=$(cpu_ticks)
 	e0=$(rcvbuf_errors)
 	start_sampler "$DIR/pss.txt"
 	# The decisions of the first second - a freshly started process faulting
 	# its memory in - are left out of the steady-state p99.
-	[[ $proxy == ringd ]] && { sleep 1 && decision_buckets >"$DIR/decisions-1s.txt"; } &
+	[[ $proxy == ringd* ]] && { sleep 1 && decision_buckets >"$DIR/decisions-1s.txt"; } &
 	t0=$(date +%s%N)
 	# SIPp's own -timeout does not always stop it when calls hang: timeout(1) does.
+	local -a copt
+	read -ra copt <<<"$(instant_opts "$shape")"
 	(cd "$DIR" && exec timeout -k 5 $((STEP_S + 40)) sipp "$PROXY:$PORT" -sf "$SIPP_DIR/uac_call.xml" -s "$(number_of "$scen")" \
-		-i "$CALLER" -p "$PORT" -mp 16000 -r "$rate" -m "$calls" -l $((rate * 10 + 100)) -d "$TALK_MS" \
+		-i "$CALLER" -p "$PORT" -mp 16000 -r "$rate" -m "$calls" -l $((rate * 10 + 100)) -d "$talk" "${copt[@]}" \
 		-nostdin -timeout $((STEP_S + 30))s -trace_stat -stf "$DIR/caller.csv" -fd 1 \
 		-trace_err -error_file "$DIR/caller.err" -trace_screen -screen_file "$DIR/caller.screen") \
 		>"$DIR/caller.out" 2>&1 || rc=$?
 	t1=$(date +%s%N)
 	wait_members 5
 	c1=$(cpu_ticks)
+	[[ $proxy == ringd* ]] && g1=$(go_counters)
 	# HEAP_PROFILE=1: ringd's heap profile at the end of the load (go tool pprof).
-	if [[ $proxy == ringd && ${HEAP_PROFILE:-} == 1 ]]; then
+	if [[ $proxy == ringd* && ${HEAP_PROFILE:-} == 1 ]]; then
 		curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/heap.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/heap?gc=1" || true
 	fi
 	e1=$(rcvbuf_errors)
 	stop_sampler
 	local p99="-" p99s="-" drops
-	[[ $proxy == ringd ]] && p99=$(decision_p99) && p99s=$(decision_p99 "$DIR/decisions-1s.txt")
+	[[ $proxy == ringd* ]] && p99=$(decision_p99) && p99s=$(decision_p99 "$DIR/decisions-1s.txt")
 	drops=$(proxy_drops)
 	stop_proxy
+	# The scheduler threads ringd chose (its start line), for the report.
+	if [[ $proxy == ringd* && ! -s $WORK/threads-$proxy ]]; then
+		grep -o '"threads": *[0-9]*' "$DIR/proxy.log" | head -1 | grep -o '[0-9]*$' >"$WORK/threads-$proxy" || true
+	fi
 
-	local created ok failed unfinished cps cpu peak hz mfailed
+	local created ok failed unfinished cps cpu peak hz mfailed allocs bytes gcs mpass cpass
 	read -r created ok failed < <(caller_stat TotalCallCreated "SuccessfulCall(C)" "FailedCall(C)")
 	created=${created:-0} ok=${ok:-0} failed=${failed:-0}
 	unfinished=$((calls - ok - failed))
 	# Achieved rate: calls created over the time the caller spent creating
 	# them (its run minus the last call's ring and talk time).
-	cps=$(awk -v c="$created" -v ns=$((t1 - t0)) -v tail_ms=$((TALK_MS + RING_MS)) \
+	cps=$(awk -v c="$created" -v ns=$((t1 - t0)) -v tail_ms=$((talk + ring)) \
 		'BEGIN { s = ns / 1e9 - tail_ms / 1000; if (s < 0.1) s = 0.1; printf "%.0f", c / s }')
 	hz=$(getconf CLK_TCK)
 	cpu=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$ok" 'BEGIN { if (n) printf "%.0f", t * 1e6 / hz / n; else print "-" }')
 	peak=$(awk '$2 > m { m = $2 } END { print m + 0 }' "$DIR/pss.txt")
 	mfailed=$(member_failed)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$proxy" "$scen" "$rate" "$calls" "$ok" "$failed" \
-		"$unfinished" "$cps" "$cpu" "$peak" $((e1 - e0)) "$p99" "$mfailed" "$drops" "$p99s" >>"$ROWS"
-	printf 'compare: %-8s %-10s %5s/s: %6s ok %4s failed %4s unfinished (members: %s failed), %5s calls/s, %5s us CPU/call, peak %6s kB, %s rcvbuf errors (%s at the proxy), decision p99 %s us (%s after the first second) (sipp rc %s)\n' \
-		"$proxy" "$scen" "$rate" "$ok" "$failed" "$unfinished" "$mfailed" "$cps" "$cpu" "$peak" $((e1 - e0)) "$drops" "$p99" "$p99s" "$rc"
+	mpass=$(let_pass "$DIR"/m*.err)
+	cpass=$(let_pass "$DIR/caller.err")
+	local -a a0 a1
+	read -ra a0 <<<"$g0"
+	read -ra a1 <<<"$g1"
+	allocs=$(per_call "${a0[0]}" "${a1[0]}" "$ok" "%.0f")
+	bytes=$(per_call "${a0[1]}" "${a1[1]}" "$ok" "%.0f")
+	gcs=$(per_call "${a0[2]}" "${a1[2]}" "$ok" "%.6f")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$proxy" "$scen" "$rate" "$calls" "$ok" "$failed" \
+		"$unfinished" "$cps" "$cpu" "$peak" $((e1 - e0)) "$p99" "$mfailed" "$drops" "$p99s" "$allocs" "$bytes" "$gcs" "$shape" "$mpass" "$cpass" >>"$ROWS"
+	printf 'compare: %-11s %-10s %-7s %5s/s: %6s ok %4s failed %4s unfinished (members: %s failed; out of order, let pass: %s at members, %s at the caller), %5s calls/s, %5s us CPU/call, peak %6s kB, %s rcvbuf errors (%s at the proxy), decision p99 %s us (%s after the first second), %s allocs %s B %s GCs per call (sipp rc %s)\n' \
+		"$proxy" "$scen" "$shape" "$rate" "$ok" "$failed" "$unfinished" "$mfailed" "$mpass" "$cpass" "$cps" "$cpu" "$peak" $((e1 - e0)) "$drops" "$p99" "$p99s" "$allocs" "$bytes" "$gcs" "$rc"
 	[[ $failed == 0 && $unfinished == 0 && $mfailed == 0 ]] && awk -v a="$cps" -v r="$rate" 'BEGIN { exit !(a >= 0.95 * r) }'
 }
 
@@ -410,10 +549,10 @@ inflight() {
 	start_proxy "$proxy" "$DIR"
 	member m1 "$M1" "$SIPP_DIR/uas_ring.xml" "$calls"
 	sleep 1
-	local base rc=0
+	local base base_anon rc=0
 	read -r base base_anon < <(pss_kb)
 	start_sampler "$DIR/pss.txt"
-	if [[ $proxy == ringd && ${HEAP_PROFILE:-} == 1 ]]; then # profiles when the most calls ring
+	if [[ $proxy == ringd* && ${HEAP_PROFILE:-} == 1 ]]; then # profiles when the most calls ring
 		(sleep $((hold / 1000)) && for p in heap goroutine; do
 			curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/$p.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/$p"
 		done) &
@@ -428,13 +567,13 @@ inflight() {
 	wait_members 5
 	sleep "$SETTLE_S"
 	stop_sampler
-	if [[ $proxy == ringd && ${HEAP_PROFILE:-} == 1 ]]; then # and what is left after the load
+	if [[ $proxy == ringd* && ${HEAP_PROFILE:-} == 1 ]]; then # and what is left after the load
 		cat "/proc/$PROXY_PID/smaps" >"$DIR/smaps-after.txt" 2>/dev/null || true
 		curl -fsS -H 'Authorization: Bearer bench' -o "$DIR/heap-after.pprof" "http://$PROXY:$HTTP_PORT/debug/pprof/heap?gc=1" || true
 		curl -fsS -o "$DIR/metrics-after.txt" "http://$PROXY:$HTTP_PORT/metrics" || true
 	fi
 	local p99="-"
-	[[ $proxy == ringd ]] && p99=$(decision_p99)
+	[[ $proxy == ringd* ]] && p99=$(decision_p99)
 	stop_proxy
 	local ok failed peak_ms inflight peak per after after_anon back back_anon
 	read -r ok failed < <(caller_stat "SuccessfulCall(C)" "FailedCall(C)")
@@ -454,39 +593,98 @@ inflight() {
 	back_anon=$(back_after "$stopped_ms" "$base_anon" 3 "$DIR/pss.txt")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$proxy" "$calls" "$ok" "$failed" $((calls - ok - failed)) \
 		"$base" "$peak" "$inflight" "$per" "$after" "$back" "$p99" "$base_anon" "$after_anon" "$back_anon" >>"$INFLIGHT_ROWS"
-	printf 'compare: %-8s in flight: %s calls, %s ok %s failed; memory %s kB -> %s kB with %s in flight (%s B/call), %s kB %ss after; back to baseline after %s s; without file pages %s kB -> %s kB, back after %s s; decision p99 %s us (sipp rc %s)\n' \
+	printf 'compare: %-11s in flight: %s calls, %s ok %s failed; memory %s kB -> %s kB with %s in flight (%s B/call), %s kB %ss after; back to baseline after %s s; without file pages %s kB -> %s kB, back after %s s; decision p99 %s us (sipp rc %s)\n' \
 		"$proxy" "$calls" "$ok" "$failed" "$base" "$peak" "$inflight" "$per" "$after" "$SETTLE_S" "$back" "$base_anon" "$after_anon" "$back_anon" "$p99" "$rc"
 }
 
 # --- run -------------------------------------------------------------------------
+has_proxy() { [[ " $PROXIES " == *" $1 "* ]]; }
+T_START=$(date +%s)
+
+# 1. Ramps: every variant, shape talk.
 for scen in $SCENARIOS; do
 	for proxy in $PROXIES; do
 		for rate in $RATES; do
-			step "$proxy" "$scen" "$rate" && continue
+			step "$proxy" "$scen" "$rate" talk && continue
 			# On a 2-CPU machine SIPp itself falls behind now and then: a step
-			# that is not clean runs once more, for both proxies alike.
+			# that is not clean runs once more, for every variant alike.
 			if ((RETRIES > 0)); then
 				echo "compare: $proxy $scen $rate/s was not clean: once more"
-				step "$proxy" "$scen" "$rate" && continue
+				STEP_TAG=retry step "$proxy" "$scen" "$rate" talk && continue
 			fi
 			break
 		done
 	done
 done
-# CPU per call at CPU_RATE: CPU_REPEAT runs of CPU_STEP_S seconds per
-# scenario and proxy, the proxies taking turns; the report takes the median.
-# A 6-second ramp step alone moves by 15% from run to run on this machine.
+T_RAMPS=$(date +%s)
+
+# 2. The tuned Kamailio of each scenario (report.sh choose has the rule).
+CHOSEN=$WORK/chosen.tsv # scenario variant
+: >"$CHOSEN"
+declare -A TUNED_KAMAILIO=()
+for scen in $SCENARIOS; do
+	k=$(KAMAILIO_VARIANTS="$PROXIES" "$HERE/report.sh" choose "$ROWS" "$scen")
+	[[ -n $k ]] || continue
+	TUNED_KAMAILIO[$scen]=$k
+	printf '%s\t%s\n' "$scen" "$k" >>"$CHOSEN"
+	echo "compare: $scen: the tuned Kamailio is $k"
+done
+
+# 3. CPU runs: CPU_REPEAT runs of CPU_STEP_S seconds per scenario, shape and
+# rate, the variants taking turns; the report takes the medians. A 6-second
+# ramp step alone moves by 15% from run to run on this machine.
+RINGD_VARIANTS=""
+for p in ringd ringd-tuned; do has_proxy "$p" && RINGD_VARIANTS+=" $p"; done
 for ((rep = 1; rep <= CPU_REPEAT; rep++)); do
 	for scen in $SCENARIOS; do
-		for proxy in $PROXIES; do
-			ROWS=$CPU_ROWS STEP_S=$CPU_STEP_S STEP_TAG=cpu$rep step "$proxy" "$scen" "$CPU_RATE" || true
+		for shape in $CPU_SHAPES; do
+			for rate in $CPU_RATES; do
+				for proxy in $RINGD_VARIANTS ${TUNED_KAMAILIO[$scen]:-}; do
+					ROWS=$CPU_ROWS STEP_S=$CPU_STEP_S STEP_TAG=cpu$rep step "$proxy" "$scen" "$rate" "$shape" || true
+				done
+			done
 		done
 	done
 done
-if [[ $INFLIGHT == 1 ]]; then
-	for proxy in $PROXIES; do inflight "$proxy"; done
-fi
+T_CPU=$(date +%s)
 
-export RATES STEP_S CPU_RATE CPU_STEP_S CPU_REPEAT RING_MS TALK_MS RETRIES INFLIGHT_CALLS INFLIGHT_RATE INFLIGHT_HOLD_MS SETTLE_S KAMAILIO_CHILDREN KAMAILIO_SHM_MB RINGD_GOMAXPROCS
-"$HERE/report.sh" "$ROWS" "$INFLIGHT_ROWS" "$CPU_ROWS" >"$OUT"
+# 4. The in-flight test: ringd as users run it, and the tuned Kamailio of
+# single (or of the first scenario when single was not run).
+if [[ $INFLIGHT == 1 ]]; then
+	first=${SCENARIOS%% *}
+	first=${first:-single}
+	k=${TUNED_KAMAILIO[single]:-${TUNED_KAMAILIO[$first]:-}}
+	for proxy in $(has_proxy ringd && echo ringd) $k; do inflight "$proxy"; done
+fi
+T_END=$(date +%s)
+echo "compare: ramps $((T_RAMPS - T_START)) s, CPU runs $((T_CPU - T_RAMPS)) s, in-flight test $((T_END - T_CPU)) s"
+
+RINGD_THREADS=$(cat "$WORK/threads-ringd" 2>/dev/null || true)
+RINGD_TUNED_THREADS=$(cat "$WORK/threads-ringd-tuned" 2>/dev/null || true)
+DURATION=$(awk -v a="$T_START" -v b="$T_RAMPS" -v c="$T_CPU" -v d="$T_END" \
+	'BEGIN { printf "it took %.1f min: ramps %.1f, CPU runs %.1f, in-flight test %.1f", (d - a) / 60, (b - a) / 60, (c - b) / 60, (d - c) / 60 }')
+export RATES STEP_S CPU_RATES CPU_SHAPES CPU_STEP_S CPU_REPEAT RING_MS TALK_MS RETRIES INFLIGHT_CALLS INFLIGHT_RATE INFLIGHT_HOLD_MS SETTLE_S \
+	KAMAILIO_SHM_MB RINGD_GOMAXPROCS RINGD_TUNED_ENV RINGD_STORE PROXIES RINGD_THREADS RINGD_TUNED_THREADS DURATION
+ENTRY=$WORK/history-entry.md
+HISTORY_ENTRY=$ENTRY "$HERE/report.sh" "$ROWS" "$INFLIGHT_ROWS" "$CPU_ROWS" "$CHOSEN" >"$OUT"
 echo "compare: wrote $OUT"
+
+# The summary goes on the end of HISTORY, which is only ever appended to.
+if [[ ! -e $HISTORY ]]; then
+	cat >"$HISTORY" <<-'EOF'
+		# make compare: the history
+
+		Every `make compare` run (bench/compare/run.sh) appends its summary here:
+		a heading with the date (UTC), ringd's commit, the machine and the Go and
+		Kamailio versions, then the run's summary tables as in RESULTS.md, which
+		holds the latest run in full (each earlier report is in the git history of
+		RESULTS.md). Entries are never rewritten; compare ratios, not absolutes,
+		as the machine's speed drifts between runs. The method is in README.md
+		(make compare: the method).
+	EOF
+fi
+{
+	echo
+	cat "$ENTRY"
+} >>"$HISTORY"
+echo "compare: appended the summary to $HISTORY"
