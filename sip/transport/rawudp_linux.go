@@ -3,6 +3,7 @@ package transport
 import (
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -80,8 +81,17 @@ func (r *udpRead) recv(fd uintptr) bool {
 	}
 }
 
-// ReadFrom reads one datagram into b.
+// ReadFrom reads one datagram into b. It first lets the goroutines that
+// are ready run: sipgo handles each datagram it read in a goroutine of its
+// own, and Go runs the newest ready goroutine first, so two datagrams read
+// back to back - an ACK and the BYE right behind it - were handled in the
+// reverse order; yielding here lets the previous datagram's goroutine start
+// (and hand its message on) before the next one is read. Twice: one yield
+// in 61 lands on the scheduler's fairness turn, which runs the yielding
+// goroutine again at once.
 func (u *rawUDP) ReadFrom(b []byte) (int, net.Addr, error) {
+	runtime.Gosched()
+	runtime.Gosched()
 	if len(b) == 0 {
 		return u.UDPConn.ReadFrom(b)
 	}
