@@ -88,7 +88,7 @@ cluster: ## the cluster suite (bench/cluster): three ringd nodes on one PostgreS
 
 .PHONY: compare
 
-compare: ## ringd (as run and tuned) vs Kamailio (1, 2, 4 children) with SIPp, two call shapes; writes bench/RESULTS.md, appends to bench/HISTORY.md (~80 min; installs kamailio and sip-tester when missing)
+compare: ## ringd (as run and tuned) vs Kamailio (1, 2, 4 children) with SIPp, two call shapes; writes bench/RESULTS.md, appends to bench/HISTORY.md (~60 min: 50 measured with CPU_REPEAT=1; installs kamailio and sip-tester when missing)
 	bench/compare/run.sh
 
 .PHONY: dashboard
