@@ -71,8 +71,8 @@ func (f *extForm) failed(p *apiError) {
 }
 
 func (c *Console) extRefused(w http.ResponseWriter, r *http.Request, s *session, f *extForm, err error) {
-	p, ok := err.(*apiError)
-	if !ok || (p.Status != http.StatusBadRequest && p.Status != http.StatusConflict && p.Status != http.StatusUnprocessableEntity) {
+	p := formRefusal(err)
+	if p == nil {
 		c.apiFailure(w, s, err)
 		return
 	}
@@ -101,15 +101,7 @@ func (c *Console) extensionUpdate(w http.ResponseWriter, r *http.Request, s *ses
 }
 
 func (c *Console) extensionDelete(w http.ResponseWriter, r *http.Request, s *session) {
-	number := r.PostFormValue("number")
-	err := c.call(r.Context(), s, "DELETE", "/api/v1/extensions/"+url.PathEscape(r.PathValue("id")), nil, nil)
-	if p, ok := err.(*apiError); ok && p.Status == http.StatusConflict {
-		c.showExtensions(w, r, s, http.StatusConflict, "Not deleted: "+p.Detail)
-		return
-	}
-	if err != nil {
-		c.apiFailure(w, s, err)
-		return
-	}
-	http.Redirect(w, r, "/ui/extensions?deleted="+url.QueryEscape(number), http.StatusSeeOther)
+	c.deleteThrough(w, r, s, "extensions", "/ui/extensions", "number", func(status int, msg string) {
+		c.showExtensions(w, r, s, status, msg)
+	})
 }

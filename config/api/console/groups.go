@@ -103,8 +103,8 @@ func (c *Console) groupUpdate(w http.ResponseWriter, r *http.Request, s *session
 // refused shows the form again with the API's errors, or an error page
 // when the API failed otherwise.
 func (c *Console) refused(w http.ResponseWriter, r *http.Request, s *session, f *groupForm, err error) {
-	p, ok := err.(*apiError)
-	if !ok || (p.Status != http.StatusBadRequest && p.Status != http.StatusConflict && p.Status != http.StatusUnprocessableEntity) {
+	p := formRefusal(err)
+	if p == nil {
 		c.apiFailure(w, s, err)
 		return
 	}
@@ -113,15 +113,7 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, s *session, f 
 }
 
 func (c *Console) groupDelete(w http.ResponseWriter, r *http.Request, s *session) {
-	number := r.PostFormValue("number")
-	err := c.call(r.Context(), s, "DELETE", "/api/v1/ring_groups/"+url.PathEscape(r.PathValue("id")), nil, nil)
-	if p, ok := err.(*apiError); ok && p.Status == http.StatusConflict {
-		c.showGroups(w, r, s, http.StatusConflict, "Not deleted: "+p.Detail)
-		return
-	}
-	if err != nil {
-		c.apiFailure(w, s, err)
-		return
-	}
-	http.Redirect(w, r, "/ui/ring_groups?deleted="+url.QueryEscape(number), http.StatusSeeOther)
+	c.deleteThrough(w, r, s, "ring_groups", "/ui/ring_groups", "number", func(status int, msg string) {
+		c.showGroups(w, r, s, status, msg)
+	})
 }

@@ -109,17 +109,9 @@ func (k *namedKind) routes(c *Console) {
 			base+"?saved="+url.QueryEscape(f.Values["name"]))
 	}))
 	c.mux.HandleFunc("POST "+base+"/{id}/delete", c.signedIn(func(w http.ResponseWriter, r *http.Request, s *session) {
-		name := r.PostFormValue("name")
-		err := c.call(r.Context(), s, "DELETE", "/api/v1/"+k.collection+"/"+url.PathEscape(r.PathValue("id")), nil, nil)
-		if p, ok := err.(*apiError); ok && p.Status == http.StatusConflict {
-			c.showNamedList(w, r, s, k, http.StatusConflict, "Not deleted: "+p.Detail)
-			return
-		}
-		if err != nil {
-			c.apiFailure(w, s, err)
-			return
-		}
-		http.Redirect(w, r, base+"?deleted="+url.QueryEscape(name), http.StatusSeeOther)
+		c.deleteThrough(w, r, s, k.collection, base, "name", func(status int, msg string) {
+			c.showNamedList(w, r, s, k, status, msg)
+		})
 	}))
 }
 
@@ -154,8 +146,8 @@ func (f *namedForm) apply(doc map[string]any) {
 }
 
 func (c *Console) namedRefused(w http.ResponseWriter, s *session, f *namedForm, err error) {
-	p, ok := err.(*apiError)
-	if !ok || (p.Status != http.StatusBadRequest && p.Status != http.StatusConflict && p.Status != http.StatusUnprocessableEntity) {
+	p := formRefusal(err)
+	if p == nil {
 		c.apiFailure(w, s, err)
 		return
 	}
