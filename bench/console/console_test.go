@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -62,16 +61,10 @@ extensions:
 	return sipAddr, "http://" + httpAddr
 }
 
-// watch keeps what the page did that the test forbids: console errors,
-// uncaught exceptions, error log entries (CSP refusals, failed loads) and
-// requests outside ringd.
-type watch struct {
-	base    string
-	mu      sync.Mutex
-	errs    []string
-	foreign []string
-	reqs    int
-}
+// watch keeps what Chromium's page did that the test forbids: console
+// errors, uncaught exceptions, error log entries (CSP refusals, failed
+// loads) and requests outside ringd.
+type watch struct{ seen }
 
 func (w *watch) event(ev any) {
 	w.mu.Lock()
@@ -125,7 +118,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("REGISTER 1001: %d", res.StatusCode)
 	}
 
-	w := &watch{base: base}
+	w := &watch{seen{base: base}}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium),
 		chromedp.Flag("headless", "new"),
@@ -316,18 +309,8 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// 5 and 6. No console error, no request outside ringd.
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, e := range w.errs {
-		t.Errorf("page error: %s", e)
-	}
-	for _, u := range w.foreign {
-		t.Errorf("request outside ringd: %s", u)
-	}
-	if w.reqs == 0 {
-		t.Error("no request seen: the network listener does not work")
-	}
-	t.Logf("%d requests, all to %s; %v in all", w.reqs, base, time.Since(started).Round(time.Millisecond))
+	reqs := w.check(t, "the network listener")
+	t.Logf("%d requests, all to %s; %v in all", reqs, base, time.Since(started).Round(time.Millisecond))
 }
 
 // groupMembers reads a ring group's members through the admin API.

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -18,12 +17,8 @@ import (
 // entries (uncaught exceptions, console.error, CSP refusals) and requests
 // outside ringd, each with the step the test was at.
 type bidiWatch struct {
-	base     string
-	mu       sync.Mutex
+	seen
 	step     string
-	errs     []string
-	foreign  []string
-	reqs     int
 	internal int
 }
 
@@ -111,7 +106,7 @@ func TestConsoleInFirefox(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	ff := startFirefox(t, bin)
-	w := &bidiWatch{base: base, step: "start"}
+	w := &bidiWatch{seen: seen{base: base}, step: "start"}
 	b, err := dialBiDi(ctx, ff.agent+"/session", w.event)
 	if err != nil {
 		t.Fatalf("connect to Firefox's remote agent: %v", err)
@@ -144,14 +139,8 @@ func TestConsoleInFirefox(t *testing.T) {
 		if checked || !t.Failed() {
 			return
 		}
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		for _, e := range w.errs {
-			t.Logf("page error before the failure: %s", e)
-		}
-		for _, u := range w.foreign {
-			t.Logf("request outside ringd before the failure: %s", u)
-		}
+		w.each(func(e string) { t.Logf("page error before the failure: %s", e) },
+			func(u string) { t.Logf("request outside ringd before the failure: %s", u) })
 	})
 	t.Logf("Firefox version: %s %s (BiDi session %s)", sess.Capabilities.BrowserName, sess.Capabilities.BrowserVersion, sess.SessionID)
 
@@ -354,22 +343,15 @@ func TestConsoleInFirefox(t *testing.T) {
 	ended = true
 	call("session.end", nil, nil)
 	checked = true
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, e := range w.errs {
-		t.Errorf("page error: %s", e)
-	}
-	for _, u := range w.foreign {
-		t.Errorf("request outside ringd: %s", u)
-	}
-	if w.reqs == 0 {
-		t.Error("no request seen: network.beforeRequestSent does not work")
-	}
+	reqs := w.check(t, "network.beforeRequestSent")
 	for _, line := range ff.nonLocal() {
 		t.Errorf("Firefox tried to connect outside this machine (refused): %s", line)
 	}
+	w.mu.Lock()
+	internal := w.internal
+	w.mu.Unlock()
 	t.Logf("%d requests, all to %s (%d Firefox-internal URLs left aside); %v in all",
-		w.reqs, base, w.internal, time.Since(started).Round(time.Millisecond))
+		reqs, base, internal, time.Since(started).Round(time.Millisecond))
 }
 
 func atoi(t *testing.T, s string) int {
