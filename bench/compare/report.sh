@@ -166,6 +166,24 @@ tuned_kamailio() { # SCENARIO
 }
 has() { [[ " $variants " == *" $1 "* ]]; }
 
+# ratio_rows FIGURE UNIT COLUMN TARGET: a summary row per scenario, shape
+# and CPU rate with the median of COLUMN (run.sh's rows) for ringd,
+# ringd-tuned and the scenario's tuned Kamailio, the ratios, and whether
+# each is at most TARGET.
+ratio_rows() {
+	local figure=$1 unit=$2 col=$3 target=$4 s k sh rate r t q rq tq
+	for s in $scenarios; do
+		k=$(tuned_kamailio "$s")
+		for sh in $shapes; do
+			for rate in $cpu_rates; do
+				r=$(cell ringd "$s" "$rate" "$sh" "$col") t=$(cell ringd-tuned "$s" "$rate" "$sh" "$col") q=$(cell "$k" "$s" "$rate" "$sh" "$col")
+				rq=$(ratio "$r" "$q") tq=$(ratio "$t" "$q")
+				echo "| $figure at $rate calls/s, $sh ($unit) | $s | $k | $r | $t | $q | $rq | $tq | <= $target | $(verdict "$rq" "<=" "$target") | $(verdict "$tq" "<=" "$target") |"
+			done
+		done
+	done
+}
+
 summary() {
 	local s k r t q rq tq sh rate
 	echo "### Against the tuned Kamailio (ratio = ringd variant / tuned Kamailio)"
@@ -179,26 +197,8 @@ summary() {
 		rq=$(ratio "$r" "$q") tq=$(ratio "$t" "$q")
 		echo "| highest clean rate (calls/s) | $s | $k | $r | $t | $q | $rq | $tq | >= 1.5 | $(verdict "$rq" ">=" 1.5) | $(verdict "$tq" ">=" 1.5) |"
 	done
-	for s in $scenarios; do
-		k=$(tuned_kamailio "$s")
-		for sh in $shapes; do
-			for rate in $cpu_rates; do
-				r=$(cell ringd "$s" "$rate" "$sh" 9) t=$(cell ringd-tuned "$s" "$rate" "$sh" 9) q=$(cell "$k" "$s" "$rate" "$sh" 9)
-				rq=$(ratio "$r" "$q") tq=$(ratio "$t" "$q")
-				echo "| CPU per call at $rate calls/s, $sh (us) | $s | $k | $r | $t | $q | $rq | $tq | <= 0.6 | $(verdict "$rq" "<=" 0.6) | $(verdict "$tq" "<=" 0.6) |"
-			done
-		done
-	done
-	for s in $scenarios; do
-		k=$(tuned_kamailio "$s")
-		for sh in $shapes; do
-			for rate in $cpu_rates; do
-				r=$(cell ringd "$s" "$rate" "$sh" 10) t=$(cell ringd-tuned "$s" "$rate" "$sh" 10) q=$(cell "$k" "$s" "$rate" "$sh" 10)
-				rq=$(ratio "$r" "$q") tq=$(ratio "$t" "$q")
-				echo "| peak memory at $rate calls/s, $sh (kB) | $s | $k | $r | $t | $q | $rq | $tq | <= 1.0 | $(verdict "$rq" "<=" 1.0) | $(verdict "$tq" "<=" 1.0) |"
-			done
-		done
-	done
+	ratio_rows "CPU per call" us 9 0.6
+	ratio_rows "peak memory" kB 10 1.0
 	for s in $scenarios; do
 		for sh in $shapes; do
 			for rate in $cpu_rates; do
