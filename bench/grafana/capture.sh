@@ -37,6 +37,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../internal/sh/common.sh
+. "$ROOT/bench/internal/sh/common.sh"
 SIPP_DIR=$ROOT/bench/sipp
 
 DURATION=${DURATION:-180} # seconds of load
@@ -66,34 +68,10 @@ command -v prometheus >/dev/null || need+=(prometheus)
 command -v sipp >/dev/null || need+=(sip-tester)
 command -v ss >/dev/null || need+=(iproute2)
 command -v curl >/dev/null || need+=(curl)
-if ((${#need[@]} > 0)); then
-	echo "installing from Debian: ${need[*]}"
-	S=()
-	[[ $(id -u) == 0 ]] || S=(sudo -n)
-	"${S[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${S[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+install_missing "${need[@]}"
 command -v go >/dev/null || { echo "go not found" >&2; exit 2; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ringd-grafana.XXXXXX")
-PIDS=()    # every background process this script started
-OK=0       # set when the run finished: the work dir is removed unless KEEP=1
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null || true
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null || true
-	done
-	if ((OK == 1)) && [[ ${KEEP:-} != 1 ]]; then
-		rm -rf "$WORK"
-	else
-		echo "logs, SIPp traces and the Prometheus data: $WORK"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_work ringd-grafana "logs, SIPp traces and the Prometheus data"
 
 now() { date +%s; }
 port_busy() { [[ -n "$(ss -Hlnu "sport = :$1")$(ss -Hlnt "sport = :$1")" ]]; }

@@ -35,6 +35,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../internal/sh/common.sh
+. "$ROOT/bench/internal/sh/common.sh"
 SIPP_DIR=$ROOT/bench/sipp
 DASHBOARD=${DASHBOARD:-$ROOT/bench/grafana/ringd.json}
 
@@ -50,35 +52,11 @@ command -v prometheus >/dev/null || need+=(prometheus)
 command -v sipp >/dev/null || need+=(sip-tester)
 command -v ss >/dev/null || need+=(iproute2)
 command -v curl >/dev/null || need+=(curl)
-if ((${#need[@]} > 0)); then
-	echo "installing from Debian: ${need[*]}"
-	S=()
-	[[ $(id -u) == 0 ]] || S=(sudo -n)
-	"${S[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${S[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+install_missing "${need[@]}"
 command -v go >/dev/null || { echo "go not found" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "python3 not found" >&2; exit 2; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ringd-prometheus.XXXXXX")
-PIDS=() # every background process this script started
-OK=0    # set when every query passed: the work dir is removed unless KEEP=1
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null || true
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null || true
-	done
-	if ((OK == 1)) && [[ ${KEEP:-} != 1 ]]; then
-		rm -rf "$WORK"
-	else
-		echo "logs, config and the Prometheus data: $WORK"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_work ringd-prometheus "logs, config and the Prometheus data"
 
 # --- ports: free ones of 15060-15999, none reused ------------------------------
 NEXT_PORT=${PORT_BASE:-15900}
