@@ -28,12 +28,11 @@ func schedulerThreads(goDefault int, envSet bool) int {
 	return max(1, goDefault/2)
 }
 
-// setSchedulerThreads applies schedulerThreads and returns the number.
-func setSchedulerThreads() int {
+// setSchedulerThreads applies schedulerThreads.
+func setSchedulerThreads() {
 	_, envSet := os.LookupEnv("GOMAXPROCS")
-	n := schedulerThreads(runtime.GOMAXPROCS(0), envSet)
-	if n != runtime.GOMAXPROCS(0) {
+	goDefault := runtime.GOMAXPROCS(0)
+	if n := schedulerThreads(goDefault, envSet); n != goDefault {
 		runtime.GOMAXPROCS(n)
 	}
-	return n
 }
