@@ -148,13 +148,16 @@ func (f *groupForm) field(key string) *groupField {
 	return nil
 }
 
-// padMembers numbers the rows and adds the blank ones.
+// addMember adds a row at the end, numbered by its place.
+func (f *groupForm) addMember(row memberRow) {
+	row.Index = len(f.Members)
+	f.Members = append(f.Members, row)
+}
+
+// padMembers adds the blank rows.
 func (f *groupForm) padMembers() {
-	for i := 0; i < blankRows; i++ {
-		f.Members = append(f.Members, memberRow{})
-	}
-	for i := range f.Members {
-		f.Members[i].Index = i
+	for range blankRows {
+		f.addMember(memberRow{})
 	}
 }
 
@@ -173,7 +176,7 @@ func groupFormOf(g config.RingGroup) *groupForm {
 		if m.ExtGroup != "" {
 			row.Member = "@" + m.ExtGroup
 		}
-		f.Members = append(f.Members, row)
+		f.addMember(row)
 	}
 	values := map[string]string{"ring_time": strconv.Itoa(g.RingTime), "repeats": num(g.Repeats), "wrap_up": num(g.WrapUp),
 		"reject_cooldown": num(g.RejectCooldown), "cid_name_prefix": g.CIDNamePrefix, "alert_info": g.AlertInfo,
@@ -224,7 +227,7 @@ func readGroupForm(r *http.Request) *groupForm {
 		row := memberRow{Member: cell("member", i), Skill: cell("skill_level", i), Delay: cell("delay", i),
 			Timeout: cell("timeout", i), Weight: cell("weight", i)}
 		if row.Member != "" {
-			f.Members = append(f.Members, row)
+			f.addMember(row)
 		}
 	}
 	return f
@@ -353,7 +356,6 @@ func (f *groupForm) memberRow(rest string) *memberRow {
 		if end < 0 || err != nil || i < 0 || i >= len(f.Members) {
 			return nil
 		}
-		f.Members[i].Index = i
 		return &f.Members[i]
 	}
 	key := strings.TrimPrefix(rest, ".")
@@ -361,7 +363,6 @@ func (f *groupForm) memberRow(rest string) *memberRow {
 		for _, c := range memberCells {
 			if c.key == key {
 				if v := *c.value(&f.Members[i]); v != "" && number(v) == v {
-					f.Members[i].Index = i
 					return &f.Members[i]
 				}
 			}
