@@ -134,6 +134,7 @@ the one with fewer children (see *Kamailio's children*).
 
 EOF
 
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%.0f", a - b; else print "-" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "-" }'; }
 verdict() { # RATIO OP TARGET
 	awk -v r="$1" -v op="$2" -v t="$3" 'BEGIN { if (r !~ /^[0-9.]+$/) { print "not measured"; exit }
@@ -217,6 +218,23 @@ summary() {
 	echo
 	echo "Highest clean rates come from the ramps (shape talk); every other figure is the median of the clean CPU runs ($runs of $cpu_step_s s each, listed under *CPU runs*), the peak memory being the sum of Pss of the proxy's processes. *No clean run*: every run at that rate and shape failed or left calls unfinished (more than that proxy handles on this machine), so there is no ratio. Targets: ringd's highest clean rate >= 1.5 ×, CPU per call <= 0.6 ×, peak memory <= 1.0 × the tuned Kamailio's; decision p99 <= 20 µs after the first second; allocations have no target. Verdicts are on the ratios as shown (two decimals)."
 	echo
+	echo "### Kernel and user CPU per call"
+	echo
+	echo "The CPU per call above split into the kernel's work for the proxy (system time: its system calls - sending and receiving datagrams, waiting for them) and the proxy's own (user time), medians of the clean CPU runs. *Floor* is ringd's system time alone over the tuned Kamailio's whole CPU per call: the ratio ringd would reach if its own work cost nothing."
+	echo
+	echo "| scenario | rate (calls/s) | shape | ringd system (us) | ringd user (us) | Kamailio system (us) | Kamailio user (us) | user ratio | floor |"
+	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
+	for s in $scenarios; do
+		k=$(tuned_kamailio "$s")
+		for sh in $shapes; do
+			for rate in $cpu_rates; do
+				r=$(cell ringd "$s" "$rate" "$sh" 9) rs=$(cell ringd "$s" "$rate" "$sh" 22) q=$(cell "$k" "$s" "$rate" "$sh" 9) qs=$(cell "$k" "$s" "$rate" "$sh" 22)
+				ru=$(minus "$r" "$rs") qu=$(minus "$q" "$qs")
+				echo "| $s | $rate | $sh | $rs | $ru | $qs | $qu | $(ratio "$ru" "$qu") | $(ratio "$rs" "$q") |"
+			done
+		done
+	done
+	echo
 	echo "### ringd default vs ringd-tuned (CPU per call)"
 	echo
 	echo "ringd as users run it against ringd with \`$tuned_env\`; target: within 10% (ratio <= 1.10)."
@@ -296,12 +314,41 @@ fi
 
 # step_table ROWS: the table of run.sh's step rows (ramp steps or CPU runs).
 step_table() {
-	echo "| proxy | scenario | shape | rate | calls | ok | failed | unfinished | achieved calls/s | CPU us/call | peak kB | rcvbuf errors, machine | of them at the proxy | decision p99 (us) | after the first second | member-side failed | let pass at members | let pass at the caller | allocations/call | bytes allocated/call | GC cycles per 1000 calls |"
-	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| proxy | scenario | shape | rate | calls | ok | failed | unfinished | achieved calls/s | CPU us/call | of it system | peak kB | rcvbuf errors, machine | of them at the proxy | decision p99 (us) | after the first second | member-side failed | let pass at members | let pass at the caller | allocations/call | bytes allocated/call | GC cycles per 1000 calls |"
+	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	awk -F'\t' 'function v(x) { return x == "" ? "-" : x }
 		{ gc = ($18 ~ /^[0-9.]+$/ ? sprintf("%.2f", $18 * 1000) : "-")
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, ($19 == "" ? "talk" : $19), $3, $4, $5, $6, $7, $8, $9, $10, $11, $14, $12, $15, $13, v($20), v($21), v($16), v($17), gc }' "$1"
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, ($19 == "" ? "talk" : $19), $3, $4, $5, $6, $7, $8, $9, v($22), $10, $11, $14, $12, $15, $13, v($20), v($21), v($16), v($17), gc }' "$1"
 }
+
+if [[ -s ${SHARES:-} ]]; then
+	echo "## Where ringd's CPU goes"
+	echo
+	echo "ringd as users run it once more per scenario and CPU rate (shape talk, $cpu_step_s s) with a CPU profile (serve -cpuprofile), by cpushare.sh: each sample counts for the kind of work of the frame nearest its leaf that has one (an allocation made while parsing counts as allocation; a system call by what made it). Percent of the profile, and microseconds per successful call of that run. These runs are not in the medians above (the profiler costs a little); they are listed at the end."
+	echo
+	cols=$(awk -F'\t' '!seen[$1 FS $2]++ { printf "%s@%s ", $1, $2 }' "$SHARES")
+	printf '| kind of work |'
+	for c in $cols; do printf ' %s |' "${c/@/ at } calls/s"; done
+	printf '\n|---|'
+	for c in $cols; do printf -- '---:|'; done
+	printf '\n'
+	awk -F'\t' -v cols="$cols" -v prows="${PROFILE_ROWS:-/dev/null}" '
+		FILENAME == prows { ok[$2 "@" $3] = $5; next }
+		{ key = $1 "@" $2; if (!($3 in order)) { order[$3] = ++nk; kinds[nk] = $3 } sec[$3, key] = $4; pct[$3, key] = $5 }
+		END { n = split(cols, c, " ")
+			for (i = 1; i <= nk; i++) { k = kinds[i]; printf "| %s |", k
+				for (j = 1; j <= n; j++) { if ((k, c[j]) in pct) printf " %s%% (%s us) |", pct[k, c[j]], (ok[c[j]] > 0 ? sprintf("%.0f", sec[k, c[j]] * 1e6 / ok[c[j]]) : "-"); else printf " - |" }
+				printf "\n" } }' "${PROFILE_ROWS:-/dev/null}" "$SHARES"
+	echo
+	if [[ -s ${PROFILE_TOP:-} ]]; then
+		echo "The top functions of the first profile (go tool pprof -top):"
+		echo
+		echo '```'
+		sed -n '/^Showing nodes/,$p' "$PROFILE_TOP"
+		echo '```'
+		echo
+	fi
+fi
 
 echo "## Every step"
 echo
@@ -324,4 +371,13 @@ if [[ -s $CPU_ROWS ]]; then
 	echo "the caller's calls all succeed, and the run counts)."
 	echo
 	step_table "$CPU_ROWS"
+fi
+
+if [[ -s ${PROFILE_ROWS:-} ]]; then
+	echo
+	echo "## Profiled runs"
+	echo
+	echo "The runs of *Where ringd's CPU goes*, with the profiler on (not in the medians)."
+	echo
+	step_table "$PROFILE_ROWS"
 fi

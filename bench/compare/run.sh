@@ -88,6 +88,7 @@ TALK_MS=${TALK_MS:-1000}
 SCENARIOS=${SCENARIOS-"single ring_all_2 hunt_busy"}
 PROXIES=${PROXIES:-"ringd ringd-tuned kamailio-1 kamailio-2 kamailio-4"}
 INFLIGHT=${INFLIGHT:-1}
+PROFILE=${PROFILE:-1} # 1: profiled runs of ringd (3b below)
 RETRIES=${RETRIES:-1} # 1: a step that is not clean is run once more before the ramp stops
 INFLIGHT_CALLS=${INFLIGHT_CALLS:-12000}
 INFLIGHT_RATE=${INFLIGHT_RATE:-500}
@@ -257,16 +258,17 @@ stop_proxy() {
 	PROXY_PID=""
 }
 
-# cpu_ticks: utime+stime of every process of the proxy, in clock ticks.
+# cpu_ticks: utime+stime of every process of the proxy, and of it the
+# system time (stime), in clock ticks: "TOTAL SYSTEM".
 cpu_ticks() {
-	local p sum=0 f
+	local p sum=0 sys=0 f
 	for p in $(pgrep -g "$PROXY_PID"); do
 		f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
 		f=${f##*) } # fields from 3 (state) on; comm may hold spaces
 		read -ra v <<<"$f"
-		sum=$((sum + v[11] + v[12])) # fields 14 and 15
+		sum=$((sum + v[11] + v[12])) sys=$((sys + v[12])) # fields 14 and 15
 	done
-	echo "$sum"
+	echo "$sum $sys"
 }
 
 # pss_kb: the proxy's memory, the sum of Pss of its processes, and the same
@@ -451,11 +453,16 @@ number_of() { case $1 in single) echo 7001 ;; ring_all_2) echo 7002 ;; hunt_busy
 # errors, 12 decision p99, 13 member-side failed, 14 drops at the proxy, 15
 # decision p99 after the first second, 16 allocations/call, 17 bytes
 # allocated/call, 18 GC cycles/call, 19 shape, 20 unexpected messages the
-# members let pass, 21 the same at the caller (see members_of).
+# members let pass, 21 the same at the caller (see members_of), 22 system
+# CPU us/call (stime, the kernel's work for the proxy: its system calls).
 ROWS=$WORK/rows.tsv # the ramps
 : >"$ROWS"
 CPU_ROWS=$WORK/cpu.tsv # the CPU runs
 : >"$CPU_ROWS"
+PROFILE_ROWS=$WORK/profile.tsv # the profiled runs (not in the medians)
+: >"$PROFILE_ROWS"
+SHARES=$WORK/shares.tsv # scenario rate kind seconds percent, of the profiled runs
+: >"$SHARES"
 
 # step PROXY SCENARIO RATE [SHAPE]: one step of a ramp (or one CPU run);
 # appends a row, returns 0 when clean.
@@ -503,7 +510,7 @@ step() {
 		grep -o '"threads": *[0-9]*' "$DIR/proxy.log" | head -1 | grep -o '[0-9]*$' >"$WORK/threads-$proxy" || true
 	fi
 
-	local created ok failed unfinished cps cpu peak hz mfailed allocs bytes gcs mpass cpass
+	local created ok failed unfinished cps cpu syscpu peak hz mfailed allocs bytes gcs mpass cpass
 	read -r created ok failed < <(caller_stat TotalCallCreated "SuccessfulCall(C)" "FailedCall(C)")
 	created=${created:-0} ok=${ok:-0} failed=${failed:-0}
 	unfinished=$((calls - ok - failed))
@@ -512,7 +519,8 @@ step() {
 	cps=$(awk -v c="$created" -v ns=$((t1 - t0)) -v tail_ms=$((talk + ring)) \
 		'BEGIN { s = ns / 1e9 - tail_ms / 1000; if (s < 0.1) s = 0.1; printf "%.0f", c / s }')
 	hz=$(getconf CLK_TCK)
-	cpu=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$ok" 'BEGIN { if (n) printf "%.0f", t * 1e6 / hz / n; else print "-" }')
+	cpu=$(awk -v t=$((${c1% *} - ${c0% *})) -v hz="$hz" -v n="$ok" 'BEGIN { if (n) printf "%.0f", t * 1e6 / hz / n; else print "-" }')
+	syscpu=$(awk -v t=$((${c1#* } - ${c0#* })) -v hz="$hz" -v n="$ok" 'BEGIN { if (n) printf "%.0f", t * 1e6 / hz / n; else print "-" }')
 	peak=$(awk '$2 > m { m = $2 } END { print m + 0 }' "$DIR/pss.txt")
 	mfailed=$(member_failed)
 	mpass=$(let_pass "$DIR"/m*.err)
@@ -523,8 +531,8 @@ step() {
 	allocs=$(per_call "${a0[0]}" "${a1[0]}" "$ok" "%.0f")
 	bytes=$(per_call "${a0[1]}" "${a1[1]}" "$ok" "%.0f")
 	gcs=$(per_call "${a0[2]}" "${a1[2]}" "$ok" "%.6f")
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$proxy" "$scen" "$rate" "$calls" "$ok" "$failed" \
-		"$unfinished" "$cps" "$cpu" "$peak" $((e1 - e0)) "$p99" "$mfailed" "$drops" "$p99s" "$allocs" "$bytes" "$gcs" "$shape" "$mpass" "$cpass" >>"$ROWS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$proxy" "$scen" "$rate" "$calls" "$ok" "$failed" \
+		"$unfinished" "$cps" "$cpu" "$peak" $((e1 - e0)) "$p99" "$mfailed" "$drops" "$p99s" "$allocs" "$bytes" "$gcs" "$shape" "$mpass" "$cpass" "$syscpu" >>"$ROWS"
 	printf 'compare: %-11s %-10s %-7s %5s/s: %6s ok %4s failed %4s unfinished (members: %s failed; out of order, let pass: %s at members, %s at the caller), %5s calls/s, %5s us CPU/call, peak %6s kB, %s rcvbuf errors (%s at the proxy), decision p99 %s us (%s after the first second), %s allocs %s B %s GCs per call (sipp rc %s)\n' \
 		"$proxy" "$scen" "$shape" "$rate" "$ok" "$failed" "$unfinished" "$mfailed" "$mpass" "$cpass" "$cps" "$cpu" "$peak" $((e1 - e0)) "$drops" "$p99" "$p99s" "$allocs" "$bytes" "$gcs" "$rc"
 	[[ $failed == 0 && $unfinished == 0 && $mfailed == 0 ]] && awk -v a="$cps" -v r="$rate" 'BEGIN { exit !(a >= 0.95 * r) }'
@@ -646,6 +654,26 @@ for ((rep = 1; rep <= CPU_REPEAT; rep++)); do
 		done
 	done
 done
+
+# 3b. Profiled runs (PROFILE=1): ringd as users run it once more per
+# scenario and CPU rate, shape talk, with a CPU profile; where its time
+# went (cpushare.sh) goes to the report. Their rows are listed apart and
+# are not in the medians: the profiler's own cost would bias them.
+if [[ $PROFILE == 1 ]] && has_proxy ringd; then
+	for scen in $SCENARIOS; do
+		for rate in $CPU_RATES; do
+			pdir=$WORK/profile-$scen-$rate
+			mkdir -p "$pdir"
+			ROWS=$PROFILE_ROWS STEP_S=$CPU_STEP_S STEP_TAG=profile RINGD_FLAGS="${RINGD_FLAGS:-} -cpuprofile $pdir/cpu.pprof" \
+				step ringd "$scen" "$rate" talk || true
+			"$HERE/cpushare.sh" "$RINGD" "$pdir/cpu.pprof" | awk -v s="$scen" -v r="$rate" '{ print s "\t" r "\t" $0 }' >>"$SHARES" || true
+			go tool pprof -top -nodecount=25 "$RINGD" "$pdir/cpu.pprof" >"$pdir/top.txt" 2>/dev/null || true
+		done
+	done
+	# the top functions of one profile, for the report
+	first=${SCENARIOS%% *}
+	cp "$WORK/profile-${first:-single}-${CPU_RATES%% *}/top.txt" "$WORK/profile-top.txt" 2>/dev/null || true
+fi
 T_CPU=$(date +%s)
 
 # 4. The in-flight test: ringd as users run it, and the tuned Kamailio of
@@ -666,7 +694,8 @@ DURATION=$(awk -v a="$T_START" -v b="$T_RAMPS" -v c="$T_CPU" -v d="$T_END" \
 export RATES STEP_S CPU_RATES CPU_SHAPES CPU_STEP_S CPU_REPEAT RING_MS TALK_MS RETRIES INFLIGHT_CALLS INFLIGHT_RATE INFLIGHT_HOLD_MS SETTLE_S \
 	KAMAILIO_SHM_MB RINGD_GOMAXPROCS RINGD_TUNED_ENV RINGD_STORE PROXIES RINGD_THREADS RINGD_TUNED_THREADS DURATION
 ENTRY=$WORK/history-entry.md
-HISTORY_ENTRY=$ENTRY "$HERE/report.sh" "$ROWS" "$INFLIGHT_ROWS" "$CPU_ROWS" "$CHOSEN" >"$OUT"
+PROFILE_ROWS=$PROFILE_ROWS SHARES=$SHARES PROFILE_TOP=$WORK/profile-top.txt \
+	HISTORY_ENTRY=$ENTRY "$HERE/report.sh" "$ROWS" "$INFLIGHT_ROWS" "$CPU_ROWS" "$CHOSEN" >"$OUT"
 echo "compare: wrote $OUT"
 
 # The summary goes on the end of HISTORY, which is only ever appended to.
