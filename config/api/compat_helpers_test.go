@@ -44,6 +44,13 @@ func (f *fixture) server() *Server { return f.srv.Config.Handler.(*Server) }
 // JSON answer (nil when the body is empty).
 func (f *fixture) send(method, path string, body any, header http.Header) (int, string, map[string]any) {
 	f.t.Helper()
+	code, ctype, out, _ := f.sendFull(method, path, body, header)
+	return code, ctype, out
+}
+
+// sendFull is send that also returns the raw body.
+func (f *fixture) sendFull(method, path string, body any, header http.Header) (int, string, map[string]any, string) {
+	f.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -71,7 +78,7 @@ func (f *fixture) send(method, path string, body any, header http.Header) (int, 
 			f.t.Fatalf("%s %s: non-JSON answer %q", method, path, data)
 		}
 	}
-	return res.StatusCode, res.Header.Get("Content-Type"), out
+	return res.StatusCode, res.Header.Get("Content-Type"), out, string(data)
 }
 
 // yeastar calls the Yeastar façade, with tok as access_token ("" for

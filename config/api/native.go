@@ -32,6 +32,7 @@ var (
 		byKey:   true,
 		claimed: func(d *store.Data, v config.Extension) string { return numberTaken(d, v.Number, 0, v.ID) },
 		users:   extensionUsers,
+		secret:  extensionPassword,
 	}
 	extensionGroups = &resource[config.ExtensionGroup]{
 		name: "extension_groups", schema: "ExtensionGroup", kind: store.KindExtensionGroup,
@@ -80,6 +81,14 @@ var (
 		},
 	}
 )
+
+// extensionPassword: an extension's SIP password is write-only; reads say
+// has_password.
+var extensionPassword = &writeOnly[config.Extension]{
+	field: "password", shown: "has_password",
+	get: func(e config.Extension) string { return e.Password },
+	set: func(e *config.Extension, p string) { e.Password = p },
+}
 
 // numberTaken reports who else holds a dialable number: numbers are unique
 // across ring groups and extensions. The IDs given are the object's own.

@@ -79,6 +79,7 @@ func (s *Server) document() map[string]any {
 	for name, t := range schemaTypes {
 		schemas[name] = schemaOf(t)
 	}
+	extensionPassword.schema(schemas["Extension"].(map[string]any))
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": "ringd admin API", "version": "1", "description": "SPEC §8: native /api/v1 and PBX compatibility façades"},

@@ -27,6 +27,35 @@ type resource[T any] struct {
 	claimed func(d *store.Data, v T) string       // who else holds v's key ("" when free)
 	users   func(d *store.Data, v T) []string     // who refers to v (blocks a delete)
 	check   func(d *store.Data, v T) []FieldError // checks beyond the config file's
+	secret  *writeOnly[T]                         // a field reads never show (nil: none)
+}
+
+// shown is what reads show of v.
+func (rs *resource[T]) shown(v T) any {
+	if rs.secret == nil {
+		return v
+	}
+	return rs.secret.view(v)
+}
+
+// maps is what a list shows of the objects, as JSON objects.
+func (rs *resource[T]) maps(list []T) []map[string]any {
+	if rs.secret == nil {
+		return asMaps(list)
+	}
+	out := make([]map[string]any, len(list))
+	for i, v := range list {
+		out[i] = rs.secret.view(v)
+	}
+	return out
+}
+
+// decodeBody reads a written object into v.
+func (rs *resource[T]) decodeBody(w http.ResponseWriter, r *http.Request, v *T) *Problem {
+	if rs.secret == nil {
+		return decode(w, r, v)
+	}
+	return decodeWithout(w, r, v, rs.secret.shown)
 }
 
 func (rs *resource[T]) routes(s *Server) {
@@ -46,7 +75,7 @@ func (rs *resource[T]) listHandler(s *Server) http.HandlerFunc {
 			return
 		}
 		var items []map[string]any
-		s.live.Read(func(d *store.Data, _ *config.Config) { items = asMaps(*rs.list(d)) })
+		s.live.Read(func(d *store.Data, _ *config.Config) { items = rs.maps(*rs.list(d)) })
 		n, page := lq.apply(items)
 		writeJSON(w, http.StatusOK, map[string]any{"count": n, "items": page})
 	}
@@ -79,7 +108,7 @@ func (rs *resource[T]) get(s *Server) http.HandlerFunc {
 			writeProblem(w, rs.notFound(r.PathValue("id")))
 			return
 		}
-		writeJSON(w, http.StatusOK, v)
+		writeJSON(w, http.StatusOK, rs.shown(v))
 	}
 }
 
@@ -90,7 +119,7 @@ func (rs *resource[T]) notFound(ref string) *Problem {
 func (rs *resource[T]) create(s *Server) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v := rs.fresh()
-		if p := decode(w, r, &v); p != nil {
+		if p := rs.decodeBody(w, r, &v); p != nil {
 			writeProblem(w, p)
 			return
 		}
@@ -116,7 +145,7 @@ func (rs *resource[T]) create(s *Server) http.HandlerFunc {
 func (rs *resource[T]) update(s *Server) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v := rs.fresh()
-		if p := decode(w, r, &v); p != nil {
+		if p := rs.decodeBody(w, r, &v); p != nil {
 			writeProblem(w, p)
 			return
 		}
@@ -129,6 +158,9 @@ func (rs *resource[T]) update(s *Server) http.HandlerFunc {
 			}
 			id = *rs.id(&(*list)[i])
 			*rs.id(&v) = id
+			if rs.secret != nil {
+				rs.secret.keep((*list)[i], &v)
+			}
 			(*list)[i] = v // in place first, so that the key check sees the old one gone
 			if p := rs.admit(d, v); p != nil {
 				return nil, p
@@ -139,7 +171,7 @@ func (rs *resource[T]) update(s *Server) http.HandlerFunc {
 			writeProblem(w, rs.failure(err, s, id))
 			return
 		}
-		writeJSON(w, http.StatusOK, v)
+		writeJSON(w, http.StatusOK, rs.shown(v))
 	}
 }
 

@@ -144,9 +144,12 @@ func randomID() string {
 	return hex.EncodeToString(b)
 }
 
-func setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+// setCookie sets one of the console's cookies: never readable by scripts,
+// never sent with another site's requests, and over HTTPS (http.tls) never
+// sent over plain HTTP.
+func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/ui/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 }
 
 // current returns the request's live session (its expiry pushed back), or nil.
@@ -214,7 +217,7 @@ func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) renderLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	t := randomID()
-	setCookie(w, loginCookieName, t, 600)
+	setCookie(w, r, loginCookieName, t, 600)
 	c.render(w, status, "login", map[string]any{"CSRF": t, "Error": msg, "Next": safeNext(r.FormValue("next")), "Mode": r.FormValue("mode")})
 }
 
@@ -258,8 +261,8 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	s.expires = c.now().Add(sessionIdle)
 	c.sessions[id] = s
 	c.mu.Unlock()
-	setCookie(w, loginCookieName, "", -1)
-	setCookie(w, cookieName, id, 0)
+	setCookie(w, r, loginCookieName, "", -1)
+	setCookie(w, r, cookieName, id, 0)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
@@ -270,7 +273,7 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request, s *session) {
 	if s.who != "token" { // a user's token, issued at sign-in
 		c.auth.RevokeToken(s.token)
 	}
-	setCookie(w, cookieName, "", -1)
+	setCookie(w, r, cookieName, "", -1)
 	http.Redirect(w, r, "/ui/login", http.StatusSeeOther)
 }
 

@@ -101,6 +101,21 @@ type fixture struct {
 	client *http.Client // keeps cookies, does not follow redirects
 }
 
+// password is extension number's SIP password as the store keeps it.
+func (f *fixture) password(number string) string {
+	f.t.Helper()
+	d, err := f.store.Load(context.Background())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, e := range d.Extensions {
+		if e.Number == number {
+			return e.Password
+		}
+	}
+	return ""
+}
+
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	file, err := config.Parse([]byte(baseConfig))
@@ -598,16 +613,26 @@ func TestExtensionForm(t *testing.T) {
 		t.Fatalf("create: %d\n%s", code, body)
 	}
 	code, e := f.api("GET", "/api/v1/extensions/1010")
-	if code != http.StatusOK || e["name"] != "Dave" || e["password"] != "secret-1010" || e["dnd"] != true {
+	if code != http.StatusOK || e["name"] != "Dave" || e["has_password"] != true || e["password"] != nil || e["dnd"] != true {
 		t.Fatalf("created extension: %d %v", code, e)
+	}
+	if p := f.password("1010"); p != "secret-1010" {
+		t.Fatalf("stored password %q", p)
 	}
 	id := itoa(int64(e["id"].(float64)))
 	// Blank password on edit keeps it; DND unticked clears it.
 	if code, body, _ := f.post("/ui/extensions/"+id, url.Values{"csrf": {csrf}, "number": {"1010"}, "name": {"David"}}); code != http.StatusSeeOther {
 		t.Fatalf("update: %d\n%s", code, body)
 	}
-	if _, e = f.api("GET", "/api/v1/extensions/1010"); e["name"] != "David" || e["password"] != "secret-1010" || e["dnd"] != nil {
+	if _, e = f.api("GET", "/api/v1/extensions/1010"); e["name"] != "David" || e["has_password"] != true || e["dnd"] != nil {
 		t.Errorf("updated extension: %v", e)
+	}
+	if p := f.password("1010"); p != "secret-1010" {
+		t.Errorf("a blank password on edit did not keep it: stored %q", p)
+	}
+	// The edit page says a password is set, and never shows it.
+	if code, page, _ := f.get("/ui/extensions/" + id); code != http.StatusOK || strings.Contains(page, "secret-1010") || !strings.Contains(page, "Leave blank to keep the current password") {
+		t.Errorf("edit page: %d; shows the password: %v; says one is set: %v", code, strings.Contains(page, "secret-1010"), strings.Contains(page, "Leave blank to keep"))
 	}
 	// A number taken: 409 at number, nothing saved.
 	code, page, _ := f.post("/ui/extensions/new", url.Values{"csrf": {csrf}, "number": {"1001"}, "password": {"x-long-pass"}})

@@ -37,13 +37,16 @@ func (c *Console) showExtForm(w http.ResponseWriter, r *http.Request, s *session
 }
 
 func (c *Console) extensionEdit(w http.ResponseWriter, r *http.Request, s *session) {
-	var e config.Extension
+	var e struct {
+		config.Extension
+		HasPassword bool `json:"has_password"` // the API never shows the password itself
+	}
 	if err := c.call(r.Context(), s, "GET", "/api/v1/extensions/"+url.PathEscape(r.PathValue("id")), nil, &e); err != nil {
 		c.apiFailure(w, s, err)
 		return
 	}
 	c.showExtForm(w, r, s, http.StatusOK, &extForm{ID: strconv.FormatInt(e.ID, 10), Number: e.Number, Name: e.Name,
-		Contact: e.Contact, HasPassword: e.Password != "", DND: e.DND, LoggedOut: e.LoggedOut})
+		Contact: e.Contact, HasPassword: e.HasPassword, DND: e.DND, LoggedOut: e.LoggedOut})
 }
 
 func readExtForm(r *http.Request) (*extForm, string) {
@@ -52,8 +55,8 @@ func readExtForm(r *http.Request) (*extForm, string) {
 		DND: r.PostFormValue("dnd") != "", LoggedOut: r.PostFormValue("logged_out") != ""}, r.PostFormValue("password")
 }
 
-// apply puts the form on an extension document, keeping the password
-// when the field is left blank.
+// apply puts the form on an extension document; a password left blank is
+// left out, and the API keeps the one the extension has.
 func (f *extForm) apply(doc map[string]any, password string) {
 	doc["number"], doc["name"], doc["contact"], doc["dnd"], doc["logged_out"] = f.Number, f.Name, f.Contact, f.DND, f.LoggedOut
 	if password != "" {
@@ -95,7 +98,7 @@ func (c *Console) extensionUpdate(w http.ResponseWriter, r *http.Request, s *ses
 	f, password := readExtForm(r)
 	f.ID = r.PathValue("id")
 	c.updateThrough(w, r, s, "extensions", f.ID, func(doc map[string]any) {
-		f.HasPassword = doc["password"] != nil && doc["password"] != ""
+		f.HasPassword = doc["has_password"] == true
 		f.apply(doc, password)
 	}, func(err error) { c.extRefused(w, r, s, f, err) }, "/ui/extensions?saved="+url.QueryEscape(f.Number))
 }
