@@ -11,8 +11,9 @@ import (
 	"github.com/ringd/ringd/engine/cdr"
 )
 
-// Persister writes what the SIP side produces - call records and
-// registration changes - to the store off the call path: callers enqueue
+// Persister writes what the SIP side produces - call records,
+// registration changes and the protection's bans - to the store off the
+// call path: callers enqueue
 // and return; one goroutine writes, records in batches. Close drains it;
 // what comes after Close is reported to onError, never written.
 type Persister struct {
@@ -28,7 +29,8 @@ type Persister struct {
 type op struct {
 	record  *cdr.Record
 	binding *store.Binding
-	removed bool
+	ban     *store.Ban
+	removed bool // the binding removed, the ban lifted
 }
 
 // batchMax and batchWait bound how many records one write carries and how
@@ -65,6 +67,10 @@ func (p *Persister) Record(r cdr.Record) { p.queue(op{record: &r}) }
 func (p *Persister) Binding(b store.Binding, removed bool) {
 	p.queue(op{binding: &b, removed: removed})
 }
+
+// Ban queues a ban the protection started (lifted false) or a ban lifted
+// (only its Source counts).
+func (p *Persister) Ban(b store.Ban, lifted bool) { p.queue(op{ban: &b, removed: lifted}) }
 
 // errClosed is what a write after Close is reported as.
 var errClosed = errors.New("persister closed: a call record or registration change came after shutdown and was not written")
@@ -129,6 +135,12 @@ func (p *Persister) run() {
 				}
 				if len(batch) >= batchMax && !failing {
 					flush()
+				}
+			case o.ban != nil:
+				if o.removed {
+					p.report(p.st.DeleteBan(context.Background(), o.ban.Source))
+				} else {
+					p.report(p.st.SaveBan(context.Background(), *o.ban))
 				}
 			case o.removed:
 				flush() // keep records and bindings in the order they came

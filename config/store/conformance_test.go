@@ -62,6 +62,7 @@ func testStore(t *testing.T, open opener) {
 		{"RenumberedExtension", testRenumber},
 		{"ConcurrentApply", testConcurrentApply},
 		{"Bindings", testBindings},
+		{"Bans", testBans},
 		{"Records", testRecords},
 		{"RecordRoundTripAndTies", testRecordRoundTrip},
 		{"MissedCalls", testMissedCalls},

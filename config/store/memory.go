@@ -18,6 +18,7 @@ type memory struct {
 	closed   bool
 	objects  objectSet
 	bindings map[bindingKey]Binding
+	bans     map[string]Ban
 	records  []memRecord // in id order; id = index+1
 	missed   []memMissed // in id order
 }
@@ -47,7 +48,7 @@ type memMissed struct {
 
 // NewMemory returns an empty in-memory Store.
 func NewMemory() Store {
-	m := &memory{objects: objectSet{}, bindings: map[bindingKey]Binding{}}
+	m := &memory{objects: objectSet{}, bindings: map[bindingKey]Binding{}, bans: map[string]Ban{}}
 	for _, k := range Kinds {
 		m.objects[k] = map[int64]memObject{}
 	}

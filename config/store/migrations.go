@@ -23,6 +23,12 @@ var migrations = []migration{
 		`ALTER TABLE bindings ADD COLUMN transport TEXT NOT NULL DEFAULT ''`,
 		`ALTER TABLE bindings ADD COLUMN path TEXT NOT NULL DEFAULT ''`,
 		`ALTER TABLE bindings ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''`)},
+	{3, "bans", execAll(
+		`CREATE TABLE bans (
+			source   TEXT PRIMARY KEY,
+			until_ns INTEGER NOT NULL,
+			reason   TEXT NOT NULL
+		) STRICT, WITHOUT ROWID`)},
 }
 
 // updated_at is written by SQLite, in UTC, with milliseconds.

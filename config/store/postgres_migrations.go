@@ -27,6 +27,12 @@ var pgMigrations = []pgMigration{
 		`ALTER TABLE bindings ADD COLUMN transport TEXT NOT NULL DEFAULT ''`,
 		`ALTER TABLE bindings ADD COLUMN path TEXT NOT NULL DEFAULT ''`,
 		`ALTER TABLE bindings ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''`)},
+	{3, "bans", pgExecAll(
+		`CREATE TABLE bans (
+			source   TEXT COLLATE "C" PRIMARY KEY,
+			until_ns BIGINT NOT NULL,
+			reason   TEXT NOT NULL
+		)`)},
 }
 
 // The schema is SQLite's, in PostgreSQL's types. Text that is a key, a

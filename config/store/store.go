@@ -115,6 +115,14 @@ type Store interface {
 	// MissedCalls returns an extension's missed calls, newest first.
 	MissedCalls(ctx context.Context, extension string, top int) ([]MissedCall, error)
 
+	// SaveBan keeps a ban of the SIP protection (a later end wins over an
+	// earlier one of the same source); DeleteBan lifts one; Bans drops
+	// those over at now and returns the others, soonest over first
+	// (ringd puts them back at start).
+	SaveBan(ctx context.Context, b Ban) error
+	DeleteBan(ctx context.Context, source string) error
+	Bans(ctx context.Context, now time.Time) ([]Ban, error)
+
 	// Ping reports whether the store answers (GET /readyz).
 	Ping(ctx context.Context) error
 
