@@ -25,9 +25,11 @@ bench: ## hot-path benchmarks with allocation counts
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./strategy/ ./engine/
 
 FUZZ_TARGETS = ./engine/:FuzzEngine ./sip/:FuzzRequestHandling ./sip/transport/:FuzzRawScreening \
-	./config/:FuzzParse ./config/:FuzzScheduleParsers ./config/api/:FuzzJSONBodies
+	./config/:FuzzParse ./config/:FuzzScheduleParsers ./config/api/:FuzzJSONBodies \
+	./sip/transport/:FuzzWebSocketFrames ./sip/registrar/:FuzzPath ./sip/dialoginfo/:FuzzBody \
+	./sip/:FuzzFeatureCodes ./sip/:FuzzOutboundRules
 
-fuzz: ## every fuzz target in turn, FUZZTIME each (engine events, SIP requests, raw datagrams, config file, schedules, API bodies)
+fuzz: ## every fuzz target in turn, FUZZTIME each (engine events, SIP requests, raw datagrams, config file, schedules, API bodies, WebSocket frames, Path, dialog-info bodies, feature codes, outbound rules)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \

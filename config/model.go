@@ -86,6 +86,9 @@ type SIPConfig struct {
 	TLS *TLSConfig `yaml:"tls,omitempty" json:"tls,omitempty"`
 	// NAT tunes how ringd keeps phones behind NAT reachable.
 	NAT NATConfig `yaml:"nat,omitempty" json:"nat,omitempty"`
+	// DigestAlgorithms are the digest algorithms ringd's challenges offer,
+	// in order of preference (MD5, SHA-256; default both, MD5 first).
+	DigestAlgorithms []string `yaml:"digest_algorithms,omitempty" json:"digest_algorithms,omitempty"`
 }
 
 // TLSConfig is sip.tls: PEM files. CA is optional; with VerifyPeers ringd
@@ -140,6 +143,7 @@ type Protection struct {
 	AuthWindow   *int      `yaml:"auth_window,omitempty" json:"auth_window,omitempty"`     // seconds
 	Scanners     *[]string `yaml:"scanners,omitempty" json:"scanners,omitempty"`           // User-Agent substrings, any case; nil: the defaults, []: none
 	MaxMessage   *int      `yaml:"max_message,omitempty" json:"max_message,omitempty"`     // bytes
+	Connections  *int      `yaml:"connections,omitempty" json:"connections,omitempty"`     // TCP/TLS/WS connections per source IP at once; 0: no limit
 }
 
 // HTTPConfig is the http section (admin API). An empty Listen turns the API off.
@@ -150,6 +154,15 @@ type HTTPConfig struct {
 	// Pprof serves Go's profiles (net/http/pprof) under /debug/pprof/ to
 	// holders of a token; off by default.
 	Pprof bool `yaml:"pprof,omitempty" json:"pprof,omitempty"`
+	// TLS, when set, serves the API and the console over HTTPS only.
+	TLS *HTTPTLS `yaml:"tls,omitempty" json:"tls,omitempty"`
+}
+
+// HTTPTLS is http.tls: the PEM files of the admin API's certificate chain
+// and key (SIGHUP reads them again).
+type HTTPTLS struct {
+	Cert string `yaml:"cert" json:"cert"`
+	Key  string `yaml:"key" json:"key"`
 }
 
 // HTTPUser is an admin API account.

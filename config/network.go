@@ -38,27 +38,27 @@ func parseKeepalive(s string) (time.Duration, string) {
 	return d, ""
 }
 
-// checkTLS loads the files of sip.tls as serve will, and says what is
-// wrong with them.
-func checkTLS(t *TLSConfig) (key, msg string) {
+// checkTLS loads the files of sip.tls (or http.tls: at names the
+// section) as serve will, and says what is wrong with them.
+func checkTLS(at string, t *TLSConfig) (key, msg string) {
 	if t.Cert == "" {
-		return "sip.tls.cert", "required (a PEM certificate chain file)"
+		return at + ".cert", "required (a PEM certificate chain file)"
 	}
 	if t.Key == "" {
-		return "sip.tls.key", "required (a PEM private key file)"
+		return at + ".key", "required (a PEM private key file)"
 	}
 	if _, err := tls.LoadX509KeyPair(t.Cert, t.Key); err != nil {
-		return "sip.tls.cert", err.Error()
+		return at + ".cert", err.Error()
 	}
 	if t.CA == "" {
 		return "", ""
 	}
 	pem, err := os.ReadFile(t.CA)
 	if err != nil {
-		return "sip.tls.ca", err.Error()
+		return at + ".ca", err.Error()
 	}
 	if !x509.NewCertPool().AppendCertsFromPEM(pem) {
-		return "sip.tls.ca", "no PEM certificate in " + strconv.Quote(t.CA)
+		return at + ".ca", "no PEM certificate in " + strconv.Quote(t.CA)
 	}
 	return "", ""
 }
@@ -110,8 +110,9 @@ func (c *Config) outbound(r OutboundRule) (o Outbound, bad *Problem) {
 	return Outbound{Pattern: re, Strip: r.Strip, Prefix: r.Prefix, Dest: dest}, nil
 }
 
-// checkNetwork checks sip.tls, sip.nat and outbound, and that every
-// tls:// and wss:// listener has a certificate that loads.
+// checkNetwork checks sip.tls, http.tls, sip.nat, sip.digest_algorithms
+// and outbound, and that
+// every tls:// and wss:// listener has a certificate that loads.
 func (c *Config) checkNetwork(ps *Problems) {
 	needTLS := -1
 	for i, s := range c.SIP.Listen {
@@ -120,14 +121,32 @@ func (c *Config) checkNetwork(ps *Problems) {
 		}
 	}
 	if t := c.SIP.TLS; t != nil {
-		if key, msg := checkTLS(t); msg != "" {
+		if key, msg := checkTLS("sip.tls", t); msg != "" {
 			ps.add(key, msg)
 		}
 	} else if needTLS >= 0 {
 		ps.add(index("sip.listen", needTLS), "a tls:// or wss:// listener needs sip.tls.cert and sip.tls.key")
 	}
+	if t := c.HTTP.TLS; t != nil {
+		if c.HTTP.Listen == "" {
+			ps.add("http.tls", "needs http.listen (the admin API is off without it)")
+		} else if key, msg := checkTLS("http.tls", &TLSConfig{Cert: t.Cert, Key: t.Key}); msg != "" {
+			ps.add(key, msg)
+		}
+	}
 	if _, msg := parseKeepalive(c.SIP.NAT.Keepalive); msg != "" {
 		ps.add("sip.nat.keepalive", msg)
+	}
+	seen := map[string]bool{}
+	for i, a := range c.SIP.DigestAlgorithms {
+		switch up := strings.ToUpper(a); {
+		case up != "MD5" && up != "SHA-256":
+			ps.add(index("sip.digest_algorithms", i), "must be MD5 or SHA-256, got "+strconv.Quote(a))
+		case seen[up]:
+			ps.add(index("sip.digest_algorithms", i), strconv.Quote(a)+" is listed twice")
+		default:
+			seen[up] = true
+		}
 	}
 	for i, r := range c.Outbound {
 		if _, bad := c.outbound(r); bad != nil {

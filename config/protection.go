@@ -20,6 +20,7 @@ func (c *Config) checkProtection(ps *Problems) {
 		{"auth_failures", p.AuthFailures, 0, 1000, ""},
 		{"auth_window", p.AuthWindow, 1, 86400, " s"},
 		{"max_message", p.MaxMessage, 1024, 65535, " bytes"},
+		{"connections", p.Connections, 0, 100000, ""},
 	} {
 		if f.v != nil && (*f.v < f.lo || *f.v > f.hi) {
 			ps.add("sip.protection."+f.key, "must be "+strconv.Itoa(f.lo)+"-"+strconv.Itoa(f.hi)+f.unit+", got "+strconv.Itoa(*f.v))

@@ -82,6 +82,15 @@ outbound: [{ pattern: "^0[0-9]{6,15}$", strip: 1, dest: trunk }, { pattern: "^9"
 			`services.group_vm: unclosed { in "sip:{value}@h{"`,
 			`services.queue: must be a bare URI (no spaces, quotes or <>), got "sip:q {value}"`}},
 		{`services: { trunk: "sip:{number}@h;user={user}" }`, []string{`services.trunk: unknown placeholder {user} (only {number})`}},
+		{`http: { listen: "127.0.0.1:8443", tls: { cert: CERT, key: KEY } }`, nil},
+		{`http: { tls: { cert: CERT, key: KEY } }`, []string{`http.tls: needs http.listen (the admin API is off without it)`}},
+		{`http: { listen: "127.0.0.1:8443", tls: { cert: CERT } }`, []string{`http.tls.key: required (a PEM private key file)`}},
+		{`http: { listen: "127.0.0.1:8443", tls: { cert: /nonexistent/c.pem, key: KEY } }`, []string{`http.tls.cert: open /nonexistent/c.pem: no such file or directory`}},
+		{`http: { listen: "127.0.0.1:8443", tls: { cert: CERT, key: KEY, ca: CERT } }`, []string{`http.tls.ca: unknown field (line 8)`}},
+		{`sip: { listen: ["udp://127.0.0.1:5060"], domain: ringd.local, digest_algorithms: [SHA-256, md5] }`, nil},
+		{`sip: { listen: ["udp://127.0.0.1:5060"], domain: ringd.local, digest_algorithms: [SHA-512, MD5, md5] }`, []string{
+			`sip.digest_algorithms[0]: must be MD5 or SHA-256, got "SHA-512"`,
+			`sip.digest_algorithms[2]: "md5" is listed twice`}},
 		{`log: { level: debug, format: text }`, nil},
 		{`extensions: [{ number: "1003", contact: "sip:1003@[2001:db8::1]:5070;transport=tcp" }, { number: "1004", contact: "sips:pbx.example.com" },
   { number: "1005", contact: "sip:1005@" }, { number: "1006", contact: "<sip:1006@h>" }, { number: "1007", contact: "sip:1007@h:99999" }]`, []string{

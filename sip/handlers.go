@@ -172,7 +172,7 @@ func (s *Server) checkDigest(req *sip.Request, tx sip.ServerTransaction, hdr str
 	if res == registrar.Bad {
 		s.filter.AuthFailed(req)
 	}
-	s.replies.respond(tx, req, code, reason, sip.NewHeader(chal, s.auth.Challenge(now, res == registrar.Stale)))
+	s.replies.respond(tx, req, code, reason, s.auth.ChallengeHeaders(chal, now, res == registrar.Stale)...)
 	return "", false
 }
 

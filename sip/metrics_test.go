@@ -193,7 +193,7 @@ func TestEveryFamilyFromStart(t *testing.T) {
 		"ringd_ringing_legs", "ringd_members", "ringd_failovers_total", "ringd_registrations",
 		"ringd_sip_requests_total", "ringd_sip_responses_total", "ringd_sip_rejected_total",
 		"ringd_route_decision_seconds", "ringd_member_skips_total", "ringd_pickups_total", "ringd_bans_total",
-		"ringd_banned_sources", "ringd_sip_auth_failures_total", "go_goroutines", "process_cpu_seconds_total"}
+		"ringd_banned_sources", "ringd_sip_auth_failures_total", "ringd_sip_sources_evicted_total", "go_goroutines", "process_cpu_seconds_total"}
 	eventually(t, func() bool { return seriesCount(reg, "ringd_members") == 8 })
 	for _, name := range families {
 		if seriesCount(reg, name) == 0 {
@@ -237,7 +237,7 @@ func TestEveryFamilyFromStart(t *testing.T) {
 	for name, values := range map[string][]string{
 		"ringd_sip_requests_total":  {"INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "OTHER"},
 		"ringd_sip_responses_total": {"100", "180", "200", "480", "486", "487"},
-		"ringd_sip_rejected_total":  {"malformed", "max_forwards", "banned", "flood", "scanner", "oversize", "overload"},
+		"ringd_sip_rejected_total":  {"malformed", "max_forwards", "banned", "flood", "scanner", "oversize", "connections", "overload"},
 		"ringd_pickups_total":       {"group", "directed", "replaces"},
 		"ringd_bans_total":          {"flood", "auth_failures"},
 	} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -44,10 +45,15 @@ func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 	}
 	s.listeners = transport.NewListeners(log, set.Domain, set.Aliases, s.certs)
 	s.filter = transport.NewFilter(set.policy(), s.clock, s.metrics, log, s.listeners)
+	s.listeners.Gate = s.filter
+	if h := s.hooks.Ban; h != nil {
+		s.filter.OnBan = func(ip netip.Addr, until time.Time, reason string) { h(ip, until, reason, false) }
+	}
 	s.auth = registrar.NewDigest(set.Domain)
 	if n := s.hooks.Cluster; n != nil {
 		s.auth = registrar.NewDigest(set.Domain, n.Secret()) // a nonce from one node is good on all
 	}
+	s.auth.SetAlgorithms(set.DigestAlgorithms)
 	s.loc = registrar.NewLocation()
 	s.loc.SetStatic(staticContacts(&set))
 	parser := sip.NewParser()

@@ -2,6 +2,7 @@ package sip
 
 import (
 	"context"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,6 +78,7 @@ func (s *Server) Apply(n Settings) {
 	s.loc.SetStatic(staticContacts(&n))
 	s.filter.SetPolicy(n.policy())
 	s.listeners.SetNames(n.Domain, n.Aliases)
+	s.auth.SetAlgorithms(n.DigestAlgorithms)
 	if n.TLS != nil {
 		// The files are read again: a renewed certificate is served from
 		// the next handshake on. Bad files keep the material in use.
@@ -185,7 +187,20 @@ func (s *Server) Bans() []transport.Ban { return s.filter.Bans() }
 
 // Unban lifts the ban of a source address; it reports whether it was
 // banned.
-func (s *Server) Unban(source string) (bool, error) { return s.filter.Unban(source) }
+func (s *Server) Unban(source string) (bool, error) {
+	lifted, err := s.filter.Unban(source)
+	if lifted && s.hooks.Ban != nil {
+		ip, _ := netip.ParseAddr(source)
+		s.hooks.Ban(ip.Unmap(), time.Time{}, "", true)
+	}
+	return lifted, err
+}
+
+// RestoreBan bans a source until a time a kept ban says (at start: bans
+// survive a restart); a trusted source is left alone.
+func (s *Server) RestoreBan(source netip.Addr, until time.Time, reason string) {
+	s.filter.Impose(source, until, reason)
+}
 
 // password looks up an extension's digest password.
 func (s *Server) password(user string) (string, bool) {

@@ -44,6 +44,10 @@ type Settings struct {
 	// TLS is the material of the tls:// and wss:// listeners and of the TLS
 	// connections ringd opens (sip.tls; nil: none). Apply reloads the files.
 	TLS *transport.TLSFiles
+	// DigestAlgorithms are the algorithms of ringd's digest challenges, in
+	// order of preference (registrar.MD5, registrar.SHA256; nil: both, MD5
+	// first).
+	DigestAlgorithms []string
 	// NATKeepalive is how often ringd sends OPTIONS to the UDP contacts
 	// registered from behind NAT (sip.nat.keepalive; 0: never). Three
 	// unanswered in a row drop the contact.
@@ -156,6 +160,10 @@ type Hooks struct {
 	// Cluster, when set, makes this server a node of a cluster (SPEC §12):
 	// registrations and busy marks are shared through it.
 	Cluster *cluster.Node
+	// Ban, when set, hears of every ban the protection starts here (lifted
+	// false; not those another node of the cluster imposed) and of every
+	// ban lifted through Unban (lifted true), to keep them (store.Ban).
+	Ban func(source netip.Addr, until time.Time, reason string, lifted bool)
 	// Events, when set, receives every event the driver feeds the engine,
 	// in order: with the snapshot they start from, they replay a run.
 	Events func(engine.Event)

@@ -30,7 +30,13 @@ func (s *Server) joinCluster() {
 	}
 	n.OnMessage(s.fromCluster)
 	n.OnResync(s.resyncCluster)
-	s.filter.OnBan = func(ip netip.Addr, until time.Time, reason string) { n.ShareBan(ip.String(), until, reason) }
+	keep := s.filter.OnBan
+	s.filter.OnBan = func(ip netip.Addr, until time.Time, reason string) {
+		if keep != nil {
+			keep(ip, until, reason)
+		}
+		n.ShareBan(ip.String(), until, reason)
+	}
 }
 
 // shareBinding is the registrar's Binding hook in a cluster: the program's

@@ -119,13 +119,21 @@ func restoreOwnBindings(ctx context.Context, n *cluster.Node, srv *sip.Server, l
 	}
 }
 
-// startOnly reports whether a reloaded config changes what is read only
-// when ringd starts (the store, the cluster section): such a reload is
+// startOnly names what a reloaded config changes of what is read only
+// when ringd starts ("" when nothing): the store, the cluster section, the
+// admin API's address and whether it speaks HTTPS. Such a reload is
 // refused rather than half applied.
-func startOnly(old, next *config.Config) bool {
-	if old.Store != next.Store {
-		return true
-	}
+func startOnly(old, next *config.Config) string {
 	a, b := old.Cluster, next.Cluster
-	return (a == nil) != (b == nil) || a != nil && *a != *b
+	switch {
+	case old.Store != next.Store:
+		return "store"
+	case (a == nil) != (b == nil) || a != nil && *a != *b:
+		return "cluster"
+	case old.HTTP.Listen != next.HTTP.Listen:
+		return "http.listen"
+	case (old.HTTP.TLS == nil) != (next.HTTP.TLS == nil):
+		return "http.tls"
+	}
+	return ""
 }

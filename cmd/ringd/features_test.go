@@ -70,23 +70,34 @@ extensions: [{ number: "1001", password: a }]
 	}
 }
 
-// A reload may not change the store or the cluster section.
+// A reload may not change the store, the cluster section, the admin API's
+// address or whether it speaks HTTPS; new certificate files are taken.
 func TestStartOnlyKeys(t *testing.T) {
-	base := &config.Config{Store: "postgres://a/b", Cluster: &config.ClusterConfig{Node: "n1", Redis: "redis://r:6379/0"}}
+	web := config.HTTPConfig{Listen: "127.0.0.1:8080", TLS: &config.HTTPTLS{Cert: "a.pem", Key: "a.key"}}
+	base := &config.Config{Store: "postgres://a/b", Cluster: &config.ClusterConfig{Node: "n1", Redis: "redis://r:6379/0"}, HTTP: web}
 	same := *base
 	c := *base.Cluster
 	same.Cluster = &c
-	if startOnly(base, &same) {
-		t.Error("an unchanged config counts as a change")
+	same.HTTP.TLS = &config.HTTPTLS{Cert: "b.pem", Key: "b.key"}
+	if key := startOnly(base, &same); key != "" {
+		t.Errorf("an unchanged config (new certificate files) counts as a change of %s", key)
 	}
-	for _, next := range []*config.Config{
-		{Store: "postgres://a/c", Cluster: base.Cluster},
-		{Store: base.Store},
-		{Store: base.Store, Cluster: &config.ClusterConfig{Node: "n2", Redis: "redis://r:6379/0"}},
+	plain := web
+	plain.TLS = nil
+	moved := web
+	moved.Listen = "127.0.0.1:8443"
+	for want, next := range map[string]*config.Config{
+		"store":       {Store: "postgres://a/c", Cluster: base.Cluster, HTTP: web},
+		"cluster":     {Store: base.Store, HTTP: web},
+		"http.listen": {Store: base.Store, Cluster: base.Cluster, HTTP: moved},
+		"http.tls":    {Store: base.Store, Cluster: base.Cluster, HTTP: plain},
 	} {
-		if !startOnly(base, next) {
-			t.Errorf("%+v not refused", next)
+		if key := startOnly(base, next); key != want {
+			t.Errorf("%+v: refused for %q, want %q", next, key, want)
 		}
+	}
+	if key := startOnly(base, &config.Config{Store: base.Store, HTTP: web, Cluster: &config.ClusterConfig{Node: "n2", Redis: "redis://r:6379/0"}}); key != "cluster" {
+		t.Errorf("another node name: %q", key)
 	}
 }
 

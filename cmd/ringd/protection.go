@@ -35,5 +35,8 @@ func protection(c config.Protection) transport.Protection {
 	if c.MaxMessage != nil {
 		p.MaxMessage = *c.MaxMessage
 	}
+	if c.Connections != nil {
+		p.Connections = *c.Connections
+	}
 	return p
 }

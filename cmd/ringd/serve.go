@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime"
@@ -137,6 +138,9 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 				CallID: b.CallID, CSeq: b.CSeq, Source: b.Source, Transport: b.Transport, Path: registrar.FormatPath(b.Path),
 				UserAgent: b.UserAgent}, removed)
 		},
+		Ban: func(source netip.Addr, until time.Time, reason string, lifted bool) {
+			persist.Ban(store.Ban{Source: source.String(), Until: until, Reason: reason}, lifted)
+		},
 	})
 	if err != nil {
 		log.Error("cannot start", zap.Error(err))
@@ -147,6 +151,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	} else {
 		restoreOwnBindings(ctx, node, srv, log)
 	}
+	restoreBans(ctx, st, srv, log)
 	if err := srv.Start(ctx); err != nil {
 		log.Error("cannot listen", zap.Error(err))
 		return 1
@@ -155,6 +160,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	go tendMemory(ctx, srv)
 	var admin *api.Server
 	var web *http.Server
+	var webCerts *transport.Certificates // http.tls
 	if file.HTTP.Listen != "" {
 		admin = api.New(lv, sipRuntime{srv}, file.HTTP)
 		admin.Mount("GET /metrics", "Prometheus metrics (SPEC §9)", true, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -171,9 +177,12 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			log.Error("cannot listen for the admin API", zap.String("http.listen", file.HTTP.Listen), zap.Error(err))
 			return 1
 		}
-		web = &http.Server{Handler: admin, ReadHeaderTimeout: 10 * time.Second}
-		go func() { _ = web.Serve(ln) }()
-		log.Info("admin API listening", zap.Stringer("addr", ln.Addr()))
+		web = &http.Server{Handler: admin, ReadHeaderTimeout: 10 * time.Second, ErrorLog: httpErrorLog(log)}
+		if webCerts, err = serveWeb(web, ln, file.HTTP.TLS); err != nil {
+			log.Error("cannot serve the admin API over HTTPS", zap.Error(err))
+			return 1
+		}
+		log.Info("admin API listening", zap.Stringer("addr", ln.Addr()), zap.Bool("https", webCerts != nil))
 	}
 	cfg := file
 	log.Info("ringd started", zap.String("version", version()), zap.Stringer("config", src), zap.String("store", url),
@@ -188,8 +197,10 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	for sig := range sigs {
 		if sig == syscall.SIGHUP {
 			next, err := src.read()
-			if err == nil && startOnly(file, next) {
-				err = errors.New("store and cluster are read when ringd starts: restart it to change them")
+			if err == nil {
+				if key := startOnly(file, next); key != "" {
+					err = errors.New(key + " is read when ringd starts: restart ringd to change it")
+				}
 			}
 			if err == nil {
 				err = lv.Reload(ctx, next)
@@ -200,6 +211,9 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			}
 			if admin != nil {
 				admin.SetTokens(next.HTTP)
+			}
+			if webCerts != nil {
+				reloadWebCerts(webCerts, next.HTTP.TLS, log)
 			}
 			_ = setLevel(level, next.Log) // checked by config.Parse already
 			transport.SetTrace(log, next.Log.SIPTrace)
@@ -220,6 +234,24 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	return 0
+}
+
+// restoreBans puts back the bans the store kept (those not over yet): a
+// restart does not lift them.
+func restoreBans(ctx context.Context, st store.Store, srv *sip.Server, log *zap.Logger) {
+	bans, err := st.Bans(ctx, time.Now())
+	if err != nil {
+		log.Warn("bans not restored", zap.Error(err))
+		return
+	}
+	for _, b := range bans {
+		if ip, err := netip.ParseAddr(b.Source); err == nil {
+			srv.RestoreBan(ip, b.Until, b.Reason)
+		}
+	}
+	if len(bans) > 0 {
+		log.Info("bans restored", zap.Int("sources", len(bans)))
+	}
 }
 
 // restoreBindings puts back the registrations the store kept, so phones

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/ringd/ringd/config"
 	"github.com/ringd/ringd/engine"
 	"github.com/ringd/ringd/sip"
@@ -37,6 +39,9 @@ func settings(cfg *config.Config, snap *engine.Snapshot, prompts *media.Library,
 		st.TLS = &transport.TLSFiles{Cert: t.Cert, Key: t.Key, CA: t.CA, VerifyPeers: t.VerifyPeers}
 	}
 	st.NATKeepalive = cfg.NATKeepalive()
+	for _, a := range cfg.SIP.DigestAlgorithms {
+		st.DigestAlgorithms = append(st.DigestAlgorithms, strings.ToUpper(a))
+	}
 	for _, o := range cfg.OutboundRules() {
 		st.Outbound = append(st.Outbound, sip.OutboundRule{Pattern: o.Pattern, Strip: o.Strip, Prefix: o.Prefix, Dest: o.Dest})
 	}

@@ -84,7 +84,7 @@ func New(reg prometheus.Registerer) *Metrics {
 		groups:            map[string]bool{},
 	}
 	reg.MustRegister(m.calls, m.answerSeconds, m.legs, m.activeCalls, m.ringingLegs, m.members,
-		m.failovers, m.skips, m.pickups, m.requests, m.responses, m.rejected, m.decision, m.bans, m.authFailures)
+		m.failovers, m.skips, m.pickups, m.requests, m.responses, m.rejected, m.decision, m.bans, m.authFailures, m.evicted)
 	m.preset()
 	return m
 }
@@ -97,7 +97,7 @@ var (
 	skipReasons   = []string{"wrap_up", "reject_cooldown"}
 	pickupKinds   = []string{"group", "directed", "replaces"}
 	rejectReasons = []string{"version", "malformed", "max_forwards", "uri_scheme", "extension", "relay",
-		"banned", "flood", "scanner", "oversize", "overload"}
+		"banned", "flood", "scanner", "oversize", "connections", "overload"}
 	banReasons = []string{"flood", "auth_failures"}
 	// presetCodes are the responses every call path sends.
 	presetCodes = []int{100, 180, 200, 480, 486, 487}
@@ -323,6 +323,7 @@ func (m *Metrics) MemberStates(snap *engine.Snapshot, state func(ext int32) stra
 type protectionMetrics struct {
 	bans         *prometheus.CounterVec // reason
 	authFailures prometheus.Counter
+	evicted      prometheus.Counter
 }
 
 func newProtectionMetrics() protectionMetrics {
@@ -331,6 +332,15 @@ func newProtectionMetrics() protectionMetrics {
 			Help: "Source addresses banned, by reason (flood, auth_failures)."}, []string{"reason"}),
 		authFailures: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "ringd", Name: "sip_auth_failures_total",
 			Help: "Digest authentications that failed (wrong password, unknown user or bad nonce) from untrusted sources."}),
+		evicted: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "ringd", Name: "sip_sources_evicted_total",
+			Help: "Sources the protection's full table forgot (the oldest first) to count a new one."}),
+	}
+}
+
+// SourceEvicted counts a source the protection's table forgot for room.
+func (m *Metrics) SourceEvicted() {
+	if m != nil {
+		m.evicted.Inc()
 	}
 }
 

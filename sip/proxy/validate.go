@@ -30,6 +30,9 @@ func Validate(self Self, req *sip.Request) *Rejection {
 	if req.SipVersion != "SIP/2.0" {
 		return &Rejection{505, "Version Not Supported", "version", nil}
 	}
+	if why := badHeaders(req); why != "" {
+		return &Rejection{400, why, "malformed", nil}
+	}
 	for _, name := range mandatory {
 		if len(req.GetHeaders(name)) == 0 {
 			return &Rejection{400, "Missing " + name, "malformed", nil}

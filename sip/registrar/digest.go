@@ -6,10 +6,13 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/emiago/sipgo/sip"
 	"github.com/icholy/digest"
 )
 
@@ -17,27 +20,57 @@ import (
 // fresh challenge with stale=true.
 const nonceLifetime = 5 * time.Minute
 
+// Algorithms ringd's digest knows (RFC 8760): the settings list some of
+// them, in order of preference.
+const (
+	MD5    = "MD5"
+	SHA256 = "SHA-256"
+)
+
+// DefaultAlgorithms are offered when the settings name none: MD5 first,
+// as every phone can answer it (a client takes the first challenge it
+// supports), SHA-256 beside it.
+var DefaultAlgorithms = []string{MD5, SHA256}
+
 // Digest issues and checks HTTP-digest challenges (RFC 3261 §22, RFC
-// 2617 with qop=auth, MD5): REGISTER's 401 here, and the 407 of calls
-// from outside sip.trusted. Nonces are stateless: a timestamp and an HMAC
-// of it under a per-process secret. Safe for concurrent use.
+// 2617/7616 with qop=auth; MD5 and SHA-256 of RFC 8760): REGISTER's 401
+// here, and the 407 of calls from outside sip.trusted. Nonces are
+// stateless - a timestamp and an HMAC of it under a secret - but the
+// nonce counts a nonce was used with are kept (Counts) so that a replayed
+// request is refused. Safe for concurrent use.
 type Digest struct {
-	realm  string
-	secret []byte
+	realm      string
+	secret     []byte
+	algorithms atomic.Pointer[[]string]
+	counts     *Counts
 }
 
 // NewDigest returns a Digest for realm (ringd's domain) with a secret of
 // its own; with secret set (the nodes of a cluster share one), a nonce
 // one node issued is good on every node.
 func NewDigest(realm string, secret ...[]byte) *Digest {
+	a := &Digest{realm: realm, counts: NewCounts()}
+	a.SetAlgorithms(nil)
 	if len(secret) > 0 && len(secret[0]) > 0 {
-		return &Digest{realm: realm, secret: secret[0]}
+		a.secret = secret[0]
+		return a
 	}
-	s := make([]byte, 32)
-	if _, err := rand.Read(s); err != nil {
+	a.secret = make([]byte, 32)
+	if _, err := rand.Read(a.secret); err != nil {
 		panic("ringd: no randomness for digest nonces: " + err.Error())
 	}
-	return &Digest{realm: realm, secret: s}
+	return a
+}
+
+// SetAlgorithms sets the algorithms challenges offer, in order of
+// preference (nil: DefaultAlgorithms); credentials in another are
+// refused.
+func (a *Digest) SetAlgorithms(algs []string) {
+	if len(algs) == 0 {
+		algs = DefaultAlgorithms
+	}
+	algs = slices.Clone(algs)
+	a.algorithms.Store(&algs)
 }
 
 func (a *Digest) nonce(now time.Time) string {
@@ -51,10 +84,26 @@ func (a *Digest) sign(ts string) string {
 	return hex.EncodeToString(m.Sum(nil))[:24]
 }
 
-// Challenge renders a WWW-Authenticate / Proxy-Authenticate value.
-func (a *Digest) Challenge(now time.Time, stale bool) string {
-	c := digest.Challenge{Realm: a.realm, Nonce: a.nonce(now), Algorithm: "MD5", QOP: []string{"auth"}, Stale: stale}
-	return c.String()
+// Challenges renders the WWW-Authenticate / Proxy-Authenticate values,
+// one per algorithm in order of preference, all with the same nonce.
+func (a *Digest) Challenges(now time.Time, stale bool) []string {
+	nonce := a.nonce(now)
+	algs := *a.algorithms.Load()
+	out := make([]string, len(algs))
+	for i, alg := range algs {
+		c := digest.Challenge{Realm: a.realm, Nonce: nonce, Algorithm: alg, QOP: []string{"auth"}, Stale: stale}
+		out[i] = c.String()
+	}
+	return out
+}
+
+// ChallengeHeaders are Challenges as headers named name.
+func (a *Digest) ChallengeHeaders(name string, now time.Time, stale bool) []sip.Header {
+	var hs []sip.Header
+	for _, c := range a.Challenges(now, stale) {
+		hs = append(hs, sip.NewHeader(name, c))
+	}
+	return hs
 }
 
 // Result is the outcome of checking credentials.
@@ -63,8 +112,8 @@ type Result uint8
 const (
 	Missing Result = iota // no credentials for our realm: challenge
 	OK
-	Stale // right password, old nonce: challenge with stale=true
-	Bad   // wrong user, password or nonce: challenge again (and count it)
+	Stale // right password, but an old nonce or a nonce count used before: challenge with stale=true
+	Bad   // wrong user, password, nonce or algorithm: challenge again (and count it)
 )
 
 // Ours reports whether a credentials header value (Authorization,
@@ -76,7 +125,10 @@ func (a *Digest) Ours(header string) bool {
 }
 
 // Check verifies a credentials header value for method against the
-// password lookup. It returns the authenticated user.
+// password lookup. It returns the authenticated user. Credentials that
+// use a nonce again must count up (nc, RFC 7616 §3.4): a count used
+// before with the same nonce is a replay, answered as a stale nonce (a
+// phone then authenticates afresh, and is not counted as guessing).
 func (a *Digest) Check(header, method string, password func(user string) (string, bool), now time.Time) (string, Result) {
 	if header == "" {
 		return "", Missing
@@ -84,6 +136,13 @@ func (a *Digest) Check(header, method string, password func(user string) (string
 	cred, err := digest.ParseCredentials(header)
 	if err != nil || cred.Realm != a.realm {
 		return "", Missing
+	}
+	alg := cred.Algorithm
+	if alg == "" {
+		alg = MD5
+	}
+	if !slices.ContainsFunc(*a.algorithms.Load(), func(s string) bool { return strings.EqualFold(s, alg) }) {
+		return "", Bad
 	}
 	pw, ok := password(cred.Username)
 	if !ok {
@@ -109,6 +168,9 @@ func (a *Digest) Check(header, method string, password func(user string) (string
 		return "", Bad
 	}
 	if age := now.Sub(time.Unix(issued, 0)); age > nonceLifetime || age < -time.Minute {
+		return cred.Username, Stale
+	}
+	if !a.counts.Next(cred.Nonce, cred.QOP != "", cred.Nc, issued, now) {
 		return cred.Username, Stale
 	}
 	return cred.Username, OK

@@ -1,6 +1,8 @@
 package registrar
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,12 +31,98 @@ func TestSharedNonceSecret(t *testing.T) {
 	pw := func(string) (string, bool) { return "pw", true }
 	secret := []byte("the cluster's shared secret, 32b")
 	a, b := NewDigest("ringd.local", secret), NewDigest("ringd.local", secret)
-	cred := answer(t, a.Challenge(now, false), "1001", "pw")
+	cred := answer(t, a.Challenges(now, false)[0], "1001", "pw")
 	if user, res := b.Check(cred, "REGISTER", pw, now.Add(time.Second)); res != OK || user != "1001" {
 		t.Errorf("another node with the shared secret: %q %v", user, res)
 	}
 	own := NewDigest("ringd.local")
 	if _, res := own.Check(cred, "REGISTER", pw, now.Add(time.Second)); res != Bad {
 		t.Errorf("a digest with its own secret took the nonce: %v", res)
+	}
+}
+
+// answerWith computes credentials for challenge value chal with nonce
+// count nc.
+func answerWith(t *testing.T, chal string, nc int) string {
+	t.Helper()
+	c, err := digest.ParseChallenge(chal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, err := digest.Digest(c, digest.Options{Method: "REGISTER", URI: "sip:ringd.local", Username: "1001", Password: "pw", Cnonce: "abc", Count: nc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cred.String()
+}
+
+// TestDigestAlgorithmsAndReplays: MD5 and SHA-256 challenges share one
+// nonce and both are answered; a nonce count used again is a replay
+// (stale, not a failure), counting up is fine; an expired nonce is stale;
+// an algorithm not offered is refused.
+func TestDigestAlgorithmsAndReplays(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	pw := func(string) (string, bool) { return "pw", true }
+	a := NewDigest("ringd.local")
+	chals := a.Challenges(now, false)
+	if len(chals) != 2 || !strings.Contains(chals[0], "algorithm=MD5") || !strings.Contains(chals[1], "algorithm=SHA-256") {
+		t.Fatalf("default challenges: %q", chals)
+	}
+	// A phone answers one of them; the SHA-256 one of a later challenge.
+	if _, res := a.Check(answerWith(t, chals[0], 1), "REGISTER", pw, now); res != OK {
+		t.Errorf("MD5 challenge answered: %v", res)
+	}
+	if _, res := a.Check(answerWith(t, a.Challenges(now.Add(time.Second), false)[1], 1), "REGISTER", pw, now.Add(time.Second)); res != OK {
+		t.Errorf("SHA-256 challenge answered: %v", res)
+	}
+	// The nonce of both (the same), count 1 again: a replay.
+	if _, res := a.Check(answerWith(t, chals[0], 1), "REGISTER", pw, now); res != Stale {
+		t.Errorf("nonce count 1 again: %v, want Stale", res)
+	}
+	if _, res := a.Check(answerWith(t, chals[1], 2), "REGISTER", pw, now); res != OK {
+		t.Errorf("nonce count 2: %v, want OK", res)
+	}
+	if _, res := a.Check(answerWith(t, chals[1], 2), "REGISTER", pw, now); res != Stale {
+		t.Errorf("nonce count 2 again: %v, want Stale", res)
+	}
+	// Expired: stale=true in the next challenge.
+	if _, res := a.Check(answerWith(t, chals[0], 3), "REGISTER", pw, now.Add(nonceLifetime+time.Second)); res != Stale {
+		t.Errorf("after the nonce's lifetime: %v, want Stale", res)
+	}
+	if c := a.Challenges(now, true); !strings.Contains(c[0], "stale=true") {
+		t.Errorf("stale challenge: %q", c[0])
+	}
+	// SHA-256 only: an MD5 answer is refused.
+	a.SetAlgorithms([]string{SHA256})
+	now = now.Add(2 * time.Second) // a nonce not used yet
+	fresh := a.Challenges(now, false)
+	if len(fresh) != 1 || !strings.Contains(fresh[0], "SHA-256") {
+		t.Fatalf("SHA-256 only: %q", fresh)
+	}
+	md5 := strings.Replace(fresh[0], "SHA-256", "MD5", 1)
+	if _, res := a.Check(answerWith(t, md5, 1), "REGISTER", pw, now); res != Bad {
+		t.Errorf("MD5 credentials when only SHA-256 is offered: %v, want Bad", res)
+	}
+	if _, res := a.Check(answerWith(t, fresh[0], 1), "REGISTER", pw, now); res != OK {
+		t.Errorf("SHA-256 credentials: %v", res)
+	}
+}
+
+// Counts forget nonces past their lifetime and never grow past the cap.
+func TestCountsForgetOldNonces(t *testing.T) {
+	c := NewCounts()
+	t0 := time.Unix(1_800_000_000, 0)
+	for i := range 1000 {
+		if !c.Next("n"+strconv.Itoa(i), true, 1, t0.Unix(), t0) {
+			t.Fatal("a new nonce refused")
+		}
+	}
+	later := t0.Add(nonceLifetime + 2*time.Minute)
+	c.Next("fresh", true, 1, later.Unix(), later)
+	if c.Len() != 1 {
+		t.Errorf("%d nonces kept after their lifetime, want 1", c.Len())
+	}
+	if c.Next("fresh", false, 0, later.Unix(), later) {
+		t.Error("a nonce without qop served twice")
 	}
 }

@@ -51,7 +51,7 @@ func (r *Registrar) Serve(req *sip.Request) *sip.Response {
 	}
 	if res != OK {
 		// The same challenge whether or not the extension exists: no enumeration.
-		return response(req, 401, "Unauthorized", sip.NewHeader("WWW-Authenticate", r.Auth.Challenge(now, res == Stale)))
+		return response(req, 401, "Unauthorized", r.Auth.ChallengeHeaders("WWW-Authenticate", now, res == Stale)...)
 	}
 	aor := req.To().Address.User
 	if aor != user {

@@ -18,9 +18,9 @@ import (
 // Filter is the flood and scanner protection at the door. A UDP datagram
 // is judged before sipgo parses it (Read, sipgo's read filter), so that a
 // flood or a banned source costs a map lookup, not a parse: banned
-// sources, oversize datagrams and scanners are dropped without a reply,
-// and every request counts against its source's rate - except from a
-// trusted source. From any source, a request line sipgo could not parse
+// sources, oversize datagrams and scanners (from any source) are dropped
+// without a reply, and every request counts against its source's rate -
+// except from a trusted source. From any source, a request line sipgo could not parse
 // gets a stateless 400 (416 for a foreign URI scheme). TCP is a byte
 // stream, so its requests are counted and screened once parsed
 // (AdmitStream); a banned source's connection is closed at its next read.
@@ -31,6 +31,7 @@ type Filter struct {
 	log     *zap.Logger
 	conns   udpConns // where stateless replies leave from
 	policy  atomic.Pointer[Policy]
+	streams streamCount
 	// OnBan, when set before the filter is used, hears of every ban this
 	// filter starts (a cluster shares it); bans imposed with Impose are
 	// not told back.
@@ -45,8 +46,9 @@ type udpConns interface {
 // Policy is what the filter judges by.
 type Policy struct {
 	Protection Protection
-	// Trusted are the sources exempt from the rate limit, the bans and the
-	// scanner screening (sip.trusted); calls from them need no digest.
+	// Trusted are the sources exempt from the rate limit and the bans
+	// (sip.trusted; not from the scanner screening); calls from them need
+	// no digest.
 	Trusted []netip.Prefix
 }
 
@@ -64,6 +66,7 @@ func (p *Policy) trusts(ip netip.Addr) bool {
 // from the UDP sockets of conns.
 func NewFilter(policy Policy, clk clock.Clock, m *metrics.Metrics, log *zap.Logger, conns *Listeners) *Filter {
 	f := &Filter{guard: newGuard(), clock: clk, metrics: m, log: log, conns: conns}
+	f.guard.evicted = m.SourceEvicted
 	f.policy.Store(&policy)
 	return f
 }
@@ -107,6 +110,8 @@ func (f *Filter) Read(props sip.TransportReadProps, data []byte) ([]byte, error)
 		if !response && !f.admitted(ip, now, p, func() []byte { return userAgent(data) }) {
 			return nil, nil
 		}
+	} else if !response && f.isScanner(p, func() []byte { return userAgent(data) }) {
+		return nil, nil
 	}
 	if response {
 		return data, nil
@@ -133,11 +138,18 @@ func (f *Filter) admitted(ip netip.Addr, now int64, p *Protection, ua func() []b
 		f.banStarted(ip, banFlood, p.Ban)
 		return false
 	}
+	return !f.isScanner(p, ua)
+}
+
+// isScanner reports (and counts) a request whose User-Agent (ua gives it)
+// names a scanner: dropped without a word from any source, trusted ones
+// included - a scanner on the inside is still a scanner.
+func (f *Filter) isScanner(p *Protection, ua func() []byte) bool {
 	if len(p.Scanners) > 0 && scanner(ua(), p.Scanners) {
 		f.metrics.Reject("scanner")
-		return false
+		return true
 	}
-	return true
+	return false
 }
 
 // AdmitStream screens a request that came over TCP (or TLS) once sipgo
@@ -146,18 +158,47 @@ func (f *Filter) AdmitStream(req *sip.Request) bool {
 	if strings.EqualFold(req.Transport(), "udp") {
 		return true // judged by Read
 	}
-	ip, pol, ok := f.stranger(req.Source())
-	if !ok {
-		return true
-	}
 	ua := func() []byte {
 		if h := req.GetHeader("User-Agent"); h != nil {
 			return []byte(h.Value())
 		}
 		return nil
 	}
+	ip, pol, ok := f.stranger(req.Source())
+	if !ok {
+		return !f.isScanner(&f.policy.Load().Protection, ua)
+	}
 	return f.admitted(ip, f.now(), &pol.Protection, ua)
 }
+
+// OpenStream admits a TCP, TLS or WebSocket connection at its accept: not
+// from a banned source, not over the source's connections
+// (protection.connections; trusted sources are not limited), not over
+// MaxStreams in all. A refused one is counted (rejected "banned" or
+// "connections") and closed unread.
+func (f *Filter) OpenStream(remote net.Addr) bool {
+	ip, ok := addrIP(remote)
+	pol := f.policy.Load()
+	untrusted := ok && !pol.trusts(ip)
+	if untrusted && f.guard.banned(ip, f.now()) {
+		f.metrics.Reject("banned")
+		return false
+	}
+	if !f.streams.open(ip, untrusted, pol.Protection.Connections) {
+		f.metrics.Reject("connections")
+		return false
+	}
+	return true
+}
+
+// CloseStream hears that a connection OpenStream admitted closed.
+func (f *Filter) CloseStream(remote net.Addr) {
+	ip, _ := addrIP(remote)
+	f.streams.close(ip)
+}
+
+// Streams is the number of stream connections held now.
+func (f *Filter) Streams() int { return f.streams.held() }
 
 // AuthFailed counts a failed digest check from a request's source; the
 // tenth in a minute (by default) bans it.
@@ -225,7 +266,7 @@ func (f *Filter) Impose(source netip.Addr, until time.Time, reason string) {
 	if f.policy.Load().trusts(ip) {
 		return
 	}
-	f.guard.impose(ip, until.UnixNano(), reason)
+	f.guard.impose(ip, f.now(), until.UnixNano(), reason)
 }
 
 // BannedCount is the number of sources banned now.

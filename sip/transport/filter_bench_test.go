@@ -35,7 +35,7 @@ func BenchmarkReadFilter(b *testing.B) {
 		if c.name == "banned" {
 			ip, _ := netip.AddrFromSlice(c.ip.To4())
 			sh := f.guard.shard(ip)
-			sh.lookup(ip, true).ban(clk.Now().UnixNano(), time.Hour, banFlood)
+			sh.lookup(ip, true, clk.Now().UnixNano(), nil).ban(clk.Now().UnixNano(), time.Hour, banFlood)
 		}
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -11,9 +11,11 @@ import (
 // failed authentications and its ban. It is sharded so that the UDP
 // readers (one per CPU) rarely wait on each other; the table is bounded
 // (a flood from spoofed addresses cannot grow it without end: beyond
-// guardMaxSources the new sources are not tracked until the next sweep).
+// guardMaxSources a new source takes the place of the one that came in
+// longest ago, passing over banned ones - see evictOne).
 type guard struct {
-	shards [guardShards]guardShard
+	shards  [guardShards]guardShard
+	evicted func() // counts an eviction (nil: not counted)
 }
 
 const (
@@ -24,10 +26,22 @@ const (
 type guardShard struct {
 	mu      sync.Mutex
 	sources map[netip.Addr]*source
+	// order is the sources in the order they came in (a FIFO from
+	// order[head:]); an entry whose seq is not its source's any more was
+	// forgotten (swept, lifted) and is skipped.
+	order []queued
+	head  int
+	seq   uint64
+}
+
+type queued struct {
+	ip  netip.Addr
+	seq uint64
 }
 
 // source is one IP's state; times are Unix nanoseconds.
 type source struct {
+	seq         uint64 // its place in the shard's order
 	winStart    int64
 	requests    int
 	authStart   int64
@@ -49,15 +63,57 @@ func (g *guard) shard(ip netip.Addr) *guardShard {
 	return &g.shards[(b[15]^b[14]^b[13]^b[12])%guardShards]
 }
 
-// lookup returns ip's state, creating it when create is set and there is
-// room (nil otherwise). The shard is locked by the caller.
-func (sh *guardShard) lookup(ip netip.Addr, create bool) *source {
+// perShard is how many sources a shard holds at most.
+const perShard = guardMaxSources / guardShards
+
+// lookup returns ip's state, creating it when create is set (nil
+// otherwise); a full shard forgets a source first (evictOne), and evicted
+// is called when it did. The shard is locked by the caller.
+func (sh *guardShard) lookup(ip netip.Addr, create bool, now int64, evicted func()) *source {
 	s := sh.sources[ip]
-	if s == nil && create && len(sh.sources) < guardMaxSources/guardShards {
-		s = &source{}
-		sh.sources[ip] = s
+	if s != nil || !create {
+		return s
 	}
+	if len(sh.sources) >= perShard && sh.evictOne(now) && evicted != nil {
+		evicted()
+	}
+	sh.seq++
+	s = &source{seq: sh.seq}
+	sh.sources[ip] = s
+	sh.order = append(sh.order, queued{ip, sh.seq})
 	return s
+}
+
+// evictOne forgets the source that came in longest ago. A banned one is
+// moved to the back instead (its ban must outlive a flood of new
+// addresses) unless every source of the shard is banned: then the one
+// met first goes.
+func (sh *guardShard) evictOne(now int64) bool {
+	for tries := len(sh.order) - sh.head; tries > 0 && sh.head < len(sh.order); tries-- {
+		q := sh.order[sh.head]
+		sh.head++
+		s := sh.sources[q.ip]
+		if s == nil || s.seq != q.seq {
+			continue // forgotten already
+		}
+		if s.bannedUntil > now && tries > 1 {
+			sh.order = append(sh.order, q)
+			continue
+		}
+		delete(sh.sources, q.ip)
+		sh.compact()
+		return true
+	}
+	sh.compact()
+	return false
+}
+
+// compact drops the consumed front of order once it is most of it.
+func (sh *guardShard) compact() {
+	if sh.head > len(sh.order)/2 {
+		sh.order = append(sh.order[:0], sh.order[sh.head:]...)
+		sh.head = 0
+	}
 }
 
 // verdict is what the guard says of a request or message.
@@ -73,7 +129,7 @@ const (
 func (g *guard) banned(ip netip.Addr, now int64) bool {
 	sh := g.shard(ip)
 	sh.mu.Lock()
-	s := sh.lookup(ip, false)
+	s := sh.lookup(ip, false, now, nil)
 	b := s != nil && s.bannedUntil > now
 	sh.mu.Unlock()
 	return b
@@ -84,7 +140,7 @@ func (g *guard) request(ip netip.Addr, now int64, p *Protection) verdict {
 	sh := g.shard(ip)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	s := sh.lookup(ip, p.Requests > 0)
+	s := sh.lookup(ip, p.Requests > 0, now, g.evicted)
 	switch {
 	case s == nil:
 		return pass
@@ -113,7 +169,7 @@ func (g *guard) authFailed(ip netip.Addr, now int64, p *Protection) bool {
 	sh := g.shard(ip)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	s := sh.lookup(ip, true)
+	s := sh.lookup(ip, true, now, g.evicted)
 	if s == nil || s.bannedUntil > now {
 		return false
 	}
@@ -145,8 +201,22 @@ func (g *guard) sweep(now int64, maxWindow time.Duration) {
 				delete(sh.sources, ip)
 			}
 		}
+		sh.rebuildOrder()
 		sh.mu.Unlock()
 	}
+}
+
+// rebuildOrder drops from order the sources no longer kept, so that it
+// never grows past the sources it holds for long.
+func (sh *guardShard) rebuildOrder() {
+	live := sh.order[:0]
+	for _, q := range sh.order[sh.head:] {
+		if s := sh.sources[q.ip]; s != nil && s.seq == q.seq {
+			live = append(live, q)
+		}
+	}
+	clear(sh.order[len(live):])
+	sh.order, sh.head = live, 0
 }
 
 // bans lists the sources banned at now, soonest released first.
@@ -183,11 +253,11 @@ func (g *guard) bannedCount(now int64) int {
 }
 
 // impose bans ip until until (unless a longer ban runs).
-func (g *guard) impose(ip netip.Addr, until int64, reason string) {
+func (g *guard) impose(ip netip.Addr, now, until int64, reason string) {
 	sh := g.shard(ip)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if s := sh.lookup(ip, true); s != nil && s.bannedUntil < until {
+	if s := sh.lookup(ip, true, now, g.evicted); s != nil && s.bannedUntil < until {
 		s.bannedUntil, s.reason = until, reason
 	}
 }
@@ -197,7 +267,7 @@ func (g *guard) unban(ip netip.Addr, now int64) bool {
 	sh := g.shard(ip)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	s := sh.lookup(ip, false)
+	s := sh.lookup(ip, false, now, nil)
 	if s == nil || s.bannedUntil <= now {
 		return false
 	}

@@ -111,6 +111,54 @@ func TestGuardTableIsBounded(t *testing.T) {
 	}
 }
 
+// A full table never stops counting: a new source takes the place of the
+// one that came in longest ago (counted), and banned sources outlive a
+// flood of new addresses.
+func TestGuardEvictsTheOldestButKeepsBans(t *testing.T) {
+	g := newGuard()
+	evictions := 0
+	g.evicted = func() { evictions++ }
+	p := Protection{Requests: 2, Window: time.Hour, Ban: time.Hour}
+	banned := netip.MustParseAddr("192.0.2.1")
+	for range 3 {
+		g.request(banned, 0, &p)
+	}
+	if !g.banned(banned, 1) {
+		t.Fatal("not banned after 3 requests")
+	}
+	flood := guardMaxSources * 2
+	for i := range flood {
+		g.request(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 1, &p)
+	}
+	n := 0
+	for i := range g.shards {
+		n += len(g.shards[i].sources)
+		if q := len(g.shards[i].order) - g.shards[i].head; q > 2*perShard {
+			t.Errorf("shard %d: order holds %d entries", i, q)
+		}
+	}
+	if n > guardMaxSources || evictions < flood-guardMaxSources {
+		t.Errorf("%d sources kept, %d evictions; want at most %d and at least %d", n, evictions, guardMaxSources, flood-guardMaxSources)
+	}
+	if !g.banned(banned, 2) {
+		t.Error("the flood of new addresses lifted the ban")
+	}
+	// The newest sources are still counted: one more request bans one.
+	last := netip.AddrFrom4([4]byte{10, byte((flood - 1) >> 16), byte((flood - 1) >> 8), byte(flood - 1)})
+	if v := g.request(last, 2, &p); v != pass {
+		t.Fatalf("second request of the newest source: %v", v)
+	}
+	if v := g.request(last, 3, &p); v != tipped {
+		t.Errorf("third request of the newest source: %v, want tipped (a ban)", v)
+	}
+	g.sweep(4, time.Hour)
+	for i := range g.shards {
+		if q := len(g.shards[i].order) - g.shards[i].head; q != len(g.shards[i].sources) {
+			t.Errorf("shard %d after a sweep: order %d, sources %d", i, q, len(g.shards[i].sources))
+		}
+	}
+}
+
 // A ban another node decided (Impose) drops the source here until it ends;
 // a trusted source is never banned; the filter tells OnBan of its own bans
 // only.

@@ -31,6 +31,9 @@ type Listener struct {
 type Listeners struct {
 	log   *zap.Logger
 	certs *Certificates // what the TLS and WSS listeners serve with
+	// Gate, when set before Listen, admits every TCP, TLS and WebSocket
+	// connection at its accept (the Filter).
+	Gate StreamGate
 
 	mu      sync.Mutex
 	closers []io.Closer
@@ -98,6 +101,9 @@ func (l *Listeners) Listen(srv *sipgo.Server, spec Listener) error {
 		serve := map[string]func(net.Listener) error{"tcp": srv.ServeTCP, "tls": srv.ServeTLS, "ws": srv.ServeWS, "wss": srv.ServeWSS}[spec.Network]
 		if spec.Network == "tls" || spec.Network == "wss" {
 			ln = tls.NewListener(ln, l.certs.ServerConfig())
+		}
+		if l.Gate != nil {
+			ln = &gatedListener{Listener: ln, gate: l.Gate}
 		}
 		go func() { _ = serve(ln) }()
 	default:

@@ -21,16 +21,21 @@ type Protection struct {
 	// MaxMessage is the largest message taken, in bytes (0: no limit of
 	// ringd's own).
 	MaxMessage int
+	// Connections is how many TCP, TLS and WebSocket connections one
+	// untrusted source IP may hold at once (0: no limit of its own; all
+	// sources together hold at most MaxStreams).
+	Connections int
 }
 
 // DefaultProtection is what ringd protects itself with unless configured:
 // 30 requests in 2 s or 10 failed authentications in 60 s ban a source for
-// 300 s; SIPVicious and its kin are dropped; messages over 16 KB refused.
+// 300 s; SIPVicious and its kin are dropped; messages over 16 KB refused;
+// 64 stream connections per source at once.
 func DefaultProtection() Protection {
 	return Protection{Requests: 30, Window: 2 * time.Second, Ban: 300 * time.Second,
 		AuthFailures: 10, AuthWindow: time.Minute,
 		Scanners:   []string{"friendly-scanner", "sipvicious", "sipcli", "vaxsipuseragent", "pplsip"},
-		MaxMessage: 16 << 10}
+		MaxMessage: 16 << 10, Connections: 64}
 }
 
 // Ban reasons (ringd_bans_total{reason}).
