@@ -120,6 +120,10 @@ func (f *Filter) Read(props sip.TransportReadProps, data []byte) ([]byte, error)
 		f.refuseRaw(props, data, code, reason)
 		return nil, nil
 	}
+	if code, reason := headerRefusal(data); code != 0 {
+		f.refuseRaw(props, data, code, reason)
+		return nil, nil
+	}
 	return data, nil
 }
 

@@ -9,9 +9,9 @@ import (
 )
 
 // FuzzRawScreening runs what the transports do with a datagram before
-// sipgo parses it: the scanner User-Agents, the request line sipgo cannot
-// parse and the stateless reply to it. None of it may panic, and a reply
-// is a well-formed 400 or 416.
+// sipgo parses it: the scanner User-Agents, the request line and the
+// headers sipgo cannot parse and the stateless reply to them. None of it
+// may panic, and a reply is a well-formed 400 or 416.
 func FuzzRawScreening(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join(torture, "*.dat"))
 	for _, p := range seeds {
@@ -26,6 +26,9 @@ func FuzzRawScreening(f *testing.F) {
 			return
 		}
 		code, reason := startLineRefusal(data)
+		if code == 0 {
+			code, reason = headerRefusal(data)
+		}
 		if code == 0 {
 			return
 		}

@@ -130,3 +130,45 @@ func TestUserAgentScanAllocatesNothing(t *testing.T) {
 		t.Errorf("%v allocations per datagram", n)
 	}
 }
+
+// headerRefusal answers 400 for RFC 4475's invalid messages sipgo cannot
+// parse but a response can be built for, and passes every message the RFC
+// calls valid (and those it wants accepted).
+func TestHeaderRefusal(t *testing.T) {
+	refused := map[string]string{"badinv01.dat": "Bad Via Header", "clerr.dat": "Bad Content-Length", "ncl.dat": "Bad Content-Length",
+		"scalar02.dat": "Bad CSeq", "quotbal.dat": "Bad To Header", "badaspec.dat": "Bad To Header"}
+	valid := []string{"wsinv.dat", "intmeth.dat", "esc01.dat", "escnull.dat", "esc02.dat", "lwsdisp.dat", "longreq.dat",
+		"dblreq.dat", "semiuri.dat", "transports.dat", "mpart01.dat", "unreason.dat", "noreason.dat",
+		"cparam01.dat", "cparam02.dat", "regescrt.dat", "inv2543.dat", "baddn.dat", "badbranch.dat", "bcast.dat", "zeromf.dat"}
+	read := func(f string) []byte {
+		b, err := os.ReadFile(filepath.Join(torture, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for f, want := range refused {
+		if code, reason := headerRefusal(read(f)); code != 400 || reason != want {
+			t.Errorf("%s: %d %q, want 400 %q", f, code, reason, want)
+		}
+	}
+	for _, f := range valid {
+		if code, reason := headerRefusal(read(f)); code != 0 {
+			t.Errorf("%s (to be taken): refused %d %q", f, code, reason)
+		}
+	}
+	for _, h := range []string{"Content-Length: 5", "l: 0", "CSeq: 4294967295 OPTIONS", `From: "a\"b" <sip:a@b>;tag=1`,
+		"Via: SIP/2.0/UDP [2001:db8::1]:5060;rport;branch=z9hG4bK1, SIP/2.0/TCP h;branch=z9hG4bK2", `Contact: "x;y,z" <sip:a@b;lr;x=1>;q=0.5, <sip:c@d>`} {
+		msg := []byte("OPTIONS sip:a@b SIP/2.0\r\n" + h + "\r\n\r\nhello")
+		if code, reason := headerRefusal(msg); code != 0 {
+			t.Errorf("%q: refused %d %q", h, code, reason)
+		}
+	}
+	for _, h := range []string{"Content-Length: 6", "Content-Length: +1", "CSeq: 4294967296 OPTIONS", "CSeq: x OPTIONS",
+		`To: "open <sip:a@b>`, "To: <sip:a@b >", "Via: SIP/2.0/UDP h;branch=z9hG4bK1;", "Contact: <sip:a@b>,,<sip:c@d>"} {
+		msg := []byte("OPTIONS sip:a@b SIP/2.0\r\n" + h + "\r\n\r\nhello")
+		if code, _ := headerRefusal(msg); code != 400 {
+			t.Errorf("%q: taken", h)
+		}
+	}
+}

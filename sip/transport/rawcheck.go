@@ -1,0 +1,129 @@
+package transport
+
+import "bytes"
+
+// headerRefusal judges a UDP request's headers on the points where sipgo's
+// parser gives up without a reply although a response can be built (RFC
+// 4475's invalid messages): a Content-Length that is not a number or
+// promises more body than the datagram holds, a CSeq number that is not a
+// number or beyond 2^32-1, a From or To with an unbalanced quote or
+// whitespace inside its <>, a Via or Contact with empty parameters. It
+// returns 400 and a reason phrase, or 0 when none of these is wrong (the
+// checks after parsing judge the rest).
+func headerRefusal(data []byte) (int, string) {
+	body := -1
+	if i := bytes.Index(data, []byte("\r\n\r\n")); i >= 0 {
+		body = len(data) - i - 4
+	}
+	code, reason := 0, ""
+	eachHeader(data, func(name, line []byte) bool {
+		value := bytes.TrimSpace(line[bytes.IndexByte(line, ':')+1:])
+		switch {
+		case equalFold(name, "content-length"), equalFold(name, "l"):
+			n, ok := digits(value, 10)
+			if !ok || body >= 0 && n > uint64(body) {
+				code, reason = 400, "Bad Content-Length"
+			}
+		case equalFold(name, "cseq"):
+			num := value
+			if i := bytes.IndexAny(value, " \t\r\n"); i >= 0 {
+				num = value[:i]
+			}
+			if _, ok := digits(num, 10); !ok {
+				code, reason = 400, "Bad CSeq"
+			}
+		case equalFold(name, "from"), equalFold(name, "f"), equalFold(name, "to"), equalFold(name, "t"):
+			if !balancedQuotes(value) || spaceInsideBrackets(value) {
+				code, reason = 400, "Bad "+string(name)+" Header"
+			}
+		case equalFold(name, "via"), equalFold(name, "v"), equalFold(name, "contact"), equalFold(name, "m"):
+			if emptyParams(value) {
+				code, reason = 400, "Bad "+string(name)+" Header"
+			}
+		}
+		return code == 0
+	})
+	return code, reason
+}
+
+// digits reads a decimal number of at most maxDigits digits that fits in
+// 32 bits; ok is false for anything else (a sign, a space, nothing).
+func digits(b []byte, maxDigits int) (uint64, bool) {
+	if len(b) == 0 || len(b) > maxDigits {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, n <= 1<<32-1
+}
+
+// balancedQuotes reports whether every quoted string of v ends (a
+// backslash escapes the next character inside one).
+func balancedQuotes(v []byte) bool {
+	quoted := false
+	for i := 0; i < len(v); i++ {
+		switch {
+		case quoted && v[i] == '\\':
+			i++
+		case v[i] == '"':
+			quoted = !quoted
+		}
+	}
+	return !quoted
+}
+
+// spaceInsideBrackets reports whether a name-addr has whitespace right
+// inside its angle brackets ("< sip:a@b >"), which RFC 3261's grammar has
+// no room for.
+func spaceInsideBrackets(v []byte) bool {
+	quoted := false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '<' && i+1 < len(v) && (v[i+1] == ' ' || v[i+1] == '\t'):
+			return true
+		case c == '>' && i > 0 && (v[i-1] == ' ' || v[i-1] == '\t'):
+			return true
+		}
+	}
+	return false
+}
+
+// emptyParams reports whether a header value has an empty parameter or
+// list element outside quotes: ";;", ";,", ",," or one of them at its end.
+func emptyParams(v []byte) bool {
+	quoted, angle := false, 0
+	prev := byte(0)
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case quoted && c == '\\':
+			i++
+			continue
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '<':
+			angle++
+		case c == '>':
+			angle--
+		case angle == 0 && (c == ';' || c == ','):
+			if prev == ';' || prev == ',' || i == len(v)-1 {
+				return true
+			}
+		}
+		if c != ' ' && c != '\t' {
+			prev = c
+		}
+	}
+	return false
+}
