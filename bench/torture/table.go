@@ -40,16 +40,16 @@ var TortureTable = map[string]TortureRow{
 	"noreason.dat":        bothWays(matching("none")),
 
 	// 3.1.2 invalid messages
-	"badinv01.dat":      unparsedRow("Malformed protocol name in Via header"),
-	"badinv01.dat 6000": unparsedRow("Malformed protocol name in Via header"),
-	"clerr.dat":         {UDP: unparsedUDP("reading body incomplete"), TCP: clerrTCP},
-	"clerr.dat 6000":    {UDP: unparsedUDP("reading body incomplete"), TCP: clerrTCP},
-	"ncl.dat":           {UDP: unparsedUDP("negative Content-Length"), TCP: closesTCP("sipgo cannot parse the negative Content-Length")},
-	"ncl.dat 6000":      {UDP: unparsedUDP("negative Content-Length"), TCP: closesTCP("sipgo cannot parse the negative Content-Length")},
-	"scalar02.dat":      unparsedRow("CSeq number out of range"),
+	"badinv01.dat":      badHeaders("Malformed protocol name in Via header"),
+	"badinv01.dat 6000": badHeaders("Malformed protocol name in Via header"),
+	"clerr.dat":         {UDP: headersCheckedUDP, TCP: clerrTCP},
+	"clerr.dat 6000":    {UDP: headersCheckedUDP, TCP: clerrTCP},
+	"ncl.dat":           {UDP: headersCheckedUDP, TCP: closesTCP("sipgo cannot parse the negative Content-Length")},
+	"ncl.dat 6000":      {UDP: headersCheckedUDP, TCP: closesTCP("sipgo cannot parse the negative Content-Length")},
+	"scalar02.dat":      badHeaders("CSeq number out of range"),
 	"scalarlg.dat":      {UDP: matching("none"), TCP: matching("none closed")},
-	"quotbal.dat":       unparsedRow("invalid uri display name inside quotes"),
-	"quotbal.dat 6000":  unparsedRow("invalid uri display name inside quotes"),
+	"quotbal.dat":       badHeaders("invalid uri display name inside quotes"),
+	"quotbal.dat 6000":  badHeaders("invalid uri display name inside quotes"),
 	"ltgtruri.dat":      badRequestLine("invalid uri scheme"),
 	"lwsruri.dat":       badRequestLine("not a SIP message"),
 	"lwsruri.dat 6000":  badRequestLine("not a SIP message"),
@@ -66,8 +66,8 @@ var TortureTable = map[string]TortureRow{
 		"the RFC lets an element ignore the bad Date instead of answering 400"),
 	"regbadct.dat": bothWays(matchingBecause("401", "ringd challenges every REGISTER before it reads the Contact; "+
 		"the RFC's 400 is only \"reasonable\" and a liberal registrar may read the Contact as the RFC explains")),
-	"badaspec.dat":      unparsedRow("invalid uri scheme"),
-	"badaspec.dat 6000": unparsedRow("invalid uri scheme"),
+	"badaspec.dat":      badHeaders("invalid uri scheme"),
+	"badaspec.dat 6000": badHeaders("invalid uri scheme"),
 	"baddn.dat": passesBoth(matchingBecause("200", "sipgo reads the unquoted display names liberally and ringd answers "+
 		"the OPTIONS itself: nothing is propagated"),
 		"RFC 4475 §3.1.2.15 lets an element be liberal and infer the missing quotes instead of answering 400"),
@@ -144,13 +144,15 @@ func badRequestLine(err string) TortureRow {
 		"answers 400 statelessly"), TCP: differing("none closed", unparsedWhy(err))}
 }
 
-// unparsedRow is a message sipgo v1.7.3 cannot parse: nothing over UDP, the
-// connection closed over TCP.
-func unparsedRow(err string) TortureRow {
-	return TortureRow{UDP: unparsedUDP(err), TCP: differing("none closed", unparsedWhy(err))}
+// badHeaders is a request whose headers sipgo v1.7.3 cannot parse: ringd
+// answers it 400 itself over UDP, before parsing (headerRefusal); over TCP
+// sipgo closes the connection.
+func badHeaders(err string) TortureRow {
+	return TortureRow{UDP: headersCheckedUDP, TCP: differing("none closed", unparsedWhy(err))}
 }
 
-func unparsedUDP(err string) TortureWant { return differing("none", unparsedWhy(err)) }
+// headersCheckedUDP: ringd's check of the raw headers answers 400.
+var headersCheckedUDP = matchingBecause("400", "ringd checks the headers sipgo cannot parse before it parses the datagram and answers 400 statelessly")
 
 func unparsedWhy(err string) string {
 	return "sipgo v1.7.3 cannot parse it (" + err + "): ringd never sees it and nothing answers (over TCP sipgo closes the connection)"
