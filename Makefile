@@ -56,8 +56,12 @@ CHROMIUM_INSTALL = command -v chromium >/dev/null || { S=; [ "$$(id -u)" = 0 ] |
 # test (bench/console, WebDriver BiDi) in make e2e, installed when missing.
 FIREFOX_INSTALL = command -v firefox-esr >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y firefox-esr; }
 
+# openssl (Debian package openssl) for the test certificates of make e2e.
+OPENSSL_INSTALL = command -v openssl >/dev/null || { S=; [ "$$(id -u)" = 0 ] || S="sudo -n"; $$S apt-get update && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y openssl; }
+
 e2e: ## SIPp interop suite, real phones (baresip, linphonec; UDP, TCP, TLS; Kamailio edge), NAT and WebSocket phones, the Grafana dashboard's queries on a real Prometheus, the web console in headless Chromium and Firefox; installs their Debian and npm packages when missing
 	@$(SIPP_INSTALL)
+	@$(OPENSSL_INSTALL)
 	@$(SIPVICIOUS_INSTALL)
 	@$(CHROMIUM_INSTALL)
 	@$(FIREFOX_INSTALL)

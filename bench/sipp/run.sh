@@ -38,6 +38,7 @@ read -ra LOAD_RING_MS <<<"${LOAD_RING_MS:-100 600 1100}"
 
 command -v sipp >/dev/null || { echo "sipp not found: apt-get install sip-tester" >&2; exit 2; }
 command -v ss >/dev/null || { echo "ss not found: apt-get install iproute2" >&2; exit 2; }
+command -v openssl >/dev/null || { echo "openssl not found: apt-get install openssl" >&2; exit 2; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ringd-sipp.XXXXXX")
 RINGD=$WORK/ringd
@@ -898,26 +899,35 @@ case_load() {
 
 # torture: `ringbench torture` (bench/torture) sends every RFC 4475 message
 # (TORTURE_DIR, read where it is) to ringd over UDP from TORTURE_SOURCE and over
-# TCP, and each request to sip:user@ once more to 6000, whose only member is
+# TCP, TLS (a self-signed certificate openssl makes for the run) and
+# WebSocket, and each request to sip:user@ once more to 6000, whose only member is
 # the runner's agent (486 to INVITEs): ringd stays up and answers OPTIONS after
 # each message, nothing invalid gets 2xx or reaches the member unless RFC 4475
 # allows it, and every answer is the one in bench/torture/table.go (-md: the
-# differences from the RFC, in $DIR/torture.md). About 50 s: a copy waits
+# differences from the RFC, in $DIR/torture.md). About 100 s: a copy waits
 # until ringd's UDP transaction of the same Via branch has ended (5 s; the
 # runner ACKs failed INVITEs). ringd serves the messages' other domains as
 # local (sip.aliases), as the table assumes.
 TORTURE_DIR=${TORTURE_DIR:-$ROOT/../shared/testdata/rfc4475}
 TORTURE_SOURCE=${TORTURE_SOURCE:-127.4.75.1}
 case_torture() {
-	local member_port aliases rc=0
+	local member_port aliases rc=0 tls_port ws_port
 	alloc_ports 1
 	member_port=$PORT
 	alloc_ports 1
 	RINGD_PORT=$PORT
+	alloc_ports 1
+	tls_port=$PORT
+	alloc_ports 1
+	ws_port=$PORT
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=example.com \
+		-keyout "$DIR/key.pem" -out "$DIR/cert.pem" >"$DIR/openssl.log" 2>&1 ||
+		{ fail "openssl could not make the TLS certificate: $(tail -2 "$DIR/openssl.log" | tr '\n' ' ')"; return; }
 	aliases="  aliases: [example.org, example.net, company.com, chair-dnrc.example.com, registrar.example.com]"
 	cat >"$DIR/ringd.yaml" <<-EOF
 		sip:
-		  listen: ["udp://127.0.0.1:$RINGD_PORT", "tcp://127.0.0.1:$RINGD_PORT"]
+		  listen: ["udp://127.0.0.1:$RINGD_PORT", "tcp://127.0.0.1:$RINGD_PORT", "tls://127.0.0.1:$tls_port", "ws://127.0.0.1:$ws_port"]
+		  tls: { cert: "$DIR/cert.pem", key: "$DIR/key.pem" }
 		  domain: example.com
 		$aliases
 		  trusted: ["127.0.0.0/8"]
@@ -934,6 +944,7 @@ case_torture() {
 	RINGD_PID=$!
 	wait_listening "$RINGD_PORT" "$RINGD_PID" || { fail "ringd did not start listening on 127.0.0.1:$RINGD_PORT"; return; }
 	"$RINGBENCH" torture -dir "$TORTURE_DIR" -target "127.0.0.1:$RINGD_PORT" -member "127.0.0.1:$member_port" \
+		-tls-target "127.0.0.1:$tls_port" -ws-target "127.0.0.1:$ws_port" -transports udp,tcp,tls,ws \
 		-source "$TORTURE_SOURCE" -pid "$RINGD_PID" -md "$DIR/torture.md" >"$DIR/torture.out" 2>&1 || rc=$?
 	((rc == 0)) || fail "ringbench torture exited $rc: $({ grep -E '^FAIL|^ringbench' "$DIR/torture.out" || true; } | head -3 | cut -c1-400 | paste -sd';')"
 	NOTE=$(grep -m1 '^torture: ' "$DIR/torture.out" || true)

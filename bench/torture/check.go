@@ -11,7 +11,7 @@ import (
 // TortureResult is what became of one message sent over one transport.
 type TortureResult struct {
 	Msg       *TortureMessage
-	Transport string // "udp" or "tcp"
+	Transport string // "udp", "tcp", "tls" or "ws"
 	Variant   bool   // the copy sent to sip:6000@
 	Replies   []tortureReply
 	Closed    bool     // TCP: ringd closed the connection

@@ -57,9 +57,11 @@ func (w TortureWant) expectsFinal() bool {
 }
 
 // TortureRow is one table row: a message (or its 6000 variant) over UDP
-// and over TCP.
+// and over TCP. TLS and WebSocket carry a message as TCP does unless the
+// row says otherwise (WS: a message is one frame, so no stream framing).
 type TortureRow struct {
 	UDP, TCP TortureWant
+	TLS, WS  *TortureWant // nil: as TCP
 	// Allowed lets a message of a class that must not pass (INVALID,
 	// SEMANTIC-REJECT, TRANSACTION) be answered 2xx or reach the member,
 	// for the reason given: only where RFC 4475 itself allows it (a Date
@@ -68,12 +70,18 @@ type TortureRow struct {
 	Allowed string
 }
 
-// want is the row's expectation for a transport ("udp" or "tcp").
+// want is the row's expectation for a transport ("udp", "tcp", "tls" or
+// "ws").
 func (r TortureRow) want(transport string) TortureWant {
-	if transport == "tcp" {
-		return r.TCP
+	switch {
+	case transport == "tls" && r.TLS != nil:
+		return *r.TLS
+	case transport == "ws" && r.WS != nil:
+		return *r.WS
+	case transport == "udp":
+		return r.UDP
 	}
-	return r.UDP
+	return r.TCP
 }
 
 // rowKey is the table key of a message: its file name, with " 6000" for

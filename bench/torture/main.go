@@ -15,10 +15,11 @@ const tortureUsage = `Usage: ringbench torture -target HOST:PORT -member HOST:PO
 Sends every RFC 4475 torture message (MANIFEST.tsv in -dir, read at run
 time) to ringd exactly as it is in its file: over UDP (from -source, on
 the port of the message's top Via, 5060 when it has none: where ringd
-answers), then over TCP (a new connection each), and for each request to
-sip:user@... a copy with only that user changed to 6000, the ring group
-whose only member is the agent on -member (it answers INVITEs 486 and
-nothing else). A failed INVITE sent over UDP is ACKed, as a caller would.
+answers), then over TCP (a new connection each) and, when asked, TLS and
+WebSocket (-tls-target, -ws-target; a message in one frame), and for each
+request to sip:user@... a copy with only that user changed to 6000, the
+ring group whose only member is the agent on -member (it answers INVITEs
+486 and nothing else). A failed INVITE sent over UDP is ACKed, as a caller would.
 A copy waits until ringd's UDP transaction of the same message has ended
 (-linger after the answer, or -linger-unacked for an INVITE whose answer
 could not be ACKed).
@@ -54,7 +55,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.ProbeTimeout, "probe-timeout", cfg.ProbeTimeout, "how long the OPTIONS after each message may take")
 	fs.DurationVar(&cfg.Linger, "linger", cfg.Linger, "how long ringd keeps a finished UDP transaction (a copy of the message waits that long)")
 	fs.DurationVar(&cfg.LingerUnacked, "linger-unacked", cfg.LingerUnacked, "how long ringd keeps an INVITE transaction whose failure the runner could not ACK")
-	transports := fs.String("transports", strings.Join(cfg.Transports, ","), "transports to send over: udp,tcp")
+	fs.StringVar(&cfg.TLSTarget, "tls-target", "", "ringd's TLS listener `address`, for the transport tls")
+	fs.StringVar(&cfg.WSTarget, "ws-target", "", "ringd's WebSocket listener `address`, for the transport ws")
+	transports := fs.String("transports", strings.Join(cfg.Transports, ","), "transports to send over: udp,tcp,tls,ws (tls and ws need -tls-target, -ws-target)")
 	md := fs.String("md", "", "write the differences from the RFC as a markdown table to `file` (- for stdout)")
 	if code, ok := tool.Parse(fs, args); !ok {
 		return code
@@ -65,8 +68,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cfg.Transports = nil
 	for _, t := range strings.Split(*transports, ",") {
-		if t = strings.TrimSpace(t); t != "udp" && t != "tcp" {
-			fmt.Fprintf(stderr, "ringbench torture: -transports: %q is not udp or tcp\n", t)
+		t = strings.TrimSpace(t)
+		switch {
+		case t != "udp" && t != "tcp" && t != "tls" && t != "ws":
+			fmt.Fprintf(stderr, "ringbench torture: -transports: %q is not udp, tcp, tls or ws\n", t)
+			return 2
+		case t == "tls" && cfg.TLSTarget == "", t == "ws" && cfg.WSTarget == "":
+			fmt.Fprintf(stderr, "ringbench torture: -transports: %s needs -%s-target\n", t, t)
 			return 2
 		}
 		cfg.Transports = append(cfg.Transports, t)

@@ -2,6 +2,8 @@ package torture
 
 import (
 	"bytes"
+	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -9,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsutil"
 )
 
 // tortureReply is one datagram or framed TCP message that came back.
@@ -42,6 +47,8 @@ func parseReply(b []byte) tortureReply {
 type tortureNet struct {
 	udpTarget *net.UDPAddr
 	tcpTarget string
+	tlsTarget string // "" when not used
+	wsTarget  string
 	source    net.IP
 	udp       map[int]*net.UDPConn // by port on source
 	probe     *net.UDPConn
@@ -161,27 +168,47 @@ func (n *tortureNet) sendUDP(raw []byte, port int, col collect, others map[strin
 	}
 }
 
-// sendTCP sends raw on a fresh TCP connection from the source address and
-// reads until nothing came for the window (and a final response came, when
-// one is expected, or the grace passed), or ringd closed the connection
-// (closed).
-func (n *tortureNet) sendTCP(raw []byte, col collect) (got []tortureReply, closed bool, err error) {
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: n.source}, Timeout: 2 * time.Second}
-	c, err := d.Dial("tcp", n.tcpTarget)
+// sendStream sends raw on a fresh connection of transport ("tcp", "tls"
+// or "ws": one text frame) from the source address and reads until nothing
+// came for the window (and a final response came, when one is expected,
+// or the grace passed), or ringd closed the connection (closed).
+func (n *tortureNet) sendStream(transport string, raw []byte, col collect) (got []tortureReply, closed bool, err error) {
+	c, err := n.dialStream(transport)
 	if err != nil {
 		return nil, false, err
 	}
 	defer c.Close()
-	if _, err := c.Write(raw); err != nil {
+	if transport == "ws" {
+		err = wsutil.WriteClientMessage(c, ws.OpText, raw)
+	} else {
+		_, err = c.Write(raw)
+	}
+	if err != nil {
 		return nil, false, err
 	}
 	var stream []byte
+	var frames []tortureReply // over WebSocket: a message per frame
 	buf := make([]byte, 65536)
 	end := time.Now().Add(col.window + col.grace)
+	replies := func() []tortureReply {
+		if transport == "ws" {
+			return frames
+		}
+		return parseStream(stream)
+	}
 	for {
 		_ = c.SetReadDeadline(earlier(time.Now().Add(col.window), end))
-		k, err := c.Read(buf)
-		stream = append(stream, buf[:k]...)
+		if transport == "ws" {
+			var data []byte
+			data, _, err = wsutil.ReadServerData(c)
+			if len(data) > 0 {
+				frames = append(frames, parseReply(data))
+			}
+		} else {
+			var k int
+			k, err = c.Read(buf)
+			stream = append(stream, buf[:k]...)
+		}
 		if err == nil {
 			continue
 		}
@@ -189,11 +216,27 @@ func (n *tortureNet) sendTCP(raw []byte, col collect) (got []tortureReply, close
 		if closed = !(errors.As(err, &ne) && ne.Timeout()); closed || !time.Now().Before(end) {
 			break
 		}
-		if !col.more(parseStream(stream)) {
+		if !col.more(replies()) {
 			break
 		}
 	}
-	return parseStream(stream), closed, nil
+	return replies(), closed, nil
+}
+
+// dialStream opens a connection of transport to ringd from the source
+// address: TCP, TLS (any certificate) or WebSocket (subprotocol sip).
+func (n *tortureNet) dialStream(transport string) (net.Conn, error) {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: n.source}, Timeout: 2 * time.Second}
+	switch transport {
+	case "tls":
+		return (&tls.Dialer{NetDialer: d, Config: &tls.Config{InsecureSkipVerify: true}}).Dial("tcp", n.tlsTarget)
+	case "ws":
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		c, _, _, err := ws.Dialer{Protocols: []string{"sip"}, NetDial: d.DialContext}.Dial(ctx, "ws://"+n.wsTarget+"/")
+		return c, err
+	}
+	return d.Dial("tcp", n.tcpTarget)
 }
 
 // ackFor is the ACK of a non-2xx final response to an INVITE sent raw

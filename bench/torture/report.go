@@ -96,14 +96,26 @@ func (t *TortureReport) Summary() string {
 	if !t.OK() {
 		verdict = "FAIL"
 	}
-	return fmt.Sprintf("torture: %d messages sent (udp %d, tcp %d; %d of them 6000 copies), ringd crashes %d, "+
+	return fmt.Sprintf("torture: %d messages sent (%s; %d of them 6000 copies), ringd crashes %d, "+
 		"OPTIONS answered after %d/%d, 2xx to invalid %d (%d more allowed by RFC 4475), "+
 		"forwarded invalid %d (%d more allowed by RFC 4475), valid refused %d (%d more documented as differences), "+
 		"codes: %d match the RFC, %d differ; stray ACK answered %s, unmatched CANCEL got %s; "+
 		"table rows holding %d/%d: %s",
-		n, t.Sent["udp"], t.Sent["tcp"], t.Variants, t.Crashes, c.probed, n,
+		n, t.sentBy(), t.Variants, t.Crashes, c.probed, n,
 		c.ok2xx, c.allowed2xx, c.forwarded, c.allowedForwarded, c.refusedValid, c.refusedKnown,
 		c.match, c.differ, saidAll(t.StrayAck, "nothing"), saidAll(t.Cancel, "nothing"), c.held, n, verdict)
+}
+
+// sentBy says how many sends went over each transport used: "udp 71,
+// tcp 71".
+func (t *TortureReport) sentBy() string {
+	var parts []string
+	for _, tr := range []string{"udp", "tcp", "tls", "ws"} {
+		if n, ok := t.Sent[tr]; ok {
+			parts = append(parts, fmt.Sprintf("%s %d", tr, n))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func saidAll(rs []tortureReply, none string) string {

@@ -20,6 +20,9 @@ type TortureConfig struct {
 	Member string // the member agent's UDP address: extension 1001's contact
 	Domain string // ringd's sip.domain, for the OPTIONS probes
 	PID    int    // ringd's process, checked after every message (0: not checked)
+	// TLSTarget and WSTarget are ringd's TLS and WebSocket listeners, for
+	// the transports "tls" and "ws" ("" when not sent over).
+	TLSTarget, WSTarget string
 	// Window is how long replies are collected after a UDP send; over TCP
 	// reading stops once nothing came for Window. When the table expects a
 	// final answer that has not come yet, reading goes on for up to
@@ -37,7 +40,7 @@ type TortureConfig struct {
 	// LingerUnacked for an INVITE whose final answer could not be ACKed
 	// (Timer H: 64*T1 = 32 s), over TCP as over UDP.
 	Linger, LingerUnacked time.Duration
-	Transports            []string              // "udp", "tcp", in that order of passes
+	Transports            []string              // "udp", "tcp", "tls", "ws": the passes, UDP first, then the streams in this order
 	Table                 map[string]TortureRow // nil: TortureTable
 }
 
@@ -71,6 +74,7 @@ func RunTorture(ctx context.Context, cfg TortureConfig, out io.Writer) (*Torture
 	if err != nil {
 		return nil, err
 	}
+	nw.tlsTarget, nw.wsTarget = cfg.TLSTarget, cfg.WSTarget
 	defer nw.close()
 	for _, m := range msgs { // every response port, bound now: a busy one fails the run at once
 		if port, err := responsePort(m.Raw); err == nil {
@@ -173,8 +177,8 @@ func RunTorture(ctx context.Context, cfg TortureConfig, out io.Writer) (*Torture
 // (want) may take up to ProbeTimeout more than the window.
 func sendTorture(nw *tortureNet, cfg TortureConfig, s tortureSend, r *TortureResult, ids map[string]bool, want TortureWant) (acked bool, err error) {
 	col := collect{window: cfg.Window, grace: cfg.ProbeTimeout, expectFinal: want.expectsFinal()}
-	if s.transport == "tcp" {
-		r.Replies, r.Closed, err = nw.sendTCP(s.raw, col)
+	if s.transport != "udp" {
+		r.Replies, r.Closed, err = nw.sendStream(s.transport, s.raw, col)
 		return false, err
 	}
 	port, err := responsePort(s.raw)

@@ -10,11 +10,11 @@ type tortureSend struct {
 	raw       []byte
 }
 
-// planTorture orders the sends in three passes: every message over UDP, then
-// over TCP (each followed by its 6000 copy), then the 6000 copies over
-// UDP, so that a copy mostly comes after the UDP original's transaction
-// is gone (see TortureConfig.Linger) without waiting after every message;
-// the scheduler holds back the rest.
+// planTorture orders the sends in passes: every message over UDP, then
+// over each stream transport - TCP, TLS, WebSocket (each followed by its
+// 6000 copy) - then the 6000 copies over UDP, so that a copy mostly comes
+// after the UDP original's transaction is gone (see TortureConfig.Linger)
+// without waiting after every message; the scheduler holds back the rest.
 func planTorture(msgs []TortureMessage, transports []string) []tortureSend {
 	has := map[string]bool{}
 	for _, t := range transports {
@@ -29,11 +29,14 @@ func planTorture(msgs []TortureMessage, transports []string) []tortureSend {
 			}
 		}
 	}
-	if has["tcp"] {
+	for _, tr := range []string{"tcp", "tls", "ws"} {
+		if !has[tr] {
+			continue
+		}
 		for i := range msgs {
-			sends = append(sends, tortureSend{&msgs[i], "tcp", false, msgs[i].Raw})
+			sends = append(sends, tortureSend{&msgs[i], tr, false, msgs[i].Raw})
 			if v, ok := msgs[i].Variant(); ok {
-				sends = append(sends, tortureSend{&msgs[i], "tcp", true, v})
+				sends = append(sends, tortureSend{&msgs[i], tr, true, v})
 			}
 		}
 	}

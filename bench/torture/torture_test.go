@@ -181,15 +181,16 @@ func tortureSource(t *testing.T) string {
 	return ""
 }
 
-// tortureConfig is ringd.yaml for a torture run: UDP and TCP on port, the
+// tortureConfig is ringd.yaml for a torture run: UDP and TCP on port, TLS
+// on tlsPort, WebSocket on wsPort (cert and key its certificate), the
 // domain example.com with the messages' other domains as aliases (as
-// TortureTable assumes), 1001 at the
-// member's port, ring group 6000 ring_all over 1001. run.sh's
-// case_torture writes the same.
-func tortureConfig(port, memberPort int) string {
+// TortureTable assumes), 1001 at the member's port, ring group 6000
+// ring_all over 1001. run.sh's case_torture writes the same.
+func tortureConfig(port, tlsPort, wsPort, memberPort int, cert, key string) string {
 	aliases := "  aliases: [example.org, example.net, company.com, chair-dnrc.example.com, registrar.example.com]\n"
 	return fmt.Sprintf(`sip:
-  listen: ["udp://127.0.0.1:%[1]d", "tcp://127.0.0.1:%[1]d"]
+  listen: ["udp://127.0.0.1:%[1]d", "tcp://127.0.0.1:%[1]d", "tls://127.0.0.1:%[4]d", "ws://127.0.0.1:%[5]d"]
+  tls: { cert: %[6]q, key: %[7]q }
   domain: example.com
 %[2]s  trusted: ["127.0.0.0/8"]
 store: "memory:"
@@ -198,16 +199,19 @@ extensions:
   - { number: "1001", name: M, password: p1001, contact: "sip:1001@127.0.0.1:%[3]d" }
 ring_groups:
   - { number: "6000", name: Torture, strategy: ring_all, ring_time: 5, members: [{ extension: "1001" }] }
-`, port, aliases, memberPort)
+`, port, aliases, memberPort, tlsPort, wsPort, cert, key)
 }
 
-// Every RFC 4475 message over UDP and TCP against a real ringd: it stays
-// up and answers OPTIONS after each, nothing invalid is answered 2xx or
-// reaches the member, and every answer is the one in TortureTable.
+// Every RFC 4475 message over UDP, TCP, TLS and WebSocket against a real
+// ringd: it stays up and answers OPTIONS after each, nothing invalid is
+// answered 2xx or reaches the member, and every answer is the one in
+// TortureTable.
 func TestTortureAgainstRingd(t *testing.T) {
 	port, memberPort := freeSIPPort(t), freeUDPPorts(t, 1)[0]
+	tlsPort, wsPort := freeSIPPort(t), freeSIPPort(t)
+	cert, key := testCert(t)
 	cfgFile := filepath.Join(t.TempDir(), "ringd.yaml")
-	if err := os.WriteFile(cfgFile, []byte(tortureConfig(port, memberPort)), 0o644); err != nil {
+	if err := os.WriteFile(cfgFile, []byte(tortureConfig(port, tlsPort, wsPort, memberPort, cert, key)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	pid := serveRingd(t, cfgFile)
@@ -215,6 +219,9 @@ func TestTortureAgainstRingd(t *testing.T) {
 	cfg := DefaultTortureConfig
 	cfg.Dir = tortureDir
 	cfg.Target = fmt.Sprintf("127.0.0.1:%d", port)
+	cfg.TLSTarget = fmt.Sprintf("127.0.0.1:%d", tlsPort)
+	cfg.WSTarget = fmt.Sprintf("127.0.0.1:%d", wsPort)
+	cfg.Transports = []string{"udp", "tcp", "tls", "ws"}
 	cfg.Member = fmt.Sprintf("127.0.0.1:%d", memberPort)
 	cfg.Source = tortureSource(t)
 	cfg.PID = pid
@@ -234,20 +241,22 @@ func TestTortureAgainstRingd(t *testing.T) {
 	for _, r := range rep.Results {
 		byLabel[r.Label()] = r
 	}
-	if len(byLabel) != 2*(49+22) {
-		t.Errorf("%d sends, want %d (49 messages and 22 copies, over UDP and TCP)", len(byLabel), 2*(49+22))
+	if len(byLabel) != 4*(49+22) {
+		t.Errorf("%d sends, want %d (49 messages and 22 copies, over UDP, TCP, TLS and WebSocket)", len(byLabel), 4*(49+22))
 	}
 	for file, code := range map[string]string{"zeromf.dat": "483", "badvers.dat": "505", "unkscm.dat": "416",
-		"bext01.dat": "420", "insuf.dat": "400", "multi01.dat": "400"} {
-		for _, tp := range []string{"udp", "tcp"} {
+		"bext01.dat": "420", "insuf.dat": "400", "multi01.dat": "400", "mismatch01.dat": "400"} {
+		for _, tp := range []string{"udp", "tcp", "tls", "ws"} {
 			if r := byLabel[file+" "+tp]; r == nil || r.Outcome() != code {
 				t.Errorf("%s over %s: got %v, want %s", file, tp, r, code)
 			}
 		}
 	}
-	// Request lines sipgo cannot parse: ringd's own stateless answer (UDP).
+	// Request lines and headers sipgo cannot parse: ringd's own stateless
+	// answer (UDP).
 	for file, code := range map[string]string{"ltgtruri.dat": "400", "lwsstart.dat": "400", "trws.dat": "400",
-		"novelsc.dat": "416", "intmeth.dat": "501", "esc02.dat": "501"} {
+		"novelsc.dat": "416", "intmeth.dat": "501", "esc02.dat": "501", "badinv01.dat": "400", "clerr.dat": "400",
+		"ncl.dat": "400", "scalar02.dat": "400", "quotbal.dat": "400", "badaspec.dat": "400"} {
 		if r := byLabel[file+" udp"]; r == nil || r.Outcome() != code {
 			t.Errorf("%s over udp: got %v, want %s", file, r, code)
 		}
