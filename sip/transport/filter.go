@@ -100,28 +100,32 @@ func (f *Filter) Read(props sip.TransportReadProps, data []byte) ([]byte, error)
 	if len(data) <= 4 && len(trimEOL(data)) == 0 { // a keep-alive (RFC 5626), as sipgo tells them
 		return data, nil
 	}
-	response := isResponse(data)
-	if !trusted {
-		now := f.now()
-		if response && f.guard.banned(ip, now) {
+	if isResponse(data) {
+		if !trusted && f.guard.banned(ip, f.now()) {
 			f.metrics.Reject("banned")
 			return nil, nil
 		}
-		if !response && !f.admitted(ip, now, p, func() []byte { return userAgent(data) }) {
-			return nil, nil
-		}
-	} else if !response && f.isScanner(p, func() []byte { return userAgent(data) }) {
-		return nil, nil
-	}
-	if response {
 		return data, nil
+	}
+	// The headers are read once, and only for a request the guard lets in.
+	var heads rawHeaders
+	read := false
+	headers := func() *rawHeaders {
+		if !read {
+			heads, read = readHeaders(data), true
+		}
+		return &heads
+	}
+	ua := func() []byte { return headers().userAgent }
+	if !trusted && !f.admitted(ip, f.now(), p, ua) || trusted && f.isScanner(p, ua) {
+		return nil, nil
 	}
 	if code, reason := startLineRefusal(data); code != 0 {
 		f.refuseRaw(props, data, code, reason)
 		return nil, nil
 	}
-	if code, reason := headerRefusal(data); code != 0 {
-		f.refuseRaw(props, data, code, reason)
+	if h := headers(); h.code != 0 {
+		f.refuseRaw(props, data, h.code, h.reason)
 		return nil, nil
 	}
 	return data, nil

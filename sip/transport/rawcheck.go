@@ -2,27 +2,39 @@ package transport
 
 import "bytes"
 
-// headerRefusal judges a UDP request's headers on the points where sipgo's
-// parser gives up without a reply although a response can be built (RFC
+// rawHeaders is what one pass over a UDP request's header lines finds:
+// its User-Agent (for the scanner check) and whether a header is one
+// sipgo's parser would give up on although a response can be built (RFC
 // 4475's invalid messages): a Content-Length that is not a number or
 // promises more body than the datagram holds, a CSeq number that is not a
 // number or beyond 2^32-1, a From or To with an unbalanced quote or
-// whitespace inside its <>, a Via or Contact with empty parameters. It
-// returns 400 and a reason phrase, or 0 when none of these is wrong (the
+// whitespace inside its <>, a Via or Contact with empty parameters. Then
+// code is 400 with its reason phrase (0 when none of these is wrong: the
 // checks after parsing judge the rest).
-func headerRefusal(data []byte) (int, string) {
+type rawHeaders struct {
+	userAgent []byte
+	code      int
+	reason    string
+}
+
+func readHeaders(data []byte) rawHeaders {
+	var h rawHeaders
 	body := -1
 	if i := bytes.Index(data, []byte("\r\n\r\n")); i >= 0 {
 		body = len(data) - i - 4
 	}
-	code, reason := 0, ""
 	eachHeader(data, func(name, line []byte) bool {
 		value := bytes.TrimSpace(line[bytes.IndexByte(line, ':')+1:])
 		switch {
+		case equalFold(name, "user-agent"):
+			if h.userAgent == nil {
+				h.userAgent = value
+			}
+		case h.code != 0: // the first bad header is the answer; the User-Agent is still looked for
 		case equalFold(name, "content-length"), equalFold(name, "l"):
 			n, ok := digits(value, 10)
 			if !ok || body >= 0 && n > uint64(body) {
-				code, reason = 400, "Bad Content-Length"
+				h.code, h.reason = 400, "Bad Content-Length"
 			}
 		case equalFold(name, "cseq"):
 			num := value
@@ -30,20 +42,26 @@ func headerRefusal(data []byte) (int, string) {
 				num = value[:i]
 			}
 			if _, ok := digits(num, 10); !ok {
-				code, reason = 400, "Bad CSeq"
+				h.code, h.reason = 400, "Bad CSeq"
 			}
 		case equalFold(name, "from"), equalFold(name, "f"), equalFold(name, "to"), equalFold(name, "t"):
 			if !balancedQuotes(value) || spaceInsideBrackets(value) {
-				code, reason = 400, "Bad "+string(name)+" Header"
+				h.code, h.reason = 400, "Bad "+string(name)+" Header"
 			}
 		case equalFold(name, "via"), equalFold(name, "v"), equalFold(name, "contact"), equalFold(name, "m"):
 			if emptyParams(value) {
-				code, reason = 400, "Bad "+string(name)+" Header"
+				h.code, h.reason = 400, "Bad "+string(name)+" Header"
 			}
 		}
-		return code == 0
+		return true
 	})
-	return code, reason
+	return h
+}
+
+// headerRefusal is readHeaders' verdict alone.
+func headerRefusal(data []byte) (int, string) {
+	h := readHeaders(data)
+	return h.code, h.reason
 }
 
 // digits reads a decimal number of at most maxDigits digits that fits in

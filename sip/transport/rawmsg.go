@@ -61,17 +61,7 @@ func lineEnd(b []byte) int {
 }
 
 // userAgent is the value of the User-Agent header (nil when none).
-func userAgent(data []byte) []byte {
-	var ua []byte
-	eachHeader(data, func(name, line []byte) bool {
-		if equalFold(name, "user-agent") {
-			ua = line[bytes.IndexByte(line, ':')+1:]
-			return false
-		}
-		return true
-	})
-	return ua
-}
+func userAgent(data []byte) []byte { return readHeaders(data).userAgent }
 
 // scanner reports whether a User-Agent value contains one of the lower-case
 // needles, ignoring ASCII case.
