@@ -59,7 +59,7 @@ func TestIdleConnections(t *testing.T) {
   tls: { cert: %q, key: %q }
   protection: { requests: 0 }
 store: "memory:"
-log: { level: warn, format: text }
+log: { level: info, format: text }
 `, addrs["UDP"], addrs["TCP"], addrs["TLS"], addrs["WS"], cert, key)
 	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)

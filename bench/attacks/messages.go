@@ -6,7 +6,8 @@ import (
 )
 
 // Attack is one message of the set: its class, what it tries, and the
-// answer ringd must give ("400", "505", or "none": no answer at all).
+// answer ringd must give ("400", "505", "none": no answer at all - over a
+// stream ringd may also close the connection - or "refused": none or 400).
 type Attack struct {
 	Class string // the class of advisory it stands for
 	Name  string
@@ -19,10 +20,12 @@ type Attack struct {
 // Render is the message for a client at local (host:port) over transport
 // (UDP, TCP, TLS, WS), to ringd's domain: {via} is the client's Via
 // sent-by and transport, {n} makes Call-ID and branch unique, {domain} is
-// ringd's domain, {big} a Via header repeated 300 times.
+// ringd's domain, {vias100} and {vias300} a Via header repeated 100 and
+// 300 times.
 func (a Attack) Render(transport, local, domain string, n int) []byte {
-	vias := strings.Repeat("Via: SIP/2.0/"+transport+" "+local+";branch=z9hG4bKrelay\r\n", 300)
-	r := strings.NewReplacer("{via}", transport+" "+local, "{n}", fmt.Sprint(n), "{domain}", domain, "{big}", vias)
+	via := "Via: SIP/2.0/" + transport + " " + local + ";branch=z9hG4bKrelay\r\n"
+	r := strings.NewReplacer("{via}", transport+" "+local, "{n}", fmt.Sprint(n), "{domain}", domain,
+		"{vias100}", strings.Repeat(via, 100), "{vias300}", strings.Repeat(via, 300))
 	return []byte(r.Replace(a.text))
 }
 
@@ -48,8 +51,10 @@ func Set(group string) []Attack {
 			text: opts + top + "To: <sip:{domain}>\r\n: smuggled\r\n" + common + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"},
 		{Class: "nameless header (CVE-2020-28361)", Name: "a nameless header in an INVITE", Want: "400", Method: "INVITE",
 			text: invite + top + "To: <sip:" + group + "@{domain}>\r\n:\r\n" + common + "CSeq: 1 INVITE\r\n" + body},
-		{Class: "Via flood", Name: "300 Via headers", Want: "400", Method: "OPTIONS",
-			text: opts + top + "{big}To: <sip:{domain}>\r\n" + common + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"},
+		{Class: "Via flood", Name: "100 Via headers", Want: "400", Method: "OPTIONS",
+			text: opts + top + "{vias100}To: <sip:{domain}>\r\n" + common + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"},
+		{Class: "Via flood", Name: "300 Via headers, past max_message", Want: "refused", Method: "OPTIONS",
+			text: opts + top + "{vias300}To: <sip:{domain}>\r\n" + common + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"},
 		{Class: "unparseable Via host (CVE-2018-16657)", Name: "a Via whose host is ':]'", Want: "400", Method: "OPTIONS",
 			text: opts + top + "Via: SIP/2.0/UDP :]\r\nTo: <sip:{domain}>\r\n" + common + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"},
 		{Class: "unparseable Via host (CVE-2018-16657)", Name: "a Via without a host, forwarded", Want: "400", Method: "INVITE",

@@ -72,7 +72,7 @@ extensions:
   - { number: "1001", name: Alice, password: secret1 }
 `)
 	p := start(t, cfg)
-	if !strings.Contains(p.logs.String(), `"https": true`) {
+	if !strings.Contains(p.logs.String(), `"https":true`) {
 		t.Errorf("the start log does not say HTTPS:\n%s", p.logs.String())
 	}
 	served := func() *x509.Certificate {

@@ -35,9 +35,9 @@ var DefaultAlgorithms = []string{MD5, SHA256}
 // Digest issues and checks HTTP-digest challenges (RFC 3261 §22, RFC
 // 2617/7616 with qop=auth; MD5 and SHA-256 of RFC 8760): REGISTER's 401
 // here, and the 407 of calls from outside sip.trusted. Nonces are
-// stateless - a timestamp and an HMAC of it under a secret - but the
-// nonce counts a nonce was used with are kept (Counts) so that a replayed
-// request is refused. Safe for concurrent use.
+// stateless - a timestamp, random bytes and an HMAC of both under a
+// secret - but the nonce counts a nonce was used with are kept (Counts)
+// so that a replayed request is refused. Safe for concurrent use.
 type Digest struct {
 	realm      string
 	secret     []byte
@@ -73,8 +73,13 @@ func (a *Digest) SetAlgorithms(algs []string) {
 	a.algorithms.Store(&algs)
 }
 
+// nonce is a fresh nonce: the issue time, 8 random bytes (so that no two
+// challenges share a nonce, and with it its nonce counts) and the
+// signature of both.
 func (a *Digest) nonce(now time.Time) string {
-	ts := strconv.FormatInt(now.Unix(), 16)
+	var r [8]byte
+	_, _ = rand.Read(r[:])
+	ts := strconv.FormatInt(now.Unix(), 16) + "." + hex.EncodeToString(r[:])
 	return ts + "." + a.sign(ts)
 }
 
@@ -159,11 +164,12 @@ func (a *Digest) Check(header, method string, password func(user string) (string
 	if err != nil || subtle.ConstantTimeCompare([]byte(want.Response), []byte(cred.Response)) != 1 {
 		return "", Bad
 	}
-	ts, sig, ok := strings.Cut(cred.Nonce, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(a.sign(ts))) {
+	dot := strings.LastIndexByte(cred.Nonce, '.')
+	if dot < 0 || !hmac.Equal([]byte(cred.Nonce[dot+1:]), []byte(a.sign(cred.Nonce[:dot]))) {
 		return "", Bad
 	}
-	issued, err := strconv.ParseInt(ts, 16, 64)
+	stamp, _, _ := strings.Cut(cred.Nonce[:dot], ".")
+	issued, err := strconv.ParseInt(stamp, 16, 64)
 	if err != nil {
 		return "", Bad
 	}
