@@ -171,20 +171,24 @@ func (n *tortureNet) sendUDP(raw []byte, port int, col collect, others map[strin
 // sendStream sends raw on a fresh connection of transport ("tcp", "tls"
 // or "ws": one text frame) from the source address and reads until nothing
 // came for the window (and a final response came, when one is expected,
-// or the grace passed), or ringd closed the connection (closed).
-func (n *tortureNet) sendStream(transport string, raw []byte, col collect) (got []tortureReply, closed bool, err error) {
+// or the grace passed), or ringd closed the connection (closed). A failed
+// INVITE is ACKed on the same connection (acked), which ends ringd's
+// transaction at once on a reliable transport.
+func (n *tortureNet) sendStream(transport string, raw []byte, col collect) (got []tortureReply, closed, acked bool, err error) {
 	c, err := n.dialStream(transport)
 	if err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
 	defer c.Close()
-	if transport == "ws" {
-		err = wsutil.WriteClientMessage(c, ws.OpText, raw)
-	} else {
-		_, err = c.Write(raw)
+	write := func(b []byte) error {
+		if transport == "ws" {
+			return wsutil.WriteClientMessage(c, ws.OpText, b)
+		}
+		_, err := c.Write(b)
+		return err
 	}
-	if err != nil {
-		return nil, false, err
+	if err := write(raw); err != nil {
+		return nil, false, false, err
 	}
 	var stream []byte
 	var frames []tortureReply // over WebSocket: a message per frame
@@ -220,7 +224,16 @@ func (n *tortureNet) sendStream(transport string, raw []byte, col collect) (got 
 			break
 		}
 	}
-	return replies(), closed, nil
+	got = replies()
+	if !closed && strings.EqualFold(requestMethod(raw), "INVITE") {
+		for _, r := range got {
+			if ack, ok := ackFor(raw, r); ok && r.Code >= 300 {
+				acked = write(ack) == nil
+				break
+			}
+		}
+	}
+	return got, closed, acked, nil
 }
 
 // dialStream opens a connection of transport to ringd from the source

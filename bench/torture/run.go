@@ -172,14 +172,14 @@ func RunTorture(ctx context.Context, cfg TortureConfig, out io.Writer) (*Torture
 	return rep, nil
 }
 
-// sendTorture sends one message and collects its replies into r; over
-// UDP it ACKs a failed INVITE (acked). A final answer the table expects
-// (want) may take up to ProbeTimeout more than the window.
+// sendTorture sends one message and collects its replies into r; it ACKs
+// a failed INVITE (acked). A final answer the table expects (want) may
+// take up to ProbeTimeout more than the window.
 func sendTorture(nw *tortureNet, cfg TortureConfig, s tortureSend, r *TortureResult, ids map[string]bool, want TortureWant) (acked bool, err error) {
 	col := collect{window: cfg.Window, grace: cfg.ProbeTimeout, expectFinal: want.expectsFinal()}
 	if s.transport != "udp" {
-		r.Replies, r.Closed, err = nw.sendStream(s.transport, s.raw, col)
-		return false, err
+		r.Replies, r.Closed, acked, err = nw.sendStream(s.transport, s.raw, col)
+		return acked, err
 	}
 	port, err := responsePort(s.raw)
 	if err != nil {

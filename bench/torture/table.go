@@ -31,7 +31,8 @@ var TortureTable = map[string]TortureRow{
 	"dblreq.dat": {UDP: matching("401"), TCP: differing("401 404 closed|401 closed|404 closed|none closed",
 		"over TCP the trailing bytes are a second message: an INVITE with 5 bytes more body than its Content-Length; "+
 			"sipgo answers the REGISTER (401) and the INVITE (404), fails to parse the leftover bytes and closes the "+
-			"connection, often before its answers are out, so the REGISTER may get no answer (the RFC's test is for UDP)")},
+			"connection, often before its answers are out, so the REGISTER may get no answer (the RFC's test is for UDP)"),
+		WS: overWS(matchingBecause("401", "over WebSocket the frame is the message: the REGISTER is answered, the trailing octets ignored"))},
 	"semiuri.dat":         bothWays(matching("200")),
 	"transports.dat":      bothWays(matching("200")),
 	"transports.dat 6000": bothWays(matching("200")),
@@ -42,8 +43,8 @@ var TortureTable = map[string]TortureRow{
 	// 3.1.2 invalid messages
 	"badinv01.dat":      badHeaders("Malformed protocol name in Via header"),
 	"badinv01.dat 6000": badHeaders("Malformed protocol name in Via header"),
-	"clerr.dat":         {UDP: headersCheckedUDP, TCP: clerrTCP},
-	"clerr.dat 6000":    {UDP: headersCheckedUDP, TCP: clerrTCP},
+	"clerr.dat":         {UDP: headersCheckedUDP, TCP: clerrTCP, WS: clerrWS},
+	"clerr.dat 6000":    {UDP: headersCheckedUDP, TCP: clerrTCP, WS: clerrWS},
 	"ncl.dat":           {UDP: headersCheckedUDP, TCP: closesTCP("sipgo cannot parse the negative Content-Length")},
 	"ncl.dat 6000":      {UDP: headersCheckedUDP, TCP: closesTCP("sipgo cannot parse the negative Content-Length")},
 	"scalar02.dat":      badHeaders("CSeq number out of range"),
@@ -99,8 +100,8 @@ var TortureTable = map[string]TortureRow{
 	"regaut01.dat":     bothWays(matching("401")),
 	"multi01.dat":      bothWays(matching("400")),
 	"multi01.dat 6000": bothWays(matching("400")),
-	"mcl01.dat":        {UDP: matching("400"), TCP: mcl01TCP},
-	"mcl01.dat 6000":   {UDP: matching("400"), TCP: mcl01TCP},
+	"mcl01.dat":        {UDP: matching("400"), TCP: mcl01TCP, WS: overWS(matching("400"))},
+	"mcl01.dat 6000":   {UDP: matching("400"), TCP: mcl01TCP, WS: overWS(matching("400"))},
 	"bcast.dat":        bothWays(matching("none")),
 	"zeromf.dat":       bothWays(matching("483")),
 	"zeromf.dat 6000":  bothWays(matching("483")),
@@ -118,6 +119,8 @@ var TortureTable = map[string]TortureRow{
 			"RFC 2543 transaction key, and an RFC 2543 From has none"),
 		TCP: matchingBecause("none closed", "it has no Content-Length, which RFC 3261 §18.3 requires on a stream: "+
 			"sipgo cannot frame its body and closes the connection"),
+		WS: overWS(differing("400", "over WebSocket the frame is the message, so it is read as over UDP: sipgo answers 400 "+
+			"statelessly, needing the From tag it does not have for an RFC 2543 transaction key")),
 	},
 }
 
@@ -128,6 +131,14 @@ var fallback2543 = matchingBecause("200", "sipgo matches the transaction by RFC 
 // mcl01TCP: over TCP sipgo frames mcl01 by one of its Content-Lengths,
 // hands it to ringd, which refuses it 400, and closes the connection on
 // the bytes left over, often before the 400 is out.
+// clerrWS: over WebSocket a frame whose body is shorter than its
+// Content-Length cannot be read, and sipgo closes the connection.
+var clerrWS = overWS(differing("none closed", "over WebSocket the frame is the whole message, but sipgo cannot parse one whose body "+
+	"is shorter than its Content-Length and closes the connection (the RFC's 400 is for UDP)"))
+
+// overWS is a want of a row's WebSocket sends (TortureRow.WS).
+func overWS(w TortureWant) *TortureWant { return &w }
+
 var mcl01TCP = matchingBecause("400 closed|none closed", "sipgo frames the request by one of its Content-Lengths and "+
 	"ringd refuses it (400 Duplicate Content-Length); the rest of the body is no SIP message, so sipgo closes the "+
 	"connection, as the RFC asks over TCP, often before the 400 is out")

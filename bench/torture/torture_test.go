@@ -124,7 +124,13 @@ func TestTortureTableCoversManifest(t *testing.T) {
 		if !want[key] {
 			t.Errorf("row %q names no message", key)
 		}
-		for _, w := range []TortureWant{row.UDP, row.TCP} {
+		wants := []TortureWant{row.UDP, row.TCP}
+		for _, w := range []*TortureWant{row.TLS, row.WS} {
+			if w != nil {
+				wants = append(wants, *w)
+			}
+		}
+		for _, w := range wants {
 			if w.Codes == "" || (w.Verdict == Differs && w.Why == "") {
 				t.Errorf("row %q: %+v: codes and, for a difference, a reason are required", key, w)
 			}
