@@ -87,7 +87,7 @@ type SIPConfig struct {
 	// NAT tunes how ringd keeps phones behind NAT reachable.
 	NAT NATConfig `yaml:"nat,omitempty" json:"nat,omitempty"`
 	// DigestAlgorithms are the digest algorithms ringd's challenges offer,
-	// in order of preference (MD5, SHA-256; default both, MD5 first).
+	// in order of preference (MD5, SHA-256; default MD5 alone).
 	DigestAlgorithms []string `yaml:"digest_algorithms,omitempty" json:"digest_algorithms,omitempty"`
 }
 

@@ -45,8 +45,8 @@ type Settings struct {
 	// connections ringd opens (sip.tls; nil: none). Apply reloads the files.
 	TLS *transport.TLSFiles
 	// DigestAlgorithms are the algorithms of ringd's digest challenges, in
-	// order of preference (registrar.MD5, registrar.SHA256; nil: both, MD5
-	// first).
+	// order of preference (registrar.MD5, registrar.SHA256; nil: MD5
+	// alone).
 	DigestAlgorithms []string
 	// NATKeepalive is how often ringd sends OPTIONS to the UDP contacts
 	// registered from behind NAT (sip.nat.keepalive; 0: never). Three

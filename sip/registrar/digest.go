@@ -27,10 +27,12 @@ const (
 	SHA256 = "SHA-256"
 )
 
-// DefaultAlgorithms are offered when the settings name none: MD5 first,
-// as every phone can answer it (a client takes the first challenge it
-// supports), SHA-256 beside it.
-var DefaultAlgorithms = []string{MD5, SHA256}
+// DefaultAlgorithms are offered when the settings name none: MD5 alone.
+// SHA-256 beside it is a setting (sip.digest_algorithms): a phone should
+// take the first challenge it supports, but baresip (libre) refuses the
+// whole 401 with ENOSYS when any challenge names an algorithm it does not
+// know, even after an MD5 one.
+var DefaultAlgorithms = []string{MD5}
 
 // Digest issues and checks HTTP-digest challenges (RFC 3261 §22, RFC
 // 2617/7616 with qop=auth; MD5 and SHA-256 of RFC 8760): REGISTER's 401

@@ -64,9 +64,13 @@ func TestDigestAlgorithmsAndReplays(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	pw := func(string) (string, bool) { return "pw", true }
 	a := NewDigest("ringd.local")
+	if c := a.Challenges(now, false); len(c) != 1 || !strings.Contains(c[0], "algorithm=MD5") {
+		t.Fatalf("default challenges: %q, want MD5 alone", c)
+	}
+	a.SetAlgorithms([]string{MD5, SHA256})
 	chals := a.Challenges(now, false)
 	if len(chals) != 2 || !strings.Contains(chals[0], "algorithm=MD5") || !strings.Contains(chals[1], "algorithm=SHA-256") {
-		t.Fatalf("default challenges: %q", chals)
+		t.Fatalf("MD5 and SHA-256: %q", chals)
 	}
 	// A phone answers one of them; the SHA-256 one of a later challenge.
 	if _, res := a.Check(answerWith(t, chals[0], 1), "REGISTER", pw, now); res != OK {
