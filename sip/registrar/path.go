@@ -30,12 +30,31 @@ func ParsePath(v string) ([]sip.Uri, error) {
 	for _, e := range splitList(v) {
 		var u sip.Uri
 		params := sip.NewParams()
-		if _, err := sip.ParseAddressValue(e, &u, &params); err != nil || u.Host == "" {
+		if _, err := sip.ParseAddressValue(e, &u, &params); err != nil || !hostName(u.Host) {
 			return nil, errors.New("bad Path " + e)
 		}
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// hostName reports whether h is an IP address (IPv6 in brackets or not)
+// or a host name of letters, digits, '-' and '.': what a Path hop may
+// name, and FormatPath writes back as ParsePath reads it.
+func hostName(h string) bool {
+	if h == "" {
+		return false
+	}
+	if _, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")); err == nil {
+		return true
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // FormatPath writes a Path header value (ParsePath reads it back).
