@@ -2,14 +2,7 @@ package attacks
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -24,35 +17,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	ringdtest.Cleanup()
 	os.Exit(code)
-}
-
-// writeCert writes a throwaway self-signed certificate and key (PEM) for
-// ringd's TLS listener.
-func writeCert(t *testing.T) (cert, key string) {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ringd.local"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalECPrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	cert, key = filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
-	if err := os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cert, key
 }
 
 // answers reports whether got (a status code, 0 for no answer, -1 for the
@@ -80,7 +44,7 @@ func TestAttacks(t *testing.T) {
 	}
 	defer member.Close()
 	ports := ringdtest.FreeUDPPorts(t, 3)
-	cert, key := writeCert(t)
+	cert, key := ringdtest.WriteCert(t, "ringd.local")
 	addrs := map[string]string{
 		"UDP": fmt.Sprintf("127.0.0.1:%d", ports[0]), "TCP": fmt.Sprintf("127.0.0.1:%d", ports[0]),
 		"TLS": fmt.Sprintf("127.0.0.1:%d", ports[1]), "WS": fmt.Sprintf("127.0.0.1:%d", ports[2]),

@@ -1,50 +1,32 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ringd/ringd/sip/siptest"
 )
 
-// writeCert writes a self-signed certificate for 127.0.0.1 and its key
-// (PEM) to cert and key, and returns the certificate.
-func writeCert(t *testing.T, cert, key, name string) *x509.Certificate {
+// certOf reads the certificate of a PEM file.
+func certOf(t *testing.T, file string) *x509.Certificate {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
-	if err != nil {
-		t.Fatal(err)
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		t.Fatalf("%s holds no PEM block", file)
 	}
-	kder, err := x509.MarshalECPrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
+	c, err := x509.ParseCertificate(blk.Bytes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,8 +38,8 @@ func writeCert(t *testing.T, cert, key, name string) *x509.Certificate {
 // Secure, and SIGHUP takes a new certificate at the next handshake.
 func TestAdminAPIOverHTTPS(t *testing.T) {
 	dir := t.TempDir()
-	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
-	first := writeCert(t, cert, key, "first")
+	cert, key := siptest.WriteCert(t, dir, "first")
+	first := certOf(t, cert)
 	sp, hp := freePort(t), freePort(t)
 	cfg := writeFile(t, `sip:
   listen: ["udp://127.0.0.1:`+sp+`"]
@@ -123,7 +105,13 @@ extensions:
 	if got := served(); !got.Equal(first) {
 		t.Fatalf("served %s, want the first certificate", got.Subject)
 	}
-	writeCert(t, cert, key, "second")
+	cert2, key2 := siptest.WriteCert(t, dir, "second") // then put in place of the first
+	if err := os.Rename(cert2, cert); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(key2, key); err != nil {
+		t.Fatal(err)
+	}
 	_ = p.cmd.Process.Signal(syscall.SIGHUP)
 	deadline := time.Now().Add(5 * time.Second)
 	for served().Subject.CommonName != "second" {

@@ -1,14 +1,8 @@
 package transport
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"io"
-	"math/big"
 	"net"
 	"net/netip"
 	"testing"
@@ -17,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ringd/ringd/sip/clock"
+	"github.com/ringd/ringd/sip/siptest"
 )
 
 // gatedEcho serves ln through the gate: every connection it accepts is
@@ -162,15 +157,10 @@ func TestSlowTLSHandshakeIsCut(t *testing.T) {
 // testCertificate is a throwaway self-signed certificate.
 func testCertificate(t *testing.T) tls.Certificate {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cert, key := siptest.WriteCert(t, t.TempDir(), "ringd")
+	c, err := tls.LoadX509KeyPair(cert, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ringd.local"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: k}
+	return c
 }
