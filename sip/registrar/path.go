@@ -30,7 +30,7 @@ func ParsePath(v string) ([]sip.Uri, error) {
 	for _, e := range splitList(v) {
 		var u sip.Uri
 		params := sip.NewParams()
-		if _, err := sip.ParseAddressValue(e, &u, &params); err != nil || !hostName(u.Host) {
+		if _, err := sip.ParseAddressValue(e, &u, &params); err != nil || !hostName(u.Host) || !writesBack(u) {
 			return nil, errors.New("bad Path " + e)
 		}
 		out = append(out, u)
@@ -55,6 +55,16 @@ func hostName(h string) bool {
 		}
 	}
 	return true
+}
+
+// writesBack reports whether a hop, written as FormatPath writes it, reads
+// back as the same hop (a URI whose parameters or headers hold '>' or ','
+// would not: the Path kept in the store would route elsewhere).
+func writesBack(u sip.Uri) bool {
+	var again sip.Uri
+	params := sip.NewParams()
+	_, err := sip.ParseAddressValue("<"+u.String()+">", &again, &params)
+	return err == nil && !strings.ContainsAny(u.String(), ">,") && again.Host == u.Host && again.Port == u.Port && again.User == u.User
 }
 
 // FormatPath writes a Path header value (ParsePath reads it back).
