@@ -256,6 +256,8 @@ echo "## Summary"
 echo
 echo "$SUMMARY"
 echo
+echo "Where a target is not met, what limits it is in *Kernel and user CPU per call* (above: how much of the gap is the kernel's) and *Where ringd's CPU goes* (below: ringd's profiles, by kind of work); [README.md](README.md#analyses) (What limits ringd against the tuned Kamailio) reads them, with what would move each figure."
+echo
 if [[ -n ${HISTORY_ENTRY:-} ]]; then
 	{
 		echo "## $when: ringd $rev, $machine, $gover, $kamver"
