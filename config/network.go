@@ -95,8 +95,8 @@ func (c *Config) outbound(r OutboundRule) (o Outbound, bad *Problem) {
 	if r.Strip < 0 || r.Strip > 32 {
 		return o, &Problem{Path: "strip", Message: "must be 0-32, got " + strconv.Itoa(r.Strip)}
 	}
-	if strings.ContainsAny(r.Prefix, " \t\r\n<>\"@;:") {
-		return o, &Problem{Path: "prefix", Message: "must be digits or dial characters, got " + strconv.Quote(r.Prefix)}
+	if strings.Trim(r.Prefix, "0123456789+*#") != "" {
+		return o, &Problem{Path: "prefix", Message: "must be digits or the dial characters + * #, got " + strconv.Quote(r.Prefix)}
 	}
 	dest := r.Dest
 	if dest == "trunk" {

@@ -60,6 +60,9 @@ outbound: [{ pattern: "^0[0-9]{6,15}$", strip: 1, dest: trunk }, { pattern: "^9"
 			`outbound[0].pattern: must be an RE2 regular expression like "^0[0-9]{6,15}$"`,
 			`outbound[1].dest: trunk needs services.trunk`,
 			`outbound[2].strip: must be 0-32, got -1`}},
+		{`services: { trunk: "sip:{number}@127.0.0.1:5080" }
+outbound: [{ pattern: "^0", prefix: "+33*#", dest: trunk }, { pattern: "^9", prefix: "//", dest: trunk }]`, []string{
+			`outbound[1].prefix: must be digits or the dial characters + * #, got "//"`}},
 		{`sip: { listen: ["udp://:5060"], domain: ringd.local }`, []string{`sip.listen[0]: missing host (0.0.0.0 listens on every interface)`}},
 		{`sip: { listen: ["udp://127.0.0.1:0", "127.0.0.1:5060", "udp://bad_host:5060"], domain: "sip:ringd.local" }`, []string{
 			`sip.listen[0]: port must be 1-65535, got "0"`,
