@@ -21,13 +21,14 @@ func FuzzRawScreening(f *testing.F) {
 	}
 	needles := DefaultProtection().Scanners
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_ = scanner(userAgent(data), needles)
+		_ = scanner(readHeaders(data).userAgent, needles)
 		if isResponse(data) {
 			return
 		}
 		code, reason := startLineRefusal(data)
 		if code == 0 {
-			code, reason = headerRefusal(data)
+			h := readHeaders(data)
+			code, reason = h.code, h.reason
 		}
 		if code == 0 {
 			return

@@ -32,7 +32,7 @@ func readHeaders(data []byte) rawHeaders {
 			}
 		case h.code != 0: // the first bad header is the answer; the User-Agent is still looked for
 		case equalFold(name, "content-length"), equalFold(name, "l"):
-			n, ok := digits(value, 10)
+			n, ok := digits(value)
 			if !ok || body >= 0 && n > uint64(body) {
 				h.code, h.reason = 400, "Bad Content-Length"
 			}
@@ -41,7 +41,7 @@ func readHeaders(data []byte) rawHeaders {
 			if i := bytes.IndexAny(value, " \t\r\n"); i >= 0 {
 				num = value[:i]
 			}
-			if _, ok := digits(num, 10); !ok {
+			if _, ok := digits(num); !ok {
 				h.code, h.reason = 400, "Bad CSeq"
 			}
 		case equalFold(name, "from"), equalFold(name, "f"), equalFold(name, "to"), equalFold(name, "t"):
@@ -58,16 +58,10 @@ func readHeaders(data []byte) rawHeaders {
 	return h
 }
 
-// headerRefusal is readHeaders' verdict alone.
-func headerRefusal(data []byte) (int, string) {
-	h := readHeaders(data)
-	return h.code, h.reason
-}
-
-// digits reads a decimal number of at most maxDigits digits that fits in
-// 32 bits; ok is false for anything else (a sign, a space, nothing).
-func digits(b []byte, maxDigits int) (uint64, bool) {
-	if len(b) == 0 || len(b) > maxDigits {
+// digits reads a decimal number of at most 10 digits that fits in 32
+// bits; ok is false for anything else (a sign, a space, nothing).
+func digits(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 10 {
 		return 0, false
 	}
 	var n uint64

@@ -60,9 +60,6 @@ func lineEnd(b []byte) int {
 	return len(b)
 }
 
-// userAgent is the value of the User-Agent header (nil when none).
-func userAgent(data []byte) []byte { return readHeaders(data).userAgent }
-
 // scanner reports whether a User-Agent value contains one of the lower-case
 // needles, ignoring ASCII case.
 func scanner(ua []byte, needles []string) bool {

@@ -107,7 +107,7 @@ func TestScannerUserAgents(t *testing.T) {
 		"INVITE sip:x SIP/2.0\nSubject: friendly-scanner\nUser-Agent: baresip\n\n":                false,
 		"INVITE sip:x SIP/2.0\nUser-Agent: baresip\n\nUser-Agent: friendly-scanner (in the body)": false,
 	} {
-		if got := scanner(userAgent(crlf(msg)), needles); got != want {
+		if got := scanner(readHeaders(crlf(msg)).userAgent, needles); got != want {
 			t.Errorf("%q: scanner %v, want %v", msg, got, want)
 		}
 	}
@@ -120,7 +120,7 @@ func TestUserAgentScanAllocatesNothing(t *testing.T) {
 		"Contact: <sip:2000@127.0.0.2:5070>\nUser-Agent: Yealink SIP-T46U 66.86.0.15\nContent-Length: 0\n\n")
 	needles := DefaultProtection().Scanners
 	if n := testing.AllocsPerRun(100, func() {
-		if scanner(userAgent(msg), needles) {
+		if scanner(readHeaders(msg).userAgent, needles) {
 			t.Fatal("scanner")
 		}
 		if code, _ := startLineRefusal(msg); code != 0 {
@@ -131,7 +131,7 @@ func TestUserAgentScanAllocatesNothing(t *testing.T) {
 	}
 }
 
-// headerRefusal answers 400 for RFC 4475's invalid messages sipgo cannot
+// readHeaders answers 400 for RFC 4475's invalid messages sipgo cannot
 // parse but a response can be built for, and passes every message the RFC
 // calls valid (and those it wants accepted).
 func TestHeaderRefusal(t *testing.T) {
@@ -148,26 +148,26 @@ func TestHeaderRefusal(t *testing.T) {
 		return b
 	}
 	for f, want := range refused {
-		if code, reason := headerRefusal(read(f)); code != 400 || reason != want {
-			t.Errorf("%s: %d %q, want 400 %q", f, code, reason, want)
+		if h := readHeaders(read(f)); h.code != 400 || h.reason != want {
+			t.Errorf("%s: %d %q, want 400 %q", f, h.code, h.reason, want)
 		}
 	}
 	for _, f := range valid {
-		if code, reason := headerRefusal(read(f)); code != 0 {
-			t.Errorf("%s (to be taken): refused %d %q", f, code, reason)
+		if h := readHeaders(read(f)); h.code != 0 {
+			t.Errorf("%s (to be taken): refused %d %q", f, h.code, h.reason)
 		}
 	}
-	for _, h := range []string{"Content-Length: 5", "l: 0", "CSeq: 4294967295 OPTIONS", `From: "a\"b" <sip:a@b>;tag=1`,
+	for _, line := range []string{"Content-Length: 5", "l: 0", "CSeq: 4294967295 OPTIONS", `From: "a\"b" <sip:a@b>;tag=1`,
 		"Via: SIP/2.0/UDP [2001:db8::1]:5060;rport;branch=z9hG4bK1, SIP/2.0/TCP h;branch=z9hG4bK2", `Contact: "x;y,z" <sip:a@b;lr;x=1>;q=0.5, <sip:c@d>`} {
-		msg := []byte("OPTIONS sip:a@b SIP/2.0\r\n" + h + "\r\n\r\nhello")
-		if code, reason := headerRefusal(msg); code != 0 {
-			t.Errorf("%q: refused %d %q", h, code, reason)
+		msg := []byte("OPTIONS sip:a@b SIP/2.0\r\n" + line + "\r\n\r\nhello")
+		if h := readHeaders(msg); h.code != 0 {
+			t.Errorf("%q: refused %d %q", line, h.code, h.reason)
 		}
 	}
 	for _, h := range []string{"Content-Length: 6", "Content-Length: +1", "CSeq: 4294967296 OPTIONS", "CSeq: x OPTIONS",
 		`To: "open <sip:a@b>`, "To: <sip:a@b >", "Via: SIP/2.0/UDP h;branch=z9hG4bK1;", "Contact: <sip:a@b>,,<sip:c@d>"} {
 		msg := []byte("OPTIONS sip:a@b SIP/2.0\r\n" + h + "\r\n\r\nhello")
-		if code, _ := headerRefusal(msg); code != 400 {
+		if readHeaders(msg).code != 400 {
 			t.Errorf("%q: taken", h)
 		}
 	}
