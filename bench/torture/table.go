@@ -156,7 +156,7 @@ func badRequestLine(err string) TortureRow {
 }
 
 // badHeaders is a request whose headers sipgo v1.7.3 cannot parse: ringd
-// answers it 400 itself over UDP, before parsing (headerRefusal); over TCP
+// answers it 400 itself over UDP, before parsing (its header check); over TCP
 // sipgo closes the connection.
 func badHeaders(err string) TortureRow {
 	return TortureRow{UDP: headersCheckedUDP, TCP: differing("none closed", unparsedWhy(err))}
