@@ -29,10 +29,10 @@ FUZZ_TARGETS = ./engine/:FuzzEngine ./sip/:FuzzRequestHandling ./sip/transport/:
 	./sip/transport/:FuzzWebSocketFrames ./sip/registrar/:FuzzPath ./sip/dialoginfo/:FuzzBody \
 	./sip/:FuzzFeatureCodes ./sip/:FuzzOutboundRules
 
-fuzz: ## every fuzz target in turn, FUZZTIME each (engine events, SIP requests, raw datagrams, config file, schedules, API bodies, WebSocket frames, Path, dialog-info bodies, feature codes, outbound rules)
+fuzz: ## every fuzz target in turn, FUZZTIME each (a duration or a count: FUZZTIME=5000000x) (engine events, SIP requests, raw datagrams, config file, schedules, API bodies, WebSocket frames, Path, dialog-info bodies, feature codes, outbound rules)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -timeout 0 "$${t%%:*}"; \
 	done
 
 verify: ## gofmt, vet and go.mod tidiness

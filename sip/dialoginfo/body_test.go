@@ -221,16 +221,3 @@ func TestBodyEscapes(t *testing.T) {
 		t.Errorf("display not escaped:\n%s", body)
 	}
 }
-
-// Whatever the strings, the document parses.
-func FuzzBodyWellFormed(f *testing.F) {
-	f.Add("sip:1001@ringd.local", "Alice", "abc", "\x00<]]>&#", "\r\n\t\"'")
-	f.Fuzz(func(t *testing.T, entity, name, callID, tag, uri string) {
-		body := Body(entity, 1, false, []Dialog{{ID: tag, CallID: callID, LocalTag: tag, RemoteTag: tag, Direction: tag,
-			State: name, StateEvent: tag, Local: uri, LocalName: name, LocalTarget: uri, Remote: uri, RemoteName: name, RemoteTarget: uri}})
-		var d xDoc
-		if err := xml.Unmarshal(body, &d); err != nil {
-			t.Fatalf("not well-formed: %v\n%q", err, body)
-		}
-	})
-}
