@@ -4,21 +4,20 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strconv"
 	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 )
 
-// caller is the calling side: one sipgo user agent on one UDP port placing
-// every call of the run to the group, through ringd.
+// caller is the calling side: one sipgo user agent, on one UDP port or one
+// connection to ringd, placing every call of the run to the group.
 type caller struct {
 	cfg    Config
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
 	client *sipgo.Client
-	conn   net.PacketConn
+	conn   net.PacketConn // nil over a stream
 	dc     *sipgo.DialogClientCache
 	target sip.Uri // sip:GROUP@ringd-host:port
 	proxy  sip.Uri // sip:ringd-host:port
@@ -26,45 +25,49 @@ type caller struct {
 }
 
 func startCaller(cfg Config, w *wire) (*caller, error) {
-	conn, err := net.ListenPacket("udp", net.JoinHostPort(cfg.LocalIP, "0"))
-	if err != nil {
-		return nil, fmt.Errorf("caller: %w", err)
+	c := &caller{cfg: cfg,
+		target: ringdURI(cfg.Group, cfg.CallerProxy, cfg.CallerTransport),
+		proxy:  ringdURI("", cfg.CallerProxy, cfg.CallerTransport)}
+	port := 0
+	if cfg.CallerTransport == "udp" {
+		conn, err := net.ListenPacket("udp", net.JoinHostPort(cfg.LocalIP, "0"))
+		if err != nil {
+			return nil, fmt.Errorf("caller: %w", err)
+		}
+		growBuffers(conn)
+		c.conn, port = conn, conn.LocalAddr().(*net.UDPAddr).Port
 	}
-	growBuffers(conn)
-	port := conn.LocalAddr().(*net.UDPAddr).Port
-	host, ps, _ := net.SplitHostPort(cfg.Proxy)
-	pp, _ := strconv.Atoi(ps)
-	c := &caller{cfg: cfg, conn: conn, sdp: sdpOffer(cfg.LocalIP, port),
-		target: sip.Uri{Scheme: "sip", User: cfg.Group, Host: host, Port: pp},
-		proxy:  sip.Uri{Scheme: "sip", Host: host, Port: pp}}
-	if c.ua, err = sipgo.NewUA(sipgo.WithUserAgent("ringbench"), sipgo.WithUserAgentHostname(cfg.LocalIP)); err != nil {
-		conn.Close()
+	c.sdp = sdpOffer(cfg.LocalIP, port)
+	var err error
+	if c.ua, c.srv, c.client, err = agentUA("ringbench", cfg.LocalIP, port, cfg.CallerTransport); err != nil {
+		if c.conn != nil {
+			c.conn.Close()
+		}
 		return nil, err
 	}
-	if c.srv, err = sipgo.NewServer(c.ua, sipgo.WithServerLogger(sipLogger)); err == nil {
-		c.client, err = sipgo.NewClient(c.ua, sipgo.WithClientHostname(cfg.LocalIP), sipgo.WithClientPort(port), sipgo.WithClientLogger(sipLogger))
+	contact := streamContact(cfg.Caller, cfg.CallerTransport)
+	if c.conn != nil {
+		contact = sip.Uri{Scheme: "sip", User: cfg.Caller, Host: cfg.LocalIP, Port: port}
 	}
-	if err != nil {
-		c.ua.Close()
-		conn.Close()
-		return nil, err
-	}
-	contact := sip.Uri{Scheme: "sip", User: cfg.Caller, Host: cfg.LocalIP, Port: port}
 	c.dc = sipgo.NewDialogClientCache(c.client, sip.ContactHeader{Address: contact})
 	c.srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
 		if err := c.dc.ReadBye(req, tx); err != nil {
 			_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
 		}
 	})
-	theTap.add(conn.LocalAddr().String(), w, false)
-	go func() { _ = c.srv.ServeUDP(conn) }()
+	if c.conn != nil {
+		theTap.add(c.conn.LocalAddr().String(), w, false)
+		go func() { _ = c.srv.ServeUDP(c.conn) }()
+	}
 	return c, nil
 }
 
 func (c *caller) close() {
-	theTap.remove(c.conn.LocalAddr().String())
 	_ = c.ua.Close()
-	_ = c.conn.Close()
+	if c.conn != nil {
+		theTap.remove(c.conn.LocalAddr().String())
+		_ = c.conn.Close()
+	}
 }
 
 // ping sends OPTIONS to ringd: any response means it is there.
@@ -73,7 +76,7 @@ func (c *caller) ping(ctx context.Context) error {
 	defer cancel()
 	req := sip.NewRequest(sip.OPTIONS, c.proxy)
 	if _, err := c.client.Do(ctx, req); err != nil {
-		return fmt.Errorf("ringd does not answer OPTIONS at %s: %w", c.cfg.Proxy, err)
+		return fmt.Errorf("ringd does not answer OPTIONS at %s: %w", c.proxy.String(), err)
 	}
 	return nil
 }

@@ -13,7 +13,12 @@ import (
 // tests fill it directly. Zero values of the optional fields get the
 // defaults of Defaults.
 type Config struct {
-	Proxy  string // ringd's SIP address, host:port (UDP)
+	Proxy     string // ringd's SIP address for the members, host:port
+	Transport string // how the members reach ringd: udp, tcp, tls or ws
+
+	CallerProxy     string // ringd's SIP address for the caller (default Proxy)
+	CallerTransport string // how the caller reaches ringd (default Transport)
+
 	Domain string // SIP domain of From, To and AORs
 	Group  string // number dialled
 
@@ -56,6 +61,7 @@ type Config struct {
 // Defaults are the values a zero field takes.
 var Defaults = Config{
 	Proxy:       "127.0.0.1:5060",
+	Transport:   "udp",
 	Domain:      "ringd.local",
 	Group:       "6000",
 	Expires:     600 * time.Second,
@@ -79,6 +85,9 @@ func (c Config) withDefaults() (Config, error) {
 		}
 	}
 	set(&c.Proxy, d.Proxy)
+	set(&c.Transport, d.Transport)
+	set(&c.CallerProxy, c.Proxy)
+	set(&c.CallerTransport, c.Transport)
 	set(&c.Domain, d.Domain)
 	set(&c.Group, d.Group)
 	set(&c.LocalIP, d.LocalIP)
@@ -113,6 +122,17 @@ func (c Config) check() error {
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	if _, _, err := net.SplitHostPort(c.Proxy); err != nil {
 		bad("-proxy %q: want HOST:PORT", c.Proxy)
+	}
+	if _, _, err := net.SplitHostPort(c.CallerProxy); err != nil {
+		bad("-caller-proxy %q: want HOST:PORT", c.CallerProxy)
+	}
+	for _, e := range []error{checkTransport("-transport", c.Transport), checkTransport("-caller-transport", c.CallerTransport)} {
+		if e != nil {
+			errs = append(errs, e)
+		}
+	}
+	if c.Transport != "udp" && (!c.Register || len(c.MemberPorts) > 0) {
+		bad("-transport %s: members on a stream must -register and take no -member-ports (ringd rings them over their connections)", c.Transport)
 	}
 	if net.ParseIP(c.LocalIP) == nil {
 		bad("-local-ip %q: not an IP address", c.LocalIP)

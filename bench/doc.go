@@ -19,6 +19,11 @@
 // ringbench prints the extensions and a ring_all group (skip_busy: false:
 // one agent stands for many phones) to paste into ringd.yaml.
 //
+// Over -transport tcp, tls or ws (and -caller-transport for the caller)
+// an agent connects to ringd instead of listening: members must register,
+// with a *.invalid Contact as a browser's, and ringd rings them over the
+// connections they registered on; ringd's certificate is not checked.
+//
 // A member treats each INVITE by its behaviour (Profile):
 //
 //   - answer[:D]: 180 at once, 200 with SDP after D unless cancelled; the

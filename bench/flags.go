@@ -90,7 +90,10 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 		fs.PrintDefaults()
 	}
 	var members, ports, profile, ramp string
-	fs.StringVar(&c.Proxy, "proxy", d.Proxy, "ringd's SIP address `host:port` (UDP)")
+	fs.StringVar(&c.Proxy, "proxy", d.Proxy, "ringd's SIP address `host:port` for the members (and the caller, unless -caller-proxy)")
+	fs.StringVar(&c.Transport, "transport", d.Transport, "how the members (and the caller, unless -caller-transport) reach ringd: udp | tcp | tls | ws (streams: members must -register; ringd's certificate is not checked)")
+	fs.StringVar(&c.CallerProxy, "caller-proxy", "", "ringd's SIP address `host:port` for the caller (default -proxy)")
+	fs.StringVar(&c.CallerTransport, "caller-transport", "", "how the caller reaches ringd (default -transport)")
 	fs.StringVar(&c.Domain, "domain", d.Domain, "SIP domain of From, To and the members' AORs")
 	fs.StringVar(&c.Group, "group", d.Group, "ring group `number` to call")
 	fs.StringVar(&members, "members", "1001,1002,1003", "member extensions: `list` like 1001,1002 or 1001-1050")

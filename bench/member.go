@@ -11,42 +11,42 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
-// member is one member agent: its own sipgo user agent on its own UDP
-// port, playing a phone that rings, answers or refuses as its behaviour says.
+// member is one member agent: its own sipgo user agent, on its own UDP
+// port or its own connection to ringd, playing a phone that rings, answers
+// or refuses as its behaviour says.
 type member struct {
-	ext     string
-	ip      string
-	port    int
-	ua      *sipgo.UserAgent
-	srv     *sipgo.Server
-	client  *sipgo.Client
-	conn    net.PacketConn
-	dialogs *sipgo.DialogServerCache
-	choose  func() Behaviour // the behaviour of the next INVITE
-	ctx     context.Context  // ends when the run tears the members down
-	sdp     []byte
+	ext       string
+	ip        string
+	port      int    // the UDP socket's port; 0 over a stream
+	transport string // udp, tcp, tls or ws
+	ua        *sipgo.UserAgent
+	srv       *sipgo.Server
+	client    *sipgo.Client
+	conn      net.PacketConn // nil over a stream
+	dialogs   *sipgo.DialogServerCache
+	choose    func() Behaviour // the behaviour of the next INVITE
+	ctx       context.Context  // ends when the run tears the members down
+	sdp       []byte
 }
 
-// startMember listens on ip:port (0: any free port) and serves ext.
-func startMember(ctx context.Context, ext, ip string, port int, choose func() Behaviour, w *wire) (*member, error) {
-	conn, err := net.ListenPacket("udp", net.JoinHostPort(ip, strconv.Itoa(port)))
-	if err != nil {
-		return nil, fmt.Errorf("member %s: %w", ext, err)
+// startMember serves ext: over UDP it listens on ip:port (0: any free
+// port); over a stream it connects when it first registers.
+func startMember(ctx context.Context, ext, ip string, port int, transport string, choose func() Behaviour, w *wire) (*member, error) {
+	m := &member{ext: ext, ip: ip, transport: transport, choose: choose, ctx: ctx}
+	if transport == "udp" {
+		conn, err := net.ListenPacket("udp", net.JoinHostPort(ip, strconv.Itoa(port)))
+		if err != nil {
+			return nil, fmt.Errorf("member %s: %w", ext, err)
+		}
+		growBuffers(conn)
+		m.conn, m.port = conn, conn.LocalAddr().(*net.UDPAddr).Port
 	}
-	growBuffers(conn)
-	port = conn.LocalAddr().(*net.UDPAddr).Port
-	m := &member{ext: ext, ip: ip, port: port, conn: conn, choose: choose, ctx: ctx}
-	m.sdp = sdpOffer(ip, port)
-	if m.ua, err = sipgo.NewUA(sipgo.WithUserAgent("ringbench-member-"+ext), sipgo.WithUserAgentHostname(ip)); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	if m.srv, err = sipgo.NewServer(m.ua, sipgo.WithServerLogger(sipLogger)); err == nil {
-		m.client, err = sipgo.NewClient(m.ua, sipgo.WithClientHostname(ip), sipgo.WithClientPort(port), sipgo.WithClientLogger(sipLogger))
-	}
-	if err != nil {
-		m.ua.Close()
-		conn.Close()
+	m.sdp = sdpOffer(ip, m.port)
+	var err error
+	if m.ua, m.srv, m.client, err = agentUA("ringbench-member-"+ext, ip, m.port, transport); err != nil {
+		if m.conn != nil {
+			m.conn.Close()
+		}
 		return nil, err
 	}
 	m.dialogs = sipgo.NewDialogServerCache(m.client, sip.ContactHeader{Address: m.contact()})
@@ -59,21 +59,28 @@ func startMember(ctx context.Context, ext, ip string, port int, choose func() Be
 	m.srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
 		_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
 	})
-	theTap.add(conn.LocalAddr().String(), w, true)
-	go func() { _ = m.srv.ServeUDP(conn) }()
+	if m.conn != nil {
+		theTap.add(m.conn.LocalAddr().String(), w, true)
+		go func() { _ = m.srv.ServeUDP(m.conn) }()
+	}
 	return m, nil
 }
 
 // contact is the URI the member answers at (and registers).
 func (m *member) contact() sip.Uri {
+	if m.conn == nil {
+		return streamContact(m.ext, m.transport)
+	}
 	return sip.Uri{Scheme: "sip", User: m.ext, Host: m.ip, Port: m.port}
 }
 
 // close stops the agent.
 func (m *member) close() {
-	theTap.remove(m.conn.LocalAddr().String())
 	_ = m.ua.Close()
-	_ = m.conn.Close()
+	if m.conn != nil {
+		theTap.remove(m.conn.LocalAddr().String())
+		_ = m.conn.Close()
+	}
 }
 
 func (m *member) onInvite(req *sip.Request, tx sip.ServerTransaction) {

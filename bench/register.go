@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"net"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -15,9 +14,7 @@ import (
 // register binds the member's contact at ringd for expires (0 removes it),
 // answering a 401/407 challenge with the extension's digest credentials.
 func (m *member) register(ctx context.Context, cfg Config, expires time.Duration) error {
-	host, port, _ := net.SplitHostPort(cfg.Proxy)
-	p, _ := strconv.Atoi(port)
-	req := sip.NewRequest(sip.REGISTER, sip.Uri{Scheme: "sip", Host: host, Port: p})
+	req := sip.NewRequest(sip.REGISTER, ringdURI("", cfg.Proxy, cfg.Transport))
 	aor := sip.Uri{Scheme: "sip", User: m.ext, Host: cfg.Domain}
 	req.AppendHeader(&sip.ToHeader{Address: aor})
 	from := &sip.FromHeader{Address: aor, Params: sip.NewParams()}

@@ -37,6 +37,9 @@ type Result struct {
 // ConfigView is Config as plain values (passwords are not written).
 type ConfigView struct {
 	Proxy          string   `json:"proxy"`
+	Transport      string   `json:"transport"`
+	CallerProxy    string   `json:"caller_proxy"`
+	CallerTrans    string   `json:"caller_transport"`
 	Domain         string   `json:"domain"`
 	Group          string   `json:"group"`
 	Members        []string `json:"members"`
@@ -67,7 +70,7 @@ func (c Config) view() ConfigView {
 		}
 		return "(set)"
 	}
-	v := ConfigView{Proxy: c.Proxy, Domain: c.Domain, Group: c.Group, Members: c.Members, Register: c.Register,
+	v := ConfigView{Proxy: c.Proxy, Transport: c.Transport, CallerProxy: c.CallerProxy, CallerTrans: c.CallerTransport, Domain: c.Domain, Group: c.Group, Members: c.Members, Register: c.Register,
 		Password: redact(c.Password), MemberPorts: c.MemberPorts, LocalIP: c.LocalIP,
 		Profile: c.Profile.String(), MixBy: c.MixBy, Seed: c.Seed, Duration: c.Duration.String(), Calls: c.Calls,
 		MaxInflight: c.MaxInflight, Hold: c.Hold.String(), Caller: c.Caller, CallerPassword: redact(c.CallerPassword),

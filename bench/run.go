@@ -85,7 +85,7 @@ func Run(ctx context.Context, cfg Config, out, progress io.Writer) (*Result, err
 		for _, m := range members {
 			go m.keepRegistered(memberCtx, cfg, &regFailed)
 		}
-		fmt.Fprintf(info, "ringbench: %d members registered at %s\n", len(members), cfg.Proxy)
+		fmt.Fprintf(info, "ringbench: %d members registered at %s over %s\n", len(members), cfg.Proxy, cfg.Transport)
 	} else {
 		ports := make([]int, len(members))
 		for i, m := range members {
@@ -188,7 +188,7 @@ func startMembers(ctx context.Context, cfg Config, w *wire) ([]*member, error) {
 		if len(cfg.MemberPorts) > 0 {
 			port = cfg.MemberPorts[i]
 		}
-		m, err := startMember(ctx, ext, cfg.LocalIP, port, choose, w)
+		m, err := startMember(ctx, ext, cfg.LocalIP, port, cfg.Transport, choose, w)
 		if err != nil {
 			for _, m := range members {
 				m.close()
