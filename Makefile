@@ -77,7 +77,7 @@ load: ## 1,000 calls at 50/s through ringd with SIPp
 	@$(SIPP_INSTALL)
 	bench/sipp/run.sh load
 
-soak: ## ~9 min of SIPp load with faults: black-holed and 503 members, API changes, SIGTERM, kill -9
+soak: ## ~13 min of load with faults: black-holed and 503 members, API changes, SIGTERM, kill -9, callers and members on UDP, TLS and WebSocket at once
 	@$(SIPP_INSTALL)
 	bench/sipp/run.sh soak
 

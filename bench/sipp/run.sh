@@ -3,7 +3,7 @@
 #
 #   bench/sipp/run.sh          every functional case, one line each, then "N passed, N failed"
 #   bench/sipp/run.sh load     1,000 calls at 50 calls/s into a 3-member ring_all group
-#   bench/sipp/run.sh soak     load + faults, ~9 min: soak_faults soak_changes soak_shutdown soak_kill9
+#   bench/sipp/run.sh soak     load + faults, ~13 min: soak_faults soak_changes soak_shutdown soak_kill9 soak_transports
 #   bench/sipp/run.sh CASE...  only the named cases (see CASES below)
 #
 # Each case gets its own ringd (built once from this tree), its own config
@@ -99,7 +99,8 @@ sipp_common() {
 }
 
 # write_config: $DIR/ringd.yaml = the sip section (SIP on a new port,
-# RINGD_PORT; trusted CFG_TRUSTED, default 127.0.0.0/8, none when empty;
+# RINGD_PORT, plus the listeners CFG_LISTEN ("tls://...", ...); trusted
+# CFG_TRUSTED, default 127.0.0.0/8, none when empty;
 # CFG_SIP: more keys of the section), the admin API when CFG_API=1 (on a
 # new port; API is its base URL, SOAK_TOKEN its token), the store CFG_STORE
 # (default memory:), the log (RINGD_LOG_LEVEL, default debug), then the
@@ -116,7 +117,7 @@ write_config() {
 	fi
 	{
 		echo "sip:"
-		echo "  listen: [\"udp://127.0.0.1:$RINGD_PORT\"]"
+		echo "  listen: [\"udp://127.0.0.1:$RINGD_PORT\"${CFG_LISTEN:+, $CFG_LISTEN}]"
 		echo "  domain: ringd.local"
 		[[ -n $trusted ]] && echo "  trusted: [\"$trusted\"]"
 		[[ -n ${CFG_SIP:-} ]] && echo "  $CFG_SIP"
@@ -955,7 +956,7 @@ case_torture() {
 source "$HERE/scanners.sh"
 
 # --- soak (run.sh soak) ----------------------------------------------------------
-# Long runs with faults, only when named (`run.sh soak`, `make soak`, ~9 min).
+# Long runs with faults, only when named (`run.sh soak`, `make soak`, ~13 min).
 # Each case has its own ringd with a SQLite store in the case dir
 # ($DIR/ringd.db) and the admin API on a port of its own (token soak-token);
 # the SIP cases ring group 6000 (ring_all, ring_time 20, skip_busy false)
@@ -980,7 +981,9 @@ source "$HERE/scanners.sh"
 #   soak_kill9     no SIP: POST /api/v1/extensions every 20 ms for
 #                  SOAK_KILL9_MS, kill -9 halfway; restarted, every
 #                  extension whose POST got 201 is there.
-SOAK_CASES=(soak_faults soak_changes soak_shutdown soak_kill9)
+#   soak_transports  callers and members on UDP, TLS and WebSocket at once
+#                  (below): 0 failed calls, every answered call recorded.
+SOAK_CASES=(soak_faults soak_changes soak_shutdown soak_kill9 soak_transports)
 SOAK_RATE=${SOAK_RATE:-100}
 SOAK_SECONDS=${SOAK_SECONDS:-180}
 SOAK_LIMIT=${SOAK_LIMIT:-2000}       # at most this many calls at once (sipp -l)
@@ -1055,18 +1058,19 @@ metric() {
 	curl -s --max-time 10 "$API/metrics" | awk -v s="$1" '$1 == s {printf "%.0f\n", $2; exit}'
 }
 
-# cdr_count: the count of GET /api/v1/cdr?group=6000&outcome=answered.
+# cdr_count [GROUP]: the count of GET /api/v1/cdr?group=GROUP&outcome=answered
+# (GROUP 6000 by default).
 cdr_count() {
-	API_OUT=$DIR/cdr.out api GET "/api/v1/cdr?group=6000&outcome=answered&top=1" >/dev/null
+	API_OUT=$DIR/cdr.out api GET "/api/v1/cdr?group=${1:-6000}&outcome=answered&top=1" >/dev/null
 	sed -nE 's/.*"count": *([0-9]+).*/\1/p' "$DIR/cdr.out"
 }
 
-# wait_cdr WANT: polls cdr_count for up to 10 s until it is WANT (records
-# are written in batches); CDR is the last count read.
+# wait_cdr WANT [GROUP]: polls cdr_count for up to 10 s until it is WANT
+# (records are written in batches); CDR is the last count read.
 wait_cdr() {
 	local i
 	for ((i = 0; i < 50; i++)); do
-		CDR=$(cdr_count)
+		CDR=$(cdr_count "${2:-6000}")
 		[[ $CDR == "$1" ]] && return 0
 		sleep 0.2
 	done
@@ -1390,6 +1394,109 @@ case_soak_kill9() {
 	((others == 0)) || fail "$others POSTs got an answer other than 201 or none: $(awk '$2 != 201 && $2 != "000"' "$DIR/writes.log" | head -3 | paste -sd';')"
 	NOTE="$n POSTs in $(((t1 - t0) / 1000)) ms, kill -9 at $(((t_kill - t0) / 1000)) ms; $acked acknowledged (201), $unanswered unanswered (ringd down)"
 	NOTE+="; after the restart $present of $acked present"
+}
+
+# --- soak_transports ---------------------------------------------------------------
+# Callers and members on UDP, TLS and WebSocket in one ringd at once, for
+# SOAK_SECONDS (SIP on UDP plus tls:// and ws:// with a self-signed
+# certificate openssl makes; a SQLite store; the admin API):
+#   group 6000 (ring_all): m1 (SIPp on UDP, rings SOAK_RING_MS), m2 (UDP
+#     black hole), m3 (503 at once), 2001 (TLS) and 3001 (WebSocket): SIPp
+#     calls it over UDP at SOAK_TR_RATE, 2001 and 3001 answer after 50 ms
+#     (one wins, ringd cancels or hangs up the others);
+#   group 6002 (ring_all of 2001-2004, ringbench members registered over
+#     TLS): called by a ringbench caller on WebSocket at SOAK_TR_BENCH_RATE;
+#   group 6001 (ring_all of 3001-3004, ringbench members registered over
+#     WebSocket): called by a ringbench caller on TLS at SOAK_TR_BENCH_RATE.
+# Every caller talks SOAK_TALK_MS. Checks: 0 failed calls for each caller,
+# 0 failed REGISTER refreshes (-expires 60 s: refreshed every 30 s), and
+# for each group the answered records (GET /api/v1/cdr) and
+# ringd_calls_total{outcome="answered"} equal the calls its caller
+# completed.
+SOAK_TR_RATE=${SOAK_TR_RATE:-50}
+SOAK_TR_BENCH_RATE=${SOAK_TR_BENCH_RATE:-20}
+case_soak_transports() {
+	local calls=$((SOAK_TR_RATE * SOAK_SECONDS)) tls_port ws_port usage total ok failed g n rc
+	member m1; member m2; member m3
+	alloc_ports 1
+	tls_port=$PORT
+	alloc_ports 1
+	ws_port=$PORT
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=ringd.local \
+		-keyout "$DIR/key.pem" -out "$DIR/cert.pem" >"$DIR/openssl.log" 2>&1 ||
+		{ fail "openssl could not make the TLS certificate: $(tail -2 "$DIR/openssl.log" | tr '\n' ' ')"; return; }
+	CFG_LISTEN="\"tls://127.0.0.1:$tls_port\", \"ws://127.0.0.1:$ws_port\"" \
+		CFG_SIP="tls: { cert: \"$DIR/cert.pem\", key: \"$DIR/key.pem\" }" \
+		CFG_API=1 CFG_STORE="sqlite:$DIR/ringd.db" RINGD_LOG_LEVEL=info write_config <<-EOF
+		extensions:
+		$(member_extensions m1 m2 m3)
+		$(for n in 2001 2002 2003 2004 3001 3002 3003 3004; do echo "  - { number: \"$n\", name: R$n, password: secret$n }"; done)
+		ring_groups:
+		  - { number: "6000", name: Mixed, strategy: ring_all, ring_time: 20, skip_busy: false,
+		      members: [{ extension: "1001" }, { extension: "1002" }, { extension: "1003" }, { extension: "2001" }, { extension: "3001" }] }
+		  - { number: "6001", name: OnWS, strategy: ring_all, ring_time: 20, skip_busy: false,
+		      members: [{ extension: "3001" }, { extension: "3002" }, { extension: "3003" }, { extension: "3004" }] }
+		  - { number: "6002", name: OnTLS, strategy: ring_all, ring_time: 20, skip_busy: false,
+		      members: [{ extension: "2001" }, { extension: "2002" }, { extension: "2003" }, { extension: "2004" }] }
+	EOF
+	check_config && serve_api || return
+	local SIPP_TIMEOUT_S=$((SOAK_SECONDS + 90))
+	# ringbench runs 10 s longer than SIPp's calls: its members must outlive
+	# the calls of 6000 they answer.
+	local bench=(-profile answer:50ms -rate "$SOAK_TR_BENCH_RATE" -duration "$((SOAK_SECONDS + 10))s" -hold "${SOAK_TALK_MS}ms"
+		-register -expires 60s -timeout 30s -interval 10s)
+	"$RINGBENCH" -proxy "127.0.0.1:$tls_port" -transport tls -members 2001-2004 \
+		-caller-proxy "127.0.0.1:$ws_port" -caller-transport ws -group 6002 "${bench[@]}" >"$DIR/bench_tls.out" 2>&1 &
+	UAS_PID[bench_tls]=$!
+	"$RINGBENCH" -proxy "127.0.0.1:$ws_port" -transport ws -members 3001-3004 \
+		-caller-proxy "127.0.0.1:$tls_port" -caller-transport tls -group 6001 "${bench[@]}" >"$DIR/bench_ws.out" 2>&1 &
+	UAS_PID[bench_ws]=$!
+	# Until both have registered their members (2001 and 3001 ring for 6000 too).
+	for ((n = 0; n < 100; n++)); do
+		(($(cat "$DIR/bench_tls.out" "$DIR/bench_ws.out" | grep -c 'members registered') == 2)) && break
+		sleep 0.1
+	done
+	((n < 100)) || { fail "ringbench did not register its members within 10 s: $(tail -2 "$DIR/bench_tls.out" "$DIR/bench_ws.out" | paste -sd';')"; return; }
+	start_uas m1 uas_load_member.xml "$calls" -recv_timeout "$SOAK_RING_MS"
+	start_uas m3 uas_unavailable.xml "$calls"
+	start_sink m2 || return
+	run_uac uac_call.xml "$calls" -r "$SOAK_TR_RATE" -l "$SOAK_LIMIT" -d "$SOAK_TALK_MS" -trace_stat -stf "$DIR/uac.csv" -fd 5
+	check_uac
+	wait_uas m1; wait_uas m3
+	for g in tls ws; do
+		rc=0
+		wait "${UAS_PID[bench_$g]}" || rc=$?
+		unset "UAS_PID[bench_$g]"
+		((rc == 0)) || fail "ringbench with $g members exited $rc: $(tail -3 "$DIR/bench_$g.out" | paste -sd';')"
+	done
+	read -r total ok failed < <(csv "$DIR/uac.csv" TotalCallCreated "SuccessfulCall(C)" "FailedCall(C)")
+	((${failed:-1} == 0 && ${ok:-0} == calls)) || fail "SIPp caller (UDP): ${ok:-?} of $calls calls successful, ${failed:-?} failed"
+	NOTE="6000 (UDP caller): $ok of $calls answered"
+	local -A want=([6000]=$ok)
+	local line att ans fl group caller
+	for g in tls ws; do
+		group=6002 caller=WebSocket
+		[[ $g == ws ]] && group=6001 caller=TLS
+		line=$(grep -m1 '^calls ' "$DIR/bench_$g.out" || true)
+		read -r att ans fl < <(sed -nE 's/^calls +([0-9]+) attempted, ([0-9]+) answered, ([0-9]+) failed.*/\1 \2 \3/p' <<<"$line")
+		((${att:-0} > 0 && ${fl:-1} == 0 && ans == att)) ||
+			fail "$group ($caller caller, $g members): ${line:-no summary}: $(grep -m1 'failures:' "$DIR/bench_$g.out" || true)"
+		grep -q 'REGISTER refreshes failed' "$DIR/bench_$g.out" &&
+			fail "$g members: $(grep -o '[0-9]* REGISTER refreshes failed' "$DIR/bench_$g.out")"
+		want[$group]=${ans:-0}
+		NOTE+="; $group ($caller caller, $g members): ${ans:-?} of ${att:-?} answered"
+	done
+	local answered
+	for group in 6000 6001 6002; do
+		wait_cdr "${want[$group]}" "$group" ||
+			fail "group $group: $CDR answered call records (GET /api/v1/cdr), its caller completed ${want[$group]} calls"
+		answered=$(metric "ringd_calls_total{group=\"$group\",outcome=\"answered\"}")
+		[[ $answered == "${want[$group]}" ]] ||
+			fail "ringd_calls_total{group=\"$group\",outcome=\"answered\"} is ${answered:-absent}, its caller completed ${want[$group]} calls"
+	done
+	usage=$(proc_usage "$RINGD_PID")
+	stop_sink m2
+	NOTE+="; records and ringd_calls_total{answered} match for all three groups; ringd CPU ${usage% *} s, max RSS ${usage#* } MB"
 }
 
 # csv NAME COLUMN...: the last row's values of these columns of a SIPp -trace_stat file.
