@@ -27,9 +27,9 @@ bench: ## hot-path benchmarks with allocation counts
 FUZZ_TARGETS = ./engine/:FuzzEngine ./sip/:FuzzRequestHandling ./sip/transport/:FuzzRawScreening \
 	./config/:FuzzParse ./config/:FuzzScheduleParsers ./config/api/:FuzzJSONBodies \
 	./sip/transport/:FuzzWebSocketFrames ./sip/registrar/:FuzzPath ./sip/dialoginfo/:FuzzBody \
-	./sip/:FuzzFeatureCodes ./sip/:FuzzOutboundRules
+	./sip/:FuzzFeatureCodes ./sip/:FuzzOutboundRules ./sip/transport/:FuzzStreamFraming
 
-fuzz: ## every fuzz target in turn, FUZZTIME each (a duration or a count: FUZZTIME=5000000x) (engine events, SIP requests, raw datagrams, config file, schedules, API bodies, WebSocket frames, Path, dialog-info bodies, feature codes, outbound rules)
+fuzz: ## every fuzz target in turn, FUZZTIME each (a duration or a count: FUZZTIME=5000000x) (engine events, SIP requests, raw datagrams, config file, schedules, API bodies, WebSocket frames, Path, dialog-info bodies, feature codes, outbound rules, TCP framing)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -timeout 0 "$${t%%:*}"; \

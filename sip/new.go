@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"time"
 
@@ -56,16 +57,22 @@ func New(set Settings, log *zap.Logger, hooks ...Hooks) (*Server, error) {
 	s.auth.SetAlgorithms(set.DigestAlgorithms)
 	s.loc = registrar.NewLocation()
 	s.loc.SetStatic(staticContacts(&set))
-	parser := sip.NewParser()
-	if set.Protection.MaxMessage > 0 {
-		parser.MaxMessageLength = set.Protection.MaxMessage
-	}
+	// sipgo's parser keeps its ceiling (65,535 bytes, the largest
+	// max_message): the filter applies the max_message in force.
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("ringd"), sipgo.WithUserAgentHostname(set.Domain),
-		sipgo.WithUserAgentParser(parser), sipgo.WithUserAgenTLSConfig(s.certs.ClientConfig()),
+		sipgo.WithUserAgenTLSConfig(s.certs.ClientConfig()),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerReadFilter(s.filter.Read)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerUnhandledResponseHandler(s.onResponse)))
 	if err != nil {
 		return nil, err
+	}
+	s.filter.StreamConn = func(network, remote string) io.Writer {
+		c, err := ua.TransportLayer().GetConnection(network, remote)
+		if err != nil {
+			return nil
+		}
+		w, _ := c.(io.Writer)
+		return w
 	}
 	if s.client, err = sipgo.NewClient(ua); err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ type Settings struct {
 	RTPPortMin, RTPPortMax int
 	// Protection is the flood and scanner protection; its zero value turns
 	// all of it off (cmd sets transport.DefaultProtection unless
-	// configured). MaxMessage is read at New.
+	// configured).
 	Protection transport.Protection
 
 	// TLS is the material of the tls:// and wss:// listeners and of the TLS

@@ -7,7 +7,8 @@ import (
 
 // Attack is one message of the set: its class, what it tries, and the
 // answer ringd must give ("400", "505", "none": no answer at all - over a
-// stream ringd may also close the connection - or "refused": none or 400).
+// stream ringd may also close the connection - or "oversize": over UDP
+// none, over a stream 513).
 type Attack struct {
 	Class string // the class of advisory it stands for
 	Name  string
@@ -53,7 +54,7 @@ func Set(group string) []Attack {
 			text: invite + top + "To: <sip:" + group + "@{domain}>\r\n:\r\n" + common + "CSeq: 1 INVITE\r\n" + body},
 		{Class: "Via flood", Name: "100 Via headers", Want: "400", Method: "OPTIONS",
 			text: opts + top + "{vias100}To: <sip:{domain}>\r\n" + common + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"},
-		{Class: "Via flood", Name: "300 Via headers, past max_message", Want: "refused", Method: "OPTIONS",
+		{Class: "Via flood", Name: "300 Via headers, past max_message", Want: "oversize", Method: "OPTIONS",
 			text: opts + top + "{vias300}To: <sip:{domain}>\r\n" + common + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"},
 		{Class: "unparseable Via host (CVE-2018-16657)", Name: "a Via whose host is ':]'", Want: "400", Method: "OPTIONS",
 			text: opts + top + "Via: SIP/2.0/UDP :]\r\nTo: <sip:{domain}>\r\n" + common + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"},

@@ -1141,7 +1141,7 @@ soak_changer() {
 start_changer() {
 	local id
 	API_OUT=$DIR/groups.out api GET "/api/v1/ring_groups?filter=number+eq+6000" >/dev/null
-	id=$(sed -nE 's/^\{"count":1,"items":\[\{"id":([0-9]+),.*/\1/p' "$DIR/groups.out")
+	id=$(sed -nE 's/^\{"count":1,"items":\[\{[^{}]*"id":([0-9]+),.*/\1/p' "$DIR/groups.out")
 	[[ -n $id ]] || { fail "ring group 6000 not found through the API: $(head -c 300 "$DIR/groups.out")"; return 1; }
 	rm -f "$DIR/changes.stop"
 	soak_changer "$id" >"$DIR/changes.log" 2>&1 &

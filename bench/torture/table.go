@@ -43,10 +43,10 @@ var TortureTable = map[string]TortureRow{
 	// 3.1.2 invalid messages
 	"badinv01.dat":      badHeaders("Malformed protocol name in Via header"),
 	"badinv01.dat 6000": badHeaders("Malformed protocol name in Via header"),
-	"clerr.dat":         {UDP: headersCheckedUDP, TCP: clerrTCP, WS: clerrWS},
-	"clerr.dat 6000":    {UDP: headersCheckedUDP, TCP: clerrTCP, WS: clerrWS},
-	"ncl.dat":           {UDP: headersCheckedUDP, TCP: closesTCP("sipgo cannot parse the negative Content-Length")},
-	"ncl.dat 6000":      {UDP: headersCheckedUDP, TCP: closesTCP("sipgo cannot parse the negative Content-Length")},
+	"clerr.dat":         {UDP: headersChecked, TCP: clerrTCP, WS: overWS(headersChecked)},
+	"clerr.dat 6000":    {UDP: headersChecked, TCP: clerrTCP, WS: overWS(headersChecked)},
+	"ncl.dat":           {UDP: headersChecked, TCP: unframed, WS: overWS(headersChecked)},
+	"ncl.dat 6000":      {UDP: headersChecked, TCP: unframed, WS: overWS(headersChecked)},
 	"scalar02.dat":      badHeaders("CSeq number out of range"),
 	"scalarlg.dat":      {UDP: matching("none"), TCP: matching("none closed")},
 	"quotbal.dat":       badHeaders("invalid uri display name inside quotes"),
@@ -87,8 +87,7 @@ var TortureTable = map[string]TortureRow{
 	"insuf.dat":      bothWays(matching("400")),
 	"insuf.dat 6000": bothWays(matching("400")),
 	"unkscm.dat":     bothWays(matching("416")),
-	"novelsc.dat": {UDP: matchingBecause("416", "ringd answers a scheme sipgo cannot parse before parsing, statelessly"),
-		TCP: differing("none closed", unparsedWhy("invalid uri scheme"))},
+	"novelsc.dat": bothWays(matchingBecause("416", "ringd answers a scheme sipgo cannot parse before parsing, statelessly")),
 	"unksm2.dat": bothWays(matchingBecause("401", "ringd challenges every REGISTER before it reads the To URI: "+
 		"a registrar's 400 would come after authentication")),
 	"bext01.dat":      bothWays(matching("420")),
@@ -117,8 +116,8 @@ var TortureTable = map[string]TortureRow{
 	"inv2543.dat": {
 		UDP: differing("400", "sipgo answers 400 statelessly before ringd sees it: with no branch it needs the From tag for an "+
 			"RFC 2543 transaction key, and an RFC 2543 From has none"),
-		TCP: matchingBecause("none closed", "it has no Content-Length, which RFC 3261 §18.3 requires on a stream: "+
-			"sipgo cannot frame its body and closes the connection"),
+		TCP: differing("400 closed", "it has no Content-Length, which RFC 3261 §18.3 requires on a stream: "+
+			"ringd cannot frame its body, answers 400 and closes the connection (the RFC's test is for UDP)"),
 		WS: overWS(differing("400", "over WebSocket the frame is the message, so it is read as over UDP: sipgo answers 400 "+
 			"statelessly, needing the From tag it does not have for an RFC 2543 transaction key")),
 	},
@@ -128,52 +127,39 @@ var TortureTable = map[string]TortureRow{
 var fallback2543 = matchingBecause("200", "sipgo matches the transaction by RFC 2543 rules and ringd answers the OPTIONS, "+
 	"the RFC's alternative to 400")
 
-// mcl01TCP: over TCP sipgo frames mcl01 by one of its Content-Lengths,
-// hands it to ringd, which refuses it 400, and closes the connection on
-// the bytes left over, often before the 400 is out.
-// clerrWS: over WebSocket a frame whose body is shorter than its
-// Content-Length cannot be read, and sipgo closes the connection.
-var clerrWS = overWS(differing("none closed", "over WebSocket the frame is the whole message, but sipgo cannot parse one whose body "+
-	"is shorter than its Content-Length and closes the connection (the RFC's 400 is for UDP)"))
-
 // overWS is a want of a row's WebSocket sends (TortureRow.WS).
 func overWS(w TortureWant) *TortureWant { return &w }
 
-var mcl01TCP = matchingBecause("400 closed|none closed", "sipgo frames the request by one of its Content-Lengths and "+
-	"ringd refuses it (400 Duplicate Content-Length); the rest of the body is no SIP message, so sipgo closes the "+
-	"connection, as the RFC asks over TCP, often before the 400 is out")
+// mcl01TCP: over a stream two Content-Lengths leave no boundary to trust.
+var mcl01TCP = matchingBecause("400 closed", "ringd frames stream messages itself and cannot tell which of the two "+
+	"Content-Lengths ends this one: it answers 400 and closes the connection, as the RFC asks over TCP")
+
+// unframed: over a stream a Content-Length that is not a number leaves no
+// boundary.
+var unframed = matchingBecause("400 closed", "ringd frames stream messages itself and the Content-Length is not a number: "+
+	"it answers 400 and closes the connection, as the RFC asks over TCP")
 
 // clerrTCP: over TCP ringd waits for clerr's missing body bytes.
 var clerrTCP = matchingBecause("none", "over TCP ringd waits for the body bytes that never come, as the RFC allows")
 
 // badRequestLine is a request whose request line sipgo v1.7.3 cannot
-// parse: ringd answers it 400 itself over UDP, before parsing (a
-// stateless reply from the datagram's own header lines); over TCP sipgo
-// closes the connection.
+// parse: ringd answers it 400 itself before parsing, a stateless reply
+// from the message's own header lines (over TCP and TLS on the message it
+// frames itself, over WebSocket on the frame).
 func badRequestLine(err string) TortureRow {
-	return TortureRow{UDP: matchingBecause("400", "ringd checks the request line before sipgo parses the datagram and "+
-		"answers 400 statelessly"), TCP: differing("none closed", unparsedWhy(err))}
+	return bothWays(matchingBecause("400", "ringd checks the request line before sipgo parses the message ("+err+
+		") and answers 400 statelessly"))
 }
 
 // badHeaders is a request whose headers sipgo v1.7.3 cannot parse: ringd
-// answers it 400 itself over UDP, before parsing (its header check); over TCP
-// sipgo closes the connection.
+// answers it 400 itself before parsing (its header check).
 func badHeaders(err string) TortureRow {
-	return TortureRow{UDP: headersCheckedUDP, TCP: differing("none closed", unparsedWhy(err))}
+	return bothWays(matchingBecause("400", "ringd checks the headers sipgo cannot parse ("+err+
+		") before it parses the message and answers 400 statelessly"))
 }
 
-// headersCheckedUDP: ringd's check of the raw headers answers 400.
-var headersCheckedUDP = matchingBecause("400", "ringd checks the headers sipgo cannot parse before it parses the datagram and answers 400 statelessly")
-
-func unparsedWhy(err string) string {
-	return "sipgo v1.7.3 cannot parse it (" + err + "): ringd never sees it and nothing answers (over TCP sipgo closes the connection)"
-}
-
-// closesTCP is a TCP message that ringd drops by closing the connection,
-// as the RFC asks for a message that cannot be framed.
-func closesTCP(why string) TortureWant {
-	return matchingBecause("none closed", why+" and closes the connection, as the RFC asks over TCP")
-}
+// headersChecked: ringd's check of the raw headers answers 400.
+var headersChecked = matchingBecause("400", "ringd checks the headers sipgo cannot parse before it parses the message and answers 400 statelessly")
 
 // suggestRow prints a table row for an outcome the table does not hold,
 // to paste into TortureTable once it has been judged.

@@ -287,7 +287,7 @@ func TestTortureAgainstRingd(t *testing.T) {
 		t.Errorf("an unmatched CANCEL got %s, want 481", saidAll(rep.Cancel, "nothing"))
 	}
 	var md bytes.Buffer
-	if err := rep.WriteMarkdown(&md); err != nil || !strings.Contains(md.String(), "| badinv01.dat |") {
+	if err := rep.WriteMarkdown(&md); err != nil || !strings.Contains(md.String(), "| inv2543.dat |") {
 		t.Errorf("markdown (%v):\n%s", err, md.String())
 	}
 }

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"errors"
+	"io"
 	"net"
 	"net/netip"
 	"strings"
@@ -21,9 +22,11 @@ import (
 // sources, oversize datagrams and scanners (from any source) are dropped
 // without a reply, and every request counts against its source's rate -
 // except from a trusted source. From any source, a request line sipgo could not parse
-// gets a stateless 400 (416 for a foreign URI scheme). TCP is a byte
-// stream, so its requests are counted and screened once parsed
-// (AdmitStream); a banned source's connection is closed at its next read.
+// gets a stateless 400 (416 for a foreign URI scheme). Stream messages
+// are framed and screened the same way before sipgo parses them
+// (frames.go), and counted against the rate and screened for scanners
+// once parsed (AdmitStream); a banned source's connection is closed at
+// its next read.
 type Filter struct {
 	guard   *guard
 	clock   clock.Clock
@@ -32,10 +35,15 @@ type Filter struct {
 	conns   udpConns // where stateless replies leave from
 	policy  atomic.Pointer[Policy]
 	streams streamCount
+	framers framers
 	// OnBan, when set before the filter is used, hears of every ban this
 	// filter starts (a cluster shares it); bans imposed with Impose are
 	// not told back.
 	OnBan func(source netip.Addr, until time.Time, reason string)
+	// StreamConn, when set, finds the TCP, TLS or WebSocket connection a
+	// message came over by its network and remote address (sipgo's
+	// transport layer), for the answers to requests refused before parsing.
+	StreamConn func(network, remote string) io.Writer
 }
 
 // udpConns finds the UDP socket bound at a local address (Listeners).
@@ -85,14 +93,21 @@ func (f *Filter) Read(props sip.TransportReadProps, data []byte) ([]byte, error)
 	pol := f.policy.Load()
 	trusted := !ok || pol.trusts(ip)
 	udp := strings.EqualFold(props.Transport, "udp")
+	p := &pol.Protection
 	if !udp {
 		if !trusted && f.guard.banned(ip, f.now()) {
 			f.metrics.Reject("banned")
 			return nil, errBanned
 		}
-		return data, nil
+		max := p.MaxMessage
+		if max <= 0 {
+			max = sip.ParseMaxMessageLength
+		}
+		if strings.HasPrefix(strings.ToUpper(props.Transport), "WS") {
+			return f.readFrame(props, data, max), nil
+		}
+		return f.readStream(props, data, max)
 	}
-	p := &pol.Protection
 	if p.MaxMessage > 0 && len(data) > p.MaxMessage {
 		f.metrics.Reject("oversize")
 		return nil, nil
@@ -295,6 +310,7 @@ func (f *Filter) Unban(source string) (bool, error) {
 func (f *Filter) Sweep() {
 	p := &f.policy.Load().Protection
 	f.guard.sweep(f.now(), max(p.Window, p.AuthWindow))
+	f.framers.sweep(f.now())
 }
 
 // addrIP is the IP address of a UDP or TCP peer.
