@@ -87,7 +87,7 @@ var TortureTable = map[string]TortureRow{
 	"insuf.dat":      bothWays(matching("400")),
 	"insuf.dat 6000": bothWays(matching("400")),
 	"unkscm.dat":     bothWays(matching("416")),
-	"novelsc.dat": bothWays(matchingBecause("416", "ringd answers a scheme sipgo cannot parse before parsing, statelessly")),
+	"novelsc.dat":    bothWays(matchingBecause("416", "ringd answers a scheme sipgo cannot parse before parsing, statelessly")),
 	"unksm2.dat": bothWays(matchingBecause("401", "ringd challenges every REGISTER before it reads the To URI: "+
 		"a registrar's 400 would come after authentication")),
 	"bext01.dat":      bothWays(matching("420")),
