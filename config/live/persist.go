@@ -13,9 +13,9 @@ import (
 
 // Persister writes what the SIP side produces - call records,
 // registration changes and the protection's bans - to the store off the
-// call path: callers enqueue
-// and return; one goroutine writes, records in batches. Close drains it;
-// what comes after Close is reported to onError, never written.
+// call path: callers enqueue and return, never waiting for the store;
+// one goroutine writes, records in batches. Close drains it; what comes
+// after Close is reported to onError, never written.
 type Persister struct {
 	st   store.Store
 	ops  chan op
@@ -24,6 +24,11 @@ type Persister struct {
 
 	mu     sync.RWMutex // held to read closed and send on ops; Close takes it to close ops
 	closed bool
+
+	// spill holds, in order, what came while ops was full (the store slow
+	// or stuck); while it holds anything, what comes next goes there too.
+	spillMu sync.Mutex // held to send on ops too, so that run sees the two in order
+	spill   []op
 }
 
 type op struct {
@@ -45,12 +50,18 @@ type op struct {
 // kept and written again every retryWait, in their order, ahead of the
 // new ones; beyond keepMax kept records the oldest are dropped and
 // reported.
+//
+// A write may take writeTimeout (the store hung: it is a failed write,
+// tried again); what is queued meanwhile past queueSize waits in the
+// spill, at most keepMax operations, beyond which the newest are dropped
+// and reported: the call path never waits for the store.
 const (
-	batchMax  = 1000
-	batchWait = time.Second
-	queueSize = 10000
-	retryWait = time.Second
-	keepMax   = 100000
+	batchMax     = 1000
+	batchWait    = time.Second
+	queueSize    = 10000
+	retryWait    = time.Second
+	keepMax      = 100000
+	writeTimeout = 10 * time.Second
 )
 
 // NewPersister starts the writer. onError hears of failed writes.
@@ -82,7 +93,39 @@ func (p *Persister) queue(o op) {
 		p.report(errClosed)
 		return
 	}
-	p.ops <- o
+	p.spillMu.Lock()
+	defer p.spillMu.Unlock()
+	if len(p.spill) == 0 {
+		select {
+		case p.ops <- o:
+			return
+		default:
+		}
+	}
+	if len(p.spill) >= keepMax {
+		p.report(errSpillFull)
+		return
+	}
+	p.spill = append(p.spill, o)
+}
+
+// errSpillFull is what an operation dropped because the store has been
+// stuck for too long is reported as.
+var errSpillFull = fmt.Errorf("a call record or registration change was dropped: the store has not kept up (over %d waiting)", queueSize+keepMax)
+
+// spillIsNext empties the spill and returns what it held once the
+// channel is empty (before that, the channel's operations come first: the
+// spill only grows while the channel is full, so run never waits on an
+// empty channel with a spill to write).
+func (p *Persister) spillIsNext() []op {
+	p.spillMu.Lock()
+	defer p.spillMu.Unlock()
+	if len(p.ops) > 0 {
+		return nil
+	}
+	s := p.spill
+	p.spill = nil
+	return s
 }
 
 // Close writes what is queued and stops.
@@ -107,7 +150,7 @@ func (p *Persister) run() {
 		if len(batch) == 0 {
 			return
 		}
-		if err := p.st.AddRecords(context.Background(), batch...); err != nil {
+		if err := write(func(ctx context.Context) error { return p.st.AddRecords(ctx, batch...) }); err != nil {
 			p.report(fmt.Errorf("%d call records not written yet, trying again: %w", len(batch), err))
 			if over := len(batch) - keepMax; over > 0 {
 				p.report(fmt.Errorf("%d call records dropped: the store has failed for too long", over))
@@ -120,39 +163,57 @@ func (p *Persister) run() {
 		failing = false
 		batch = batch[:0]
 	}
+	handle := func(o op) {
+		switch {
+		case o.record != nil:
+			batch = append(batch, *o.record)
+			if len(batch) == 1 {
+				timer.Reset(batchWait)
+			}
+			if len(batch) >= batchMax && !failing {
+				flush()
+			}
+		case o.ban != nil:
+			if o.removed {
+				p.report(write(func(ctx context.Context) error { return p.st.DeleteBan(ctx, o.ban.Source) }))
+			} else {
+				p.report(write(func(ctx context.Context) error { return p.st.SaveBan(ctx, *o.ban) }))
+			}
+		case o.removed:
+			flush() // keep records and bindings in the order they came
+			p.report(write(func(ctx context.Context) error {
+				return p.st.DeleteBinding(ctx, o.binding.Extension, o.binding.Contact)
+			}))
+		default:
+			flush()
+			p.report(write(func(ctx context.Context) error { return p.st.SaveBinding(ctx, *o.binding) }))
+		}
+	}
 	for {
+		for _, o := range p.spillIsNext() {
+			handle(o)
+		}
 		select {
 		case o, ok := <-p.ops:
 			if !ok {
+				for _, o := range p.spillIsNext() {
+					handle(o)
+				}
 				flush()
 				return
 			}
-			switch {
-			case o.record != nil:
-				batch = append(batch, *o.record)
-				if len(batch) == 1 {
-					timer.Reset(batchWait)
-				}
-				if len(batch) >= batchMax && !failing {
-					flush()
-				}
-			case o.ban != nil:
-				if o.removed {
-					p.report(p.st.DeleteBan(context.Background(), o.ban.Source))
-				} else {
-					p.report(p.st.SaveBan(context.Background(), *o.ban))
-				}
-			case o.removed:
-				flush() // keep records and bindings in the order they came
-				p.report(p.st.DeleteBinding(context.Background(), o.binding.Extension, o.binding.Contact))
-			default:
-				flush()
-				p.report(p.st.SaveBinding(context.Background(), *o.binding))
-			}
+			handle(o)
 		case <-timer.C:
 			flush()
 		}
 	}
+}
+
+// write runs one store write, bounded by writeTimeout.
+func write(f func(ctx context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+	defer cancel()
+	return f(ctx)
 }
 
 func (p *Persister) report(err error) {

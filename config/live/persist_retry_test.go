@@ -74,3 +74,41 @@ func TestPersisterKeepsRecordsWhileTheStoreIsDown(t *testing.T) {
 		}
 	}
 }
+
+// hangingRecords is a real store whose record writes hang until release
+// is closed, as a store that stopped answering would make them.
+type hangingRecords struct {
+	store.Store
+	release chan struct{}
+}
+
+func (h *hangingRecords) AddRecords(ctx context.Context, rs ...cdr.Record) error {
+	<-h.release
+	return h.Store.AddRecords(ctx, rs...)
+}
+
+// While the store hangs, queueing never waits - past the queue's size
+// too - and once it answers again every record is written.
+func TestPersisterNeverBlocksOnAStuckStore(t *testing.T) {
+	st := &hangingRecords{Store: store.NewMemory(), release: make(chan struct{})}
+	p := NewPersister(st, func(err error) { t.Errorf("reported %v", err) })
+	now := time.Now().UTC()
+	const n = queueSize + 2*batchMax + 500
+	queued := make(chan struct{})
+	go func() {
+		defer close(queued)
+		for i := range n {
+			p.Record(cdr.Record{CallID: "c" + strconv.Itoa(i), Group: "6000", Outcome: "answered", Start: now, End: now, Legs: []cdr.Leg{}})
+		}
+	}()
+	select {
+	case <-queued:
+	case <-time.After(10 * time.Second):
+		t.Fatal("queueing a record waited for the stuck store")
+	}
+	close(st.release)
+	p.Close()
+	if _, total, err := st.Records(context.Background(), store.RecordQuery{}); err != nil || total != n {
+		t.Fatalf("%d records written (%v), want %d", total, err, n)
+	}
+}
