@@ -165,9 +165,13 @@ func (s *Server) checkDigest(req *sip.Request, tx sip.ServerTransaction, hdr str
 		cred = h.Value()
 	}
 	now := s.clock.Now()
-	user, res := s.auth.Check(cred, string(req.Method), s.password, now)
+	user, res := s.auth.Check(cred, string(req.Method), req.Recipient, s.password, now)
 	if res == registrar.OK {
 		return user, true
+	}
+	if res == registrar.Mismatch {
+		s.replies.respond(tx, req, 400, "Credentials For Another Request-URI")
+		return "", false
 	}
 	if res == registrar.Bad {
 		s.filter.AuthFailed(req)

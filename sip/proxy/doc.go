@@ -9,6 +9,6 @@
 // Transactions and forks have no goroutine, lock or timer of their own:
 // one owner (the driver) steps them and carries out what they decide.
 //
-// It imports sipgo and sip/clock; it must not import the root sip package,
+// It imports sipgo, sip/clock and sip/grammar; it must not import the root sip package,
 // engine or config.
 package proxy

@@ -1,10 +1,11 @@
 package proxy
 
 import (
-	"net/netip"
 	"strings"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/ringd/ringd/sip/grammar"
 )
 
 // maxVias bounds the Via headers of a request ringd takes: a request that
@@ -21,7 +22,7 @@ const maxVias = 70
 func badHeaders(req *sip.Request) string {
 	vias := 0
 	for _, h := range req.Headers() {
-		if !isToken(h.Name()) {
+		if !grammar.Token(h.Name()) {
 			return "Bad Header Name"
 		}
 		if !strings.EqualFold(h.Name(), "via") && h.Name() != "v" {
@@ -31,44 +32,9 @@ func badHeaders(req *sip.Request) string {
 			return "Too Many Via Headers"
 		}
 		v, ok := h.(*sip.ViaHeader)
-		if !ok || !strings.EqualFold(v.ProtocolName, "SIP") || v.ProtocolVersion != "2.0" || v.Transport == "" || !validHost(v.Host) {
+		if !ok || !strings.EqualFold(v.ProtocolName, "SIP") || v.ProtocolVersion != "2.0" || v.Transport == "" || !grammar.Host(v.Host) {
 			return "Bad Via"
 		}
 	}
 	return ""
-}
-
-// isToken reports whether s is a non-empty RFC 3261 token.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-.!%*_+`'~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// validHost reports whether h is an IP address (IPv6 with or without its
-// brackets) or a host name of letters, digits, '-' and '.'.
-func validHost(h string) bool {
-	if h == "" || len(h) > 255 {
-		return false
-	}
-	if _, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")); err == nil {
-		return true
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return h[0] != '.' && h[0] != '-'
 }

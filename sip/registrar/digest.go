@@ -121,6 +121,9 @@ const (
 	OK
 	Stale // right password, but an old nonce or a nonce count used before: challenge with stale=true
 	Bad   // wrong user, password, nonce or algorithm: challenge again (and count it)
+	// Mismatch: credentials whose uri names another user than the
+	// Request-URI's (RFC 3261 §22.4): 400, not a challenge.
+	Mismatch
 )
 
 // Ours reports whether a credentials header value (Authorization,
@@ -131,18 +134,25 @@ func (a *Digest) Ours(header string) bool {
 	return err == nil && cred.Realm == a.realm
 }
 
-// Check verifies a credentials header value for method against the
-// password lookup. It returns the authenticated user. Credentials that
+// Check verifies a credentials header value for method and Request-URI
+// target against the password lookup. It returns the authenticated user.
+// The credentials' uri must name the target's user (hosts and ports may
+// differ: an edge proxy may rewrite them), so that credentials computed
+// for one number cannot place a call to another. Credentials that
 // use a nonce again must count up (nc, RFC 7616 §3.4): a count used
 // before with the same nonce is a replay, answered as a stale nonce (a
 // phone then authenticates afresh, and is not counted as guessing).
-func (a *Digest) Check(header, method string, password func(user string) (string, bool), now time.Time) (string, Result) {
+func (a *Digest) Check(header, method string, target sip.Uri, password func(user string) (string, bool), now time.Time) (string, Result) {
 	if header == "" {
 		return "", Missing
 	}
 	cred, err := digest.ParseCredentials(header)
 	if err != nil || cred.Realm != a.realm {
 		return "", Missing
+	}
+	var named sip.Uri
+	if sip.ParseUri(cred.URI, &named) != nil || named.User != target.User {
+		return "", Mismatch
 	}
 	alg := cred.Algorithm
 	if alg == "" {

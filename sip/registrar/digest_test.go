@@ -6,8 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emiago/sipgo/sip"
 	"github.com/icholy/digest"
 )
+
+// registrarURI is the Request-URI of the tests' REGISTERs.
+var registrarURI = sip.Uri{Scheme: "sip", Host: "ringd.local"}
 
 // answer computes a phone's credentials for challenge value chal.
 func answer(t *testing.T, chal, user, pw string) string {
@@ -32,11 +36,11 @@ func TestSharedNonceSecret(t *testing.T) {
 	secret := []byte("the cluster's shared secret, 32b")
 	a, b := NewDigest("ringd.local", secret), NewDigest("ringd.local", secret)
 	cred := answer(t, a.Challenges(now, false)[0], "1001", "pw")
-	if user, res := b.Check(cred, "REGISTER", pw, now.Add(time.Second)); res != OK || user != "1001" {
+	if user, res := b.Check(cred, "REGISTER", registrarURI, pw, now.Add(time.Second)); res != OK || user != "1001" {
 		t.Errorf("another node with the shared secret: %q %v", user, res)
 	}
 	own := NewDigest("ringd.local")
-	if _, res := own.Check(cred, "REGISTER", pw, now.Add(time.Second)); res != Bad {
+	if _, res := own.Check(cred, "REGISTER", registrarURI, pw, now.Add(time.Second)); res != Bad {
 		t.Errorf("a digest with its own secret took the nonce: %v", res)
 	}
 }
@@ -73,24 +77,24 @@ func TestDigestAlgorithmsAndReplays(t *testing.T) {
 		t.Fatalf("MD5 and SHA-256: %q", chals)
 	}
 	// A phone answers one of them; the SHA-256 one of a later challenge.
-	if _, res := a.Check(answerWith(t, chals[0], 1), "REGISTER", pw, now); res != OK {
+	if _, res := a.Check(answerWith(t, chals[0], 1), "REGISTER", registrarURI, pw, now); res != OK {
 		t.Errorf("MD5 challenge answered: %v", res)
 	}
-	if _, res := a.Check(answerWith(t, a.Challenges(now.Add(time.Second), false)[1], 1), "REGISTER", pw, now.Add(time.Second)); res != OK {
+	if _, res := a.Check(answerWith(t, a.Challenges(now.Add(time.Second), false)[1], 1), "REGISTER", registrarURI, pw, now.Add(time.Second)); res != OK {
 		t.Errorf("SHA-256 challenge answered: %v", res)
 	}
 	// The nonce of both (the same), count 1 again: a replay.
-	if _, res := a.Check(answerWith(t, chals[0], 1), "REGISTER", pw, now); res != Stale {
+	if _, res := a.Check(answerWith(t, chals[0], 1), "REGISTER", registrarURI, pw, now); res != Stale {
 		t.Errorf("nonce count 1 again: %v, want Stale", res)
 	}
-	if _, res := a.Check(answerWith(t, chals[1], 2), "REGISTER", pw, now); res != OK {
+	if _, res := a.Check(answerWith(t, chals[1], 2), "REGISTER", registrarURI, pw, now); res != OK {
 		t.Errorf("nonce count 2: %v, want OK", res)
 	}
-	if _, res := a.Check(answerWith(t, chals[1], 2), "REGISTER", pw, now); res != Stale {
+	if _, res := a.Check(answerWith(t, chals[1], 2), "REGISTER", registrarURI, pw, now); res != Stale {
 		t.Errorf("nonce count 2 again: %v, want Stale", res)
 	}
 	// Expired: stale=true in the next challenge.
-	if _, res := a.Check(answerWith(t, chals[0], 3), "REGISTER", pw, now.Add(nonceLifetime+time.Second)); res != Stale {
+	if _, res := a.Check(answerWith(t, chals[0], 3), "REGISTER", registrarURI, pw, now.Add(nonceLifetime+time.Second)); res != Stale {
 		t.Errorf("after the nonce's lifetime: %v, want Stale", res)
 	}
 	if c := a.Challenges(now, true); !strings.Contains(c[0], "stale=true") {
@@ -104,10 +108,10 @@ func TestDigestAlgorithmsAndReplays(t *testing.T) {
 		t.Fatalf("SHA-256 only: %q", fresh)
 	}
 	md5 := strings.Replace(fresh[0], "SHA-256", "MD5", 1)
-	if _, res := a.Check(answerWith(t, md5, 1), "REGISTER", pw, now); res != Bad {
+	if _, res := a.Check(answerWith(t, md5, 1), "REGISTER", registrarURI, pw, now); res != Bad {
 		t.Errorf("MD5 credentials when only SHA-256 is offered: %v, want Bad", res)
 	}
-	if _, res := a.Check(answerWith(t, fresh[0], 1), "REGISTER", pw, now); res != OK {
+	if _, res := a.Check(answerWith(t, fresh[0], 1), "REGISTER", registrarURI, pw, now); res != OK {
 		t.Errorf("SHA-256 credentials: %v", res)
 	}
 }
@@ -128,5 +132,33 @@ func TestCountsForgetOldNonces(t *testing.T) {
 	}
 	if c.Next("fresh", false, 0, later.Unix(), later) {
 		t.Error("a nonce without qop served twice")
+	}
+}
+
+// Credentials name the user of the Request-URI they were computed for:
+// used for another number they are a mismatch (400, no challenge, not
+// counted); another host or port for the same user (an edge proxy
+// rewrote it) is fine.
+func TestCredentialsAreForTheirRequestURI(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	pw := func(string) (string, bool) { return "pw", true }
+	a := NewDigest("ringd.local")
+	c, err := digest.ParseChallenge(a.Challenges(now, false)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, err := digest.Digest(c, digest.Options{Method: "INVITE", URI: "sip:6000@ringd.local", Username: "1001", Password: "pw", Cnonce: "abc", Count: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, res := a.Check(cred.String(), "INVITE", sip.Uri{Scheme: "sip", User: "0900123456", Host: "ringd.local"}, pw, now); res != Mismatch {
+		t.Errorf("credentials for 6000 used to call 0900123456: %v, want Mismatch", res)
+	}
+	if user, res := a.Check(cred.String(), "INVITE", sip.Uri{Scheme: "sip", User: "6000", Host: "127.0.0.1", Port: 5080}, pw, now); res != OK || user != "1001" {
+		t.Errorf("the same user at a rewritten host: %q %v, want OK", user, res)
+	}
+	bad := strings.Replace(cred.String(), `uri="sip:6000@ringd.local"`, `uri="not a uri"`, 1)
+	if _, res := a.Check(bad, "INVITE", sip.Uri{Scheme: "sip", User: "6000", Host: "ringd.local"}, pw, now); res != Mismatch {
+		t.Errorf("a uri that is no URI: %v, want Mismatch", res)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/ringd/ringd/sip/grammar"
 )
 
 // paths reads a REGISTER's Path header fields (RFC 3327), top to bottom,
@@ -30,31 +32,12 @@ func ParsePath(v string) ([]sip.Uri, error) {
 	for _, e := range splitList(v) {
 		var u sip.Uri
 		params := sip.NewParams()
-		if _, err := sip.ParseAddressValue(e, &u, &params); err != nil || !hostName(u.Host) || !writesBack(u) {
+		if _, err := sip.ParseAddressValue(e, &u, &params); err != nil || !grammar.Host(u.Host) || !writesBack(u) {
 			return nil, errors.New("bad Path " + e)
 		}
 		out = append(out, u)
 	}
 	return out, nil
-}
-
-// hostName reports whether h is an IP address (IPv6 in brackets or not)
-// or a host name of letters, digits, '-' and '.': what a Path hop may
-// name, and FormatPath writes back as ParsePath reads it.
-func hostName(h string) bool {
-	if h == "" {
-		return false
-	}
-	if _, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")); err == nil {
-		return true
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // writesBack reports whether a hop, written as FormatPath writes it, reads

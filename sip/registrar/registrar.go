@@ -3,7 +3,7 @@
 // the contacts of every extension with their expiry (Location), and the
 // digest challenges of the proxy's own 407 (Digest).
 //
-// It imports sipgo and sip/clock; it must not import the driver's side of
+// It imports sipgo, sip/clock and sip/grammar; it must not import the driver's side of
 // sip (the root package), config or engine.
 package registrar
 
@@ -45,9 +45,12 @@ func (r *Registrar) Serve(req *sip.Request) *sip.Response {
 	if h := req.GetHeader("Authorization"); h != nil {
 		cred = h.Value()
 	}
-	user, res := r.Auth.Check(cred, string(sip.REGISTER), r.Password, now)
+	user, res := r.Auth.Check(cred, string(sip.REGISTER), req.Recipient, r.Password, now)
 	if res == Bad && r.AuthFailed != nil {
 		r.AuthFailed(req)
+	}
+	if res == Mismatch {
+		return response(req, 400, "Credentials For Another Request-URI")
 	}
 	if res != OK {
 		// The same challenge whether or not the extension exists: no enumeration.

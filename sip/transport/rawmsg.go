@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"hash/fnv"
 	"strconv"
-	"strings"
+
+	"github.com/ringd/ringd/sip/grammar"
 )
 
 // Reading a SIP message's raw bytes before sipgo parses it: what the read
@@ -135,7 +136,7 @@ func startLineRefusal(data []byte) (int, string) {
 		return 400, "Bad Request Line"
 	}
 	for _, c := range method {
-		if !tokenChar(c) {
+		if !grammar.TokenChar(c) {
 			return 400, "Bad Method"
 		}
 	}
@@ -155,15 +156,6 @@ func startLineRefusal(data []byte) (int, string) {
 }
 
 func alpha(c byte) bool { return 'a' <= lower(c) && lower(c) <= 'z' }
-
-// tokenChar is RFC 3261's token alphabet.
-func tokenChar(c byte) bool {
-	switch {
-	case alpha(c), '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("-.!%*_+`'~", c) >= 0
-}
 
 // statelessReply builds a response to a request from its raw bytes (RFC
 // 3261 §8.2.6): its Via, From, Call-ID and CSeq lines as they are, its To
