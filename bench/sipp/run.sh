@@ -898,6 +898,15 @@ case_load() {
 	summary
 }
 
+# make_cert CN: a self-signed certificate for CN, $DIR/cert.pem and
+# $DIR/key.pem, made by openssl for the case.
+make_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=$1" \
+		-keyout "$DIR/key.pem" -out "$DIR/cert.pem" >"$DIR/openssl.log" 2>&1 && return 0
+	fail "openssl could not make the TLS certificate: $(tail -2 "$DIR/openssl.log" | tr '\n' ' ')"
+	return 1
+}
+
 # torture: `ringbench torture` (bench/torture) sends every RFC 4475 message
 # (TORTURE_DIR, read where it is) to ringd over UDP from TORTURE_SOURCE and over
 # TCP, TLS (a self-signed certificate openssl makes for the run) and
@@ -921,9 +930,7 @@ case_torture() {
 	tls_port=$PORT
 	alloc_ports 1
 	ws_port=$PORT
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=example.com \
-		-keyout "$DIR/key.pem" -out "$DIR/cert.pem" >"$DIR/openssl.log" 2>&1 ||
-		{ fail "openssl could not make the TLS certificate: $(tail -2 "$DIR/openssl.log" | tr '\n' ' ')"; return; }
+	make_cert example.com || return
 	aliases="  aliases: [example.org, example.net, company.com, chair-dnrc.example.com, registrar.example.com]"
 	cat >"$DIR/ringd.yaml" <<-EOF
 		sip:
@@ -1422,9 +1429,7 @@ case_soak_transports() {
 	tls_port=$PORT
 	alloc_ports 1
 	ws_port=$PORT
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=ringd.local \
-		-keyout "$DIR/key.pem" -out "$DIR/cert.pem" >"$DIR/openssl.log" 2>&1 ||
-		{ fail "openssl could not make the TLS certificate: $(tail -2 "$DIR/openssl.log" | tr '\n' ' ')"; return; }
+	make_cert ringd.local || return
 	CFG_LISTEN="\"tls://127.0.0.1:$tls_port\", \"ws://127.0.0.1:$ws_port\"" \
 		CFG_SIP="tls: { cert: \"$DIR/cert.pem\", key: \"$DIR/key.pem\" }" \
 		CFG_API=1 CFG_STORE="sqlite:$DIR/ringd.db" RINGD_LOG_LEVEL=info write_config <<-EOF

@@ -39,15 +39,16 @@ var rules = map[string]rule{
 	"config/api":              {ringd: []string{"config", "config/api/compat", "config/live", "config/store", "engine", "engine/cdr", "strategy"}},
 	"config/api/console":      {ringd: []string{"config", "engine/cdr"}}, // reaches the API in-process over http.Handler, never config/live
 	"sip/clock":               {},
+	"sip/grammar":             {},
 	"sip/cluster":             {outside: []string{"github.com/redis/rueidis", "go.uber.org/zap"}}, // no other ringd package
 	"sip/cluster/clustertest": {},                                                                 // starts throwaway servers for tests: the standard library only
 	"sip/dialogs":             {},
 	"sip/dialoginfo":          {pure: true}, // the standard library only, and no I/O
 	"sip/metrics":             {ringd: []string{"engine", "strategy"}, outside: []string{"github.com/prometheus/"}},
 	"sip/media":               {ringd: []string{"sip/clock"}, outside: []string{"github.com/pion/"}},
-	"sip/proxy":               {ringd: []string{"sip/clock"}, outside: []string{"github.com/emiago/sipgo"}},
-	"sip/registrar":           {ringd: []string{"sip/clock"}, outside: []string{"github.com/emiago/sipgo", "github.com/icholy/digest"}},
-	"sip/transport":           {ringd: []string{"sip/clock", "sip/metrics"}, outside: []string{"github.com/emiago/sipgo", "go.uber.org/zap"}},
+	"sip/proxy":               {ringd: []string{"sip/clock", "sip/grammar"}, outside: []string{"github.com/emiago/sipgo"}},
+	"sip/registrar":           {ringd: []string{"sip/clock", "sip/grammar"}, outside: []string{"github.com/emiago/sipgo", "github.com/icholy/digest"}},
+	"sip/transport":           {ringd: []string{"sip/clock", "sip/grammar", "sip/metrics"}, outside: []string{"github.com/emiago/sipgo", "go.uber.org/zap"}},
 	"sip/siptest":             {outside: []string{"github.com/emiago/sipgo", "github.com/pion/"}},
 	"sip": {ringd: []string{"sip/clock", "sip/cluster", "sip/dialoginfo", "sip/dialogs", "sip/media", "sip/metrics", "sip/proxy", "sip/registrar", "sip/transport",
 		"engine", "engine/cdr", "strategy"},

@@ -3,8 +3,6 @@ package transport
 import (
 	"errors"
 	"net"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -21,11 +19,8 @@ import (
 // waiting for the rest of one (the filter and sipgo agree on every
 // boundary).
 func FuzzStreamFraming(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join(torture, "*.dat"))
-	for i, p := range seeds {
-		if b, err := os.ReadFile(p); err == nil {
-			f.Add(b, []byte{byte(i * 37), byte(i * 11), 200})
-		}
+	for i, b := range tortureMessages() {
+		f.Add(b, []byte{byte(i * 37), byte(i * 11), 200})
 	}
 	f.Add([]byte("OPTIONS sip:a SIP/2.0\r\nContent-Length: 3\r\n\r\nabc\r\n\r\nSIP/2.0 200 OK\r\nl: 0\r\n\r\n"), []byte{5, 40, 1})
 	f.Add([]byte("SIP/2.0 200 OK\r\nl: 0\r\nContent-Length: 5\r\n\r\nhello"), []byte{255})

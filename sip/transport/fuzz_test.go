@@ -2,8 +2,6 @@ package transport
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -13,11 +11,8 @@ import (
 // headers sipgo cannot parse and the stateless reply to them. None of it
 // may panic, and a reply is a well-formed 400 or 416.
 func FuzzRawScreening(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join(torture, "*.dat"))
-	for _, p := range seeds {
-		if b, err := os.ReadFile(p); err == nil {
-			f.Add(b)
-		}
+	for _, b := range tortureMessages() {
+		f.Add(b)
 	}
 	needles := DefaultProtection().Scanners
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -14,6 +14,18 @@ func crlf(s string) []byte { return []byte(strings.ReplaceAll(s, "\n", "\r\n")) 
 // torture is where the RFC 4475 messages live (read, never copied here).
 const torture = "../../../shared/testdata/rfc4475"
 
+// tortureMessages are the RFC 4475 messages, as fuzz seeds.
+func tortureMessages() [][]byte {
+	files, _ := filepath.Glob(filepath.Join(torture, "*.dat"))
+	var out [][]byte
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // The RFC 4475 request lines sipgo cannot parse are the ones ringd answers
 // itself; every request line sipgo parses passes untouched.
 func TestStartLineRefusalOnTheTortureMessages(t *testing.T) {
