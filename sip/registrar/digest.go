@@ -136,9 +136,10 @@ func (a *Digest) Ours(header string) bool {
 
 // Check verifies a credentials header value for method and Request-URI
 // target against the password lookup. It returns the authenticated user.
-// The credentials' uri must name the target's user (hosts and ports may
-// differ: an edge proxy may rewrite them), so that credentials computed
-// for one number cannot place a call to another. Credentials that
+// The credentials' uri, when it names a user, must name the target's
+// (hosts and ports may differ: an edge proxy may rewrite them; SIPp names
+// the server's address alone), so that credentials computed for one
+// number cannot place a call to another. Credentials that
 // use a nonce again must count up (nc, RFC 7616 §3.4): a count used
 // before with the same nonce is a replay, answered as a stale nonce (a
 // phone then authenticates afresh, and is not counted as guessing).
@@ -151,7 +152,7 @@ func (a *Digest) Check(header, method string, target sip.Uri, password func(user
 		return "", Missing
 	}
 	var named sip.Uri
-	if sip.ParseUri(cred.URI, &named) != nil || named.User != target.User {
+	if sip.ParseUri(cred.URI, &named) != nil || named.User != "" && named.User != target.User {
 		return "", Mismatch
 	}
 	alg := cred.Algorithm

@@ -138,7 +138,7 @@ func TestCountsForgetOldNonces(t *testing.T) {
 // Credentials name the user of the Request-URI they were computed for:
 // used for another number they are a mismatch (400, no challenge, not
 // counted); another host or port for the same user (an edge proxy
-// rewrote it) is fine.
+// rewrote it), or a uri naming a host alone (SIPp), is fine.
 func TestCredentialsAreForTheirRequestURI(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	pw := func(string) (string, bool) { return "pw", true }
@@ -156,6 +156,13 @@ func TestCredentialsAreForTheirRequestURI(t *testing.T) {
 	}
 	if user, res := a.Check(cred.String(), "INVITE", sip.Uri{Scheme: "sip", User: "6000", Host: "127.0.0.1", Port: 5080}, pw, now); res != OK || user != "1001" {
 		t.Errorf("the same user at a rewritten host: %q %v, want OK", user, res)
+	}
+	hostOnly, err := digest.Digest(c, digest.Options{Method: "INVITE", URI: "sip:127.0.0.1:5060", Username: "1001", Password: "pw", Cnonce: "abc", Count: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, res := a.Check(hostOnly.String(), "INVITE", sip.Uri{Scheme: "sip", User: "6000", Host: "ringd.local"}, pw, now); res != OK {
+		t.Errorf("a uri naming the server alone (SIPp): %v, want OK", res)
 	}
 	bad := strings.Replace(cred.String(), `uri="sip:6000@ringd.local"`, `uri="not a uri"`, 1)
 	if _, res := a.Check(bad, "INVITE", sip.Uri{Scheme: "sip", User: "6000", Host: "ringd.local"}, pw, now); res != Mismatch {
