@@ -18,17 +18,14 @@ import (
 // after Close is reported to onError, never written.
 type Persister struct {
 	st   store.Store
-	ops  chan op
+	wake chan struct{} // a token: pending has something, or closed was set
 	done chan struct{}
 	errs func(error)
 
-	mu     sync.RWMutex // held to read closed and send on ops; Close takes it to close ops
-	closed bool
-
-	// spill holds, in order, what came while ops was full (the store slow
-	// or stuck); while it holds anything, what comes next goes there too.
-	spillMu sync.Mutex // held to send on ops too, so that run sees the two in order
-	spill   []op
+	mu      sync.Mutex
+	pending []op // in the order they came, queueSize+keepMax at most
+	spare   []op // the slice run handled last, reused for pending
+	closed  bool
 }
 
 type op struct {
@@ -52,9 +49,9 @@ type op struct {
 // reported.
 //
 // A write may take writeTimeout (the store hung: it is a failed write,
-// tried again); what is queued meanwhile past queueSize waits in the
-// spill, at most keepMax operations, beyond which the newest are dropped
-// and reported: the call path never waits for the store.
+// tried again); what is queued meanwhile waits, queueSize+keepMax
+// operations at most, beyond which the newest are dropped and reported:
+// the call path never waits for the store.
 const (
 	batchMax     = 1000
 	batchWait    = time.Second
@@ -66,7 +63,7 @@ const (
 
 // NewPersister starts the writer. onError hears of failed writes.
 func NewPersister(st store.Store, onError func(error)) *Persister {
-	p := &Persister{st: st, ops: make(chan op, queueSize), done: make(chan struct{}), errs: onError}
+	p := &Persister{st: st, wake: make(chan struct{}, 1), done: make(chan struct{}), errs: onError}
 	go p.run()
 	return p
 }
@@ -87,54 +84,47 @@ func (p *Persister) Ban(b store.Ban, lifted bool) { p.queue(op{ban: &b, removed:
 var errClosed = errors.New("persister closed: a call record or registration change came after shutdown and was not written")
 
 func (p *Persister) queue(o op) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.closed:
 		p.report(errClosed)
-		return
-	}
-	p.spillMu.Lock()
-	defer p.spillMu.Unlock()
-	if len(p.spill) == 0 {
-		select {
-		case p.ops <- o:
-			return
-		default:
-		}
-	}
-	if len(p.spill) >= keepMax {
+	case len(p.pending) >= queueSize+keepMax:
 		p.report(errSpillFull)
-		return
+	default:
+		p.pending = append(p.pending, o)
+		p.signal()
 	}
-	p.spill = append(p.spill, o)
+}
+
+// signal wakes run (a token left there already will do).
+func (p *Persister) signal() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
 }
 
 // errSpillFull is what an operation dropped because the store has been
 // stuck for too long is reported as.
 var errSpillFull = fmt.Errorf("a call record or registration change was dropped: the store has not kept up (over %d waiting)", queueSize+keepMax)
 
-// spillIsNext empties the spill and returns what it held once the
-// channel is empty (before that, the channel's operations come first: the
-// spill only grows while the channel is full, so run never waits on an
-// empty channel with a spill to write).
-func (p *Persister) spillIsNext() []op {
-	p.spillMu.Lock()
-	defer p.spillMu.Unlock()
-	if len(p.ops) > 0 {
-		return nil
-	}
-	s := p.spill
-	p.spill = nil
-	return s
+// take returns what is pending, in order, and whether Close was called;
+// handled (what run wrote last) becomes the next pending slice.
+func (p *Persister) take(handled []op) ([]op, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ops := p.pending
+	clear(handled)
+	p.pending = handled[:0]
+	return ops, p.closed
 }
 
 // Close writes what is queued and stops.
 func (p *Persister) Close() {
 	p.mu.Lock()
-	if !p.closed {
-		p.closed = true
-		close(p.ops)
-	}
+	p.closed = true
+	p.signal()
 	p.mu.Unlock()
 	<-p.done
 }
@@ -189,22 +179,22 @@ func (p *Persister) run() {
 			p.report(write(func(ctx context.Context) error { return p.st.SaveBinding(ctx, *o.binding) }))
 		}
 	}
+	var ops []op
 	for {
-		for _, o := range p.spillIsNext() {
-			handle(o)
-		}
 		select {
-		case o, ok := <-p.ops:
-			if !ok {
-				for _, o := range p.spillIsNext() {
-					handle(o)
-				}
-				flush()
-				return
-			}
-			handle(o)
+		case <-p.wake:
 		case <-timer.C:
 			flush()
+			continue
+		}
+		var closed bool
+		ops, closed = p.take(ops)
+		for _, o := range ops {
+			handle(o)
+		}
+		if closed {
+			flush()
+			return
 		}
 	}
 }
