@@ -135,12 +135,8 @@ func (f *Filter) Read(props sip.TransportReadProps, data []byte) ([]byte, error)
 	if !trusted && !f.admitted(ip, f.now(), p, ua) || trusted && f.isScanner(p, ua) {
 		return nil, nil
 	}
-	if code, reason := startLineRefusal(data); code != 0 {
-		f.refuseRaw(props, data, code, reason)
-		return nil, nil
-	}
-	if h := headers(); h.code != 0 {
-		f.refuseRaw(props, data, h.code, h.reason)
+	if code, reason := refusal(data, headers); code != 0 {
+		f.refuse(props, data, code, reason)
 		return nil, nil
 	}
 	return data, nil
@@ -260,23 +256,58 @@ func (f *Filter) banStarted(ip netip.Addr, reason string, d time.Duration) {
 	f.log.Warn("source banned", zap.Stringer("source", ip), zap.String("reason", reason), zap.Duration("for", d))
 }
 
-// refuseRaw answers a UDP request sipgo could not parse with a stateless
-// response, back to the datagram's source address (as with rport).
-func (f *Filter) refuseRaw(props sip.TransportReadProps, data []byte, code int, reason string) {
+// refusal is the screen's verdict on a request sipgo could not parse (0
+// when it may go on): its request line first, then its headers (headers
+// reads them, once).
+func refusal(msg []byte, headers func() *rawHeaders) (int, string) {
+	if code, reason := startLineRefusal(msg); code != 0 {
+		return code, reason
+	}
+	h := headers()
+	return h.code, h.reason
+}
+
+// refuse counts a request refused before parsing and answers it with a
+// stateless response built from its own header lines (answer).
+func (f *Filter) refuse(props sip.TransportReadProps, msg []byte, code int, reason string) {
 	why := "malformed"
 	if code == 416 {
 		why = "uri_scheme"
 	}
 	f.metrics.Reject(why)
-	res := statelessReply(data, code, reason)
-	conn := f.conns.udpConn(props.LocalAddr)
-	if res == nil || conn == nil {
+	f.answer(props, statelessReply(msg, code, reason), code)
+	f.log.Debug("request refused before parsing", zap.Int("code", code), zap.String("reason", reason),
+		zap.String("transport", props.Transport), zap.Stringer("source", props.RemoteAddr))
+}
+
+// answer sends a stateless response (nil: none could be built) the way
+// its request came: over UDP back to the datagram's source address (as
+// with rport), from the socket it came to; over a stream on its
+// connection (StreamConn).
+func (f *Filter) answer(props sip.TransportReadProps, res []byte, code int) {
+	if res == nil {
 		return
 	}
-	if _, err := conn.WriteTo(res, props.RemoteAddr); err == nil {
+	var err error
+	if strings.EqualFold(props.Transport, "udp") {
+		conn := f.conns.udpConn(props.LocalAddr)
+		if conn == nil {
+			return
+		}
+		_, err = conn.WriteTo(res, props.RemoteAddr)
+	} else {
+		var w io.Writer
+		if f.StreamConn != nil {
+			w = f.StreamConn(props.Transport, props.RemoteAddr.String())
+		}
+		if w == nil {
+			return
+		}
+		_, err = w.Write(res)
+	}
+	if err == nil {
 		f.metrics.Response(code)
 	}
-	f.log.Debug("request refused before parsing", zap.Int("code", code), zap.String("reason", reason), zap.Stringer("source", props.RemoteAddr))
 }
 
 // Bans lists the source addresses banned now (GET /api/v1/bans).

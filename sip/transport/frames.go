@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
-	"go.uber.org/zap"
 )
 
 // Stream messages are screened before sipgo parses them, as UDP datagrams
@@ -141,16 +140,13 @@ func (f *Filter) readStream(props sip.TransportReadProps, data []byte, max int) 
 		size, ok := contentLength(rest[:head])
 		if !ok {
 			if !isResponse(rest) {
-				f.refuseStream(props, rest[:head], 400, "Missing, Bad or Multiple Content-Length")
+				f.refuse(props, rest[:head], 400, "Missing, Bad or Multiple Content-Length")
 			}
 			return nil, errUnframed
 		}
 		total := head + size
 		if total > max {
-			f.metrics.Reject("oversize")
-			if !isResponse(rest) {
-				f.answerStream(props, statelessReply(rest[:head], 513, "Message Too Large"), 513)
-			}
+			f.tooLarge(props, rest[:head])
 			if total > len(rest) {
 				fr.skip = total - len(rest)
 				total = len(rest)
@@ -191,61 +187,35 @@ func (f *Filter) readStream(props sip.TransportReadProps, data []byte, max int) 
 // force, then the UDP screen's checks; a refused one is answered on the
 // connection, which stays open.
 func (f *Filter) readFrame(props sip.TransportReadProps, data []byte, max int) []byte {
-	if len(trimEOL(data)) == 0 || isResponse(data) {
-		if len(data) > max {
-			f.metrics.Reject("oversize")
-			return nil
-		}
+	if len(data) > max {
+		f.tooLarge(props, data)
+		return nil
+	}
+	if len(trimEOL(data)) == 0 || isResponse(data) || f.screenRequest(props, data) {
 		return data
 	}
-	if len(data) > max {
-		f.metrics.Reject("oversize")
-		f.answerStream(props, statelessReply(data, 513, "Message Too Large"), 513)
-		return nil
+	return nil
+}
+
+// tooLarge counts a message over max_message and answers a request 513
+// (msg holds at least its headers).
+func (f *Filter) tooLarge(props sip.TransportReadProps, msg []byte) {
+	f.metrics.Reject("oversize")
+	if !isResponse(msg) {
+		f.answer(props, statelessReply(msg, 513, "Message Too Large"), 513)
 	}
-	if !f.screenRequest(props, data) {
-		return nil
-	}
-	return data
 }
 
 // screenRequest applies the UDP screen's request-line and header checks
 // to a whole stream request, answering a refused one; it reports whether
 // the request may go on to sipgo.
 func (f *Filter) screenRequest(props sip.TransportReadProps, msg []byte) bool {
-	code, reason := startLineRefusal(msg)
-	if code == 0 {
-		h := readHeaders(msg)
-		code, reason = h.code, h.reason
-	}
+	code, reason := refusal(msg, func() *rawHeaders { h := readHeaders(msg); return &h })
 	if code == 0 {
 		return true
 	}
-	f.refuseStream(props, msg, code, reason)
+	f.refuse(props, msg, code, reason)
 	return false
-}
-
-// refuseStream answers a request refused before parsing on its connection.
-func (f *Filter) refuseStream(props sip.TransportReadProps, msg []byte, code int, reason string) {
-	why := "malformed"
-	if code == 416 {
-		why = "uri_scheme"
-	}
-	f.metrics.Reject(why)
-	f.answerStream(props, statelessReply(msg, code, reason), code)
-	f.log.Debug("request refused before parsing", zap.Int("code", code), zap.String("reason", reason),
-		zap.String("transport", props.Transport), zap.Stringer("source", props.RemoteAddr))
-}
-
-func (f *Filter) answerStream(props sip.TransportReadProps, res []byte, code int) {
-	if res == nil || f.StreamConn == nil {
-		return
-	}
-	if w := f.StreamConn(props.Transport, props.RemoteAddr.String()); w != nil {
-		if _, err := w.Write(res); err == nil {
-			f.metrics.Response(code)
-		}
-	}
 }
 
 // headerEnd is the length of a message's start line and headers with the

@@ -16,15 +16,12 @@ func FuzzRawScreening(f *testing.F) {
 	}
 	needles := DefaultProtection().Scanners
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_ = scanner(readHeaders(data).userAgent, needles)
+		h := readHeaders(data)
+		_ = scanner(h.userAgent, needles)
 		if isResponse(data) {
 			return
 		}
-		code, reason := startLineRefusal(data)
-		if code == 0 {
-			h := readHeaders(data)
-			code, reason = h.code, h.reason
-		}
+		code, reason := refusal(data, func() *rawHeaders { return &h })
 		if code == 0 {
 			return
 		}
