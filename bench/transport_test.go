@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/bench/internal/ringdtest"
+	"github.com/ringd/ringd/sip/siptest"
 )
 
 // TestAgentsOverStreams: members registered over TLS called by a caller on
@@ -18,7 +19,7 @@ import (
 // without -register are refused.
 func TestAgentsOverStreams(t *testing.T) {
 	ports := freeUDPPorts(t, 3)
-	cert, key := ringdtest.WriteCert(t, "ringd.local")
+	cert, key := siptest.WriteCert(t, t.TempDir(), "ringd.local")
 	addr := map[string]string{"udp": fmt.Sprintf("127.0.0.1:%d", ports[0]), "tcp": fmt.Sprintf("127.0.0.1:%d", ports[0]),
 		"tls": fmt.Sprintf("127.0.0.1:%d", ports[1]), "ws": fmt.Sprintf("127.0.0.1:%d", ports[2])}
 	members := []string{"1001", "1002", "1003"}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/bench/internal/ringdtest"
+	"github.com/ringd/ringd/sip/siptest"
 )
 
 func TestMain(m *testing.M) {
@@ -50,7 +51,7 @@ func TestAttacks(t *testing.T) {
 	}
 	defer member.Close()
 	ports := ringdtest.FreeUDPPorts(t, 3)
-	cert, key := ringdtest.WriteCert(t, "ringd.local")
+	cert, key := siptest.WriteCert(t, t.TempDir(), "ringd.local")
 	addrs := map[string]string{
 		"UDP": fmt.Sprintf("127.0.0.1:%d", ports[0]), "TCP": fmt.Sprintf("127.0.0.1:%d", ports[0]),
 		"TLS": fmt.Sprintf("127.0.0.1:%d", ports[1]), "WS": fmt.Sprintf("127.0.0.1:%d", ports[2]),

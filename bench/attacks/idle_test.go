@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ringd/ringd/bench/internal/ringdtest"
+	"github.com/ringd/ringd/sip/siptest"
 )
 
 // rssKB is a process's resident memory (VmRSS), in kB.
@@ -48,7 +49,7 @@ func dialFrom(ctx context.Context, transport, src, addr string) (*Conn, error) {
 // handshakes are cut after 10 s. It logs the figures.
 func TestIdleConnections(t *testing.T) {
 	ports := ringdtest.FreeUDPPorts(t, 3)
-	cert, key := ringdtest.WriteCert(t, "ringd.local")
+	cert, key := siptest.WriteCert(t, t.TempDir(), "ringd.local")
 	addrs := map[string]string{"TCP": fmt.Sprintf("127.0.0.1:%d", ports[0]), "TLS": fmt.Sprintf("127.0.0.1:%d", ports[1]),
 		"WS": fmt.Sprintf("127.0.0.1:%d", ports[2]), "UDP": fmt.Sprintf("127.0.0.1:%d", ports[0])}
 	cfg := filepath.Join(t.TempDir(), "ringd.yaml")

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ringd/ringd/bench/internal/ringdtest"
+	"github.com/ringd/ringd/sip/siptest"
 )
 
 // tortureDir is the RFC 4475 messages, from bench/torture/ (the repo
@@ -217,7 +217,7 @@ ring_groups:
 func TestTortureAgainstRingd(t *testing.T) {
 	port, memberPort := freeSIPPort(t), freeUDPPorts(t, 1)[0]
 	tlsPort, wsPort := freeSIPPort(t), freeSIPPort(t)
-	cert, key := ringdtest.WriteCert(t, "example.com")
+	cert, key := siptest.WriteCert(t, t.TempDir(), "example.com")
 	cfgFile := filepath.Join(t.TempDir(), "ringd.yaml")
 	if err := os.WriteFile(cfgFile, []byte(tortureConfig(port, tlsPort, wsPort, memberPort, cert, key)), 0o644); err != nil {
 		t.Fatal(err)
